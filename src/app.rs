@@ -1,0 +1,251 @@
+//! The commands behind the CLI, as library functions: each takes validated arguments and returns text to print
+//! or an [`Error`]. `main.rs` only parses arguments and maps errors to exit code 2.
+
+use crate::calibrate;
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::network::Network;
+use crate::od;
+use crate::report;
+use crate::rings::{fmt_cutoff, Reach};
+use crate::scenario::{Bound, Scenario};
+use crate::table::{write_atomic, CsvOut};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Networks loaded once per folder, shared by every scenario that names them.
+pub struct Loaded {
+    pub scenarios: Vec<Scenario>,
+    pub networks: BTreeMap<PathBuf, Network>,
+}
+
+pub fn load(paths: &[PathBuf]) -> Result<Loaded> {
+    let mut scenarios = Vec::new();
+    let mut networks = BTreeMap::new();
+    for p in paths {
+        let sc = Scenario::read(p)?;
+        let key = std::fs::canonicalize(&sc.network_dir).map_err(|source| Error::Io { path: sc.network_dir.clone(), source })?;
+        if !networks.contains_key(&key) {
+            networks.insert(key.clone(), Network::load(&sc.network_dir)?);
+        }
+        scenarios.push(sc);
+    }
+    let mut names = BTreeMap::new();
+    for sc in &scenarios {
+        if let Some(other) = names.insert(sc.name.clone(), sc.path.clone()) {
+            return Err(Error::Usage(format!("two scenarios are named '{}' ({} and {}); outputs would overwrite each other", sc.name, other.display(), sc.path.display())));
+        }
+    }
+    Ok(Loaded { scenarios, networks })
+}
+
+impl Loaded {
+    pub fn network_of(&self, sc: &Scenario) -> &Network {
+        let key = std::fs::canonicalize(&sc.network_dir).expect("canonicalized when loaded");
+        &self.networks[&key]
+    }
+    pub fn bind_all(&self) -> Result<Vec<Bound<'_>>> {
+        self.scenarios.iter().map(|sc| sc.clone().bind(self.network_of(sc))).collect()
+    }
+}
+
+/// Everything one scenario run produces.
+pub struct RunOutput {
+    pub name: String,
+    pub reach: Vec<u8>,
+    pub cities: Vec<u8>,
+    pub rings: Vec<u8>,
+    pub summary: String,
+}
+
+pub fn run_one(b: &Bound) -> RunOutput {
+    let g = Graph::build(b);
+    let r = Reach::compute(b, &g);
+    let rings = r.summaries(b.net);
+    RunOutput {
+        name: b.sc.name.clone(),
+        reach: report::reach_csv(b.net, &r),
+        cities: report::cities_csv(b.net, &r),
+        rings: report::rings_csv(&rings),
+        summary: report::summary(b, &r, &rings),
+    }
+}
+
+/// `ringsim run`: every scenario in parallel; files under `out/<name>/`; returns the summaries in argument order.
+pub fn run(paths: &[PathBuf], out: &Path) -> Result<String> {
+    let loaded = load(paths)?;
+    let bound = loaded.bind_all()?;
+    let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect();
+    let mut text = String::new();
+    for o in &outputs {
+        let dir = out.join(&o.name);
+        write_atomic(&dir.join("reach.csv"), &o.reach)?;
+        write_atomic(&dir.join("cities.csv"), &o.cities)?;
+        write_atomic(&dir.join("rings.csv"), &o.rings)?;
+        text.push_str(&o.summary);
+        text.push_str(&format!("  wrote {}\n", dir.display()));
+    }
+    Ok(text)
+}
+
+/// `ringsim od`: times for a file of pairs.
+pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>) -> Result<String> {
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let ps = od::read_pairs(b.net, pairs)?;
+    let g = Graph::build(&b);
+    let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
+    let ts = od::times(b.net, &g, &q);
+    let mut w = CsvOut::new(&["from", "to", "minutes"]);
+    for (p, t) in ps.iter().zip(ts) {
+        w.row([p.from_key.clone(), p.to_key.clone(), t.map(|t| t.minutes().to_string()).unwrap_or_default()]);
+    }
+    let bytes = w.into_bytes();
+    match out {
+        Some(o) => {
+            write_atomic(o, &bytes)?;
+            Ok(format!("wrote {} pairs to {}\n", ps.len(), o.display()))
+        }
+        None => Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings")),
+    }
+}
+
+/// `ringsim compare A B`: places that change ring, minutes saved, population gained per ring.
+pub fn compare(a: &Path, b: &Path, out: Option<&Path>) -> Result<String> {
+    let loaded = load(&[a.to_path_buf(), b.to_path_buf()])?;
+    let bound = loaded.bind_all()?;
+    let (ba, bb) = (&bound[0], &bound[1]);
+    if !std::ptr::eq(ba.net, bb.net) {
+        return Err(Error::Usage(format!("'{}' and '{}' use different networks; compare needs one network", ba.sc.name, bb.sc.name)));
+    }
+    if ba.sc.cutoffs != bb.sc.cutoffs || ba.sc.measure != bb.sc.measure || ba.origin != bb.origin {
+        return Err(Error::Usage(format!("'{}' and '{}' differ in origin, cutoffs or measure; compare needs them equal", ba.sc.name, bb.sc.name)));
+    }
+    let net = ba.net;
+    let (ga, gb) = rayon::join(|| Graph::build(ba), || Graph::build(bb));
+    let (ra, rb) = rayon::join(|| Reach::compute(ba, &ga), || Reach::compute(bb, &gb));
+    let m = ba.sc.measure;
+    let mut w = CsvOut::new(&["node_id", "name", "kind", "prefecture", "population", "minutes_a", "minutes_b", "saved", "ring_a", "ring_b"]);
+    let mut text = format!("== {} → {} (measure {}) ==\n", ba.sc.name, bb.sc.name, m.as_str());
+    let mut changed = Vec::new();
+    for (i, p) in net.places.iter().enumerate() {
+        let (ta, tb) = (ra.places[i].get(m), rb.places[i].get(m));
+        let saved = match (ta, tb) {
+            (Some(x), Some(y)) => format!("{:.1}", (x.0 as f64 - y.0 as f64) / 60.0),
+            _ => String::new(),
+        };
+        let (la, lb) = (ra.ring_label(ta), rb.ring_label(tb));
+        let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
+        w.row([p.id.as_str(), &p.name, p.kind.as_str(), &p.prefecture, &p.population.to_string(), &fmt(ta), &fmt(tb), &saved, &la, &lb]);
+        if la != lb && p.kind != crate::network::PlaceKind::Outside {
+            changed.push(format!("{} {} ({}): {} → {} ({} → {} min)", p.id, p.name, p.prefecture, la, lb, fmt(ta), fmt(tb)));
+        }
+    }
+    for (c, (x, y)) in net.cities.iter().zip(ra.cities.iter().zip(&rb.cities)) {
+        let (ta, tb) = (x.get(m), y.get(m));
+        if ta != tb {
+            let f = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_else(|| "unreachable".into());
+            text.push_str(&format!("  city {}: {} → {} min\n", c.name, f(ta), f(tb)));
+        }
+    }
+    let (sa, sb) = (ra.summaries(net), rb.summaries(net));
+    for (x, y) in sa.iter().zip(&sb) {
+        text.push_str(&format!(
+            "  within {:>3} min: population {} → {} ({:+}), plan cities {} → {}\n",
+            fmt_cutoff(x.cutoff),
+            x.population,
+            y.population,
+            y.population as i64 - x.population as i64,
+            x.cities.len(),
+            y.cities.len()
+        ));
+    }
+    text.push_str(&format!("  {} places change ring\n", changed.len()));
+    for c in &changed {
+        text.push_str(&format!("    {c}\n"));
+    }
+    if let Some(o) = out {
+        write_atomic(o, &w.into_bytes())?;
+        text.push_str(&format!("  wrote {}\n", o.display()));
+    }
+    Ok(text)
+}
+
+fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
+    let s = &e.stats;
+    let mut t = format!(
+        "  matched pairs: {}\n  mean absolute error: {:.1} min ({:.1}%)\n  bias (model − observed): {:+.1} min\n  90th percentile abs error: {:.1} min\n  max abs error: {:.1} min\n",
+        s.n, s.mae, s.mape, s.bias, s.p90, s.max
+    );
+    let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().collect();
+    w.sort_by(|a, b| (b.model - b.observed).abs().partial_cmp(&(a.model - a.observed).abs()).unwrap().then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
+    t.push_str("  worst pairs:\n");
+    for p in w.iter().take(worst) {
+        t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1})\n", p.from, p.to, p.model, p.observed, p.model - p.observed));
+    }
+    t.push_str(&format!("  unmatched pairs: {}\n", e.unmatched.len()));
+    let mut why: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, w) in &e.unmatched {
+        *why.entry(w.as_str()).or_default() += 1;
+    }
+    for (w, n) in why {
+        t.push_str(&format!("    {n:4} × {w}\n"));
+    }
+    t
+}
+
+fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes"]);
+    for p in &e.pairs {
+        w.row([p.from.clone(), p.to.clone(), format!("{:.0}", p.observed), format!("{:.1}", p.model), format!("{:+.1}", p.model - p.observed)]);
+    }
+    for (f, t, why) in &e.unmatched {
+        w.row([f.clone(), t.clone(), String::new(), String::new(), format!("unmatched: {why}")]);
+    }
+    w.into_bytes()
+}
+
+/// `ringsim calibrate`: fit the rail parameters to observed times; print the fitted values as TOML.
+pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minutes: f64) -> Result<String> {
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
+    let before = {
+        let g = Graph::build(&b);
+        calibrate::evaluate(b.net, &g, &obs)
+    };
+    let (p, after) = calibrate::fit(&b, &obs, |m| eprintln!("calibrate: {m}"));
+    let mut t = format!("== calibration of {} on {} (pairs up to {} min) ==\nbefore:\n", b.sc.name, observed.display(), max_minutes);
+    t.push_str(&eval_report(&before, 5));
+    t.push_str("after:\n");
+    t.push_str(&eval_report(&after, 15));
+    t.push_str("fitted rail parameters (paste into params.toml):\n");
+    for (name, m) in p.rail_modes() {
+        t.push_str(&format!(
+            "[rail.{name}]\nspeed_factor = {}\nstop_penalty_s = {}\nintermediate_penalty_s = {}\n",
+            m.speed_factor, m.stop_penalty_s, m.intermediate_penalty_s
+        ));
+    }
+    if let Some(o) = out {
+        write_atomic(&o.join("calibration_pairs.csv"), &pairs_csv(&after))?;
+        t.push_str(&format!("wrote {}\n", o.join("calibration_pairs.csv").display()));
+    }
+    Ok(t)
+}
+
+/// `ringsim validate`: the model against observed times, without fitting.
+pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>) -> Result<String> {
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let obs = calibrate::read_observed(b.net, observed)?;
+    let g = Graph::build(&b);
+    let e = calibrate::evaluate(b.net, &g, &obs);
+    let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
+    t.push_str(&eval_report(&e, 15));
+    if let Some(o) = out {
+        write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;
+        t.push_str(&format!("wrote {}\n", o.join("validation_pairs.csv").display()));
+    }
+    Ok(t)
+}

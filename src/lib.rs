@@ -1,0 +1,24 @@
+//! ringsim: travel-time rings around a city under build-out scenarios of a regional transport plan.
+//!
+//! The pipeline, one module per stage:
+//! [`network`] (files → typed network) → [`scenario`] (build-out file → what is open) → [`graph`] (weighted
+//! directed graph) → [`search`] (Dijkstra) → [`rings`] (times and rings) → [`report`] (CSV and text).
+//! [`seeds`] reads the planning documents' digest, [`params`] the model parameters, [`units`] holds the typed
+//! quantities, [`calibrate`] fits the rail parameters to observed timetables, [`od`] answers pair queries.
+
+pub mod app;
+pub mod calibrate;
+pub mod error;
+pub mod graph;
+pub mod network;
+pub mod od;
+pub mod params;
+pub mod report;
+pub mod rings;
+pub mod scenario;
+pub mod search;
+pub mod seeds;
+pub mod table;
+pub mod units;
+
+pub use error::{Error, Result};

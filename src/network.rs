@@ -1,0 +1,543 @@
+//! Stage 1 of the pipeline: the network folder on disk → a validated, typed [`Network`].
+//!
+//! Files use stable external ids (census codes, 12306 telecodes, project ids); here they become dense newtype
+//! indices ([`PlaceIx`], [`StationIx`], [`LineIx`]) into `Vec`s. Every reference is checked on load (unknown ids,
+//! duplicates, non-positive lengths or speeds, missing sources) with an error naming file, line and field.
+//! The network holds every element ever open or planned; a scenario (stage 2) decides which are in use.
+
+use crate::error::{Error, Result};
+use crate::params::Params;
+use crate::seeds::Seeds;
+use crate::table::Table;
+use crate::units::{Date, Km, Kmh};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+macro_rules! ix {
+    ($name:ident) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn i(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+ix!(PlaceIx);
+ix!(StationIx);
+ix!(LineIx);
+ix!(CityIx);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PlaceKind {
+    District,
+    County,
+    Devzone,
+    /// A place outside the region (a neighbouring capital), reachable but not counted in the region's rings.
+    Outside,
+}
+
+impl PlaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::District => "district",
+            PlaceKind::County => "county",
+            PlaceKind::Devzone => "devzone",
+            PlaceKind::Outside => "outside",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    pub prefecture_id: String,
+    pub prefecture: String,
+    pub province: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub population: u64,
+    pub area_km2: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Station {
+    pub id: String,
+    pub name: String,
+    pub place: PlaceIx,
+    pub city: String,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RailMode {
+    Hsr,
+    Intercity,
+    Suburban,
+    Conventional,
+}
+
+impl RailMode {
+    pub fn parse(s: &str) -> Option<RailMode> {
+        Some(match s {
+            "hsr" => RailMode::Hsr,
+            "intercity" => RailMode::Intercity,
+            "suburban" => RailMode::Suburban,
+            "conventional" => RailMode::Conventional,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RailMode::Hsr => "hsr",
+            RailMode::Intercity => "intercity",
+            RailMode::Suburban => "suburban",
+            RailMode::Conventional => "conventional",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub mode: RailMode,
+    pub design_speed: Kmh,
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub id: String,
+    pub line: LineIx,
+    pub seq: u64,
+    pub from: StationIx,
+    pub to: StationIx,
+    pub length: Km,
+    pub design_speed: Kmh,
+    pub operating_speed: Kmh,
+    pub opened: Option<Date>,
+    pub project: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SpeedChange {
+    pub line: LineIx,
+    pub effective: Date,
+    pub speed: Kmh,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoadClass {
+    Expressway,
+    Trunk,
+}
+
+impl RoadClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoadClass::Expressway => "expressway",
+            RoadClass::Trunk => "trunk",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RoadLink {
+    pub id: String,
+    pub from: PlaceIx,
+    pub to: PlaceIx,
+    pub class: RoadClass,
+    pub route: String,
+    pub length: Km,
+    pub opened: Option<Date>,
+    pub project: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeRef {
+    Place(PlaceIx),
+    Station(StationIx),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConnectorKind {
+    Access,
+    Metro,
+    Walk,
+}
+
+impl ConnectorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectorKind::Access => "access",
+            ConnectorKind::Metro => "metro",
+            ConnectorKind::Walk => "walk",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Connector {
+    pub from: NodeRef,
+    pub to: NodeRef,
+    pub kind: ConnectorKind,
+    pub length: Km,
+    pub minutes: Option<f64>,
+    pub opened: Option<Date>,
+}
+
+/// A plan city as a node of this network: the seat place (door measure) and the stations that serve the city
+/// itself (station measure).
+#[derive(Clone, Debug)]
+pub struct City {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    pub role: String,
+    pub seat: PlaceIx,
+    pub stations: Vec<StationIx>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkToml {
+    format: u32,
+    name: String,
+    description: String,
+    seeds: String,
+    default_origin: String,
+    bbox: [f64; 4],
+}
+
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub dir: PathBuf,
+    pub name: String,
+    pub description: String,
+    pub default_origin: String,
+    pub bbox: [f64; 4],
+    pub places: Vec<Place>,
+    pub stations: Vec<Station>,
+    pub lines: Vec<Line>,
+    pub sections: Vec<Section>,
+    pub speed_changes: Vec<SpeedChange>,
+    pub roads: Vec<RoadLink>,
+    pub connectors: Vec<Connector>,
+    pub cities: Vec<City>,
+    pub seeds: Seeds,
+    pub params: Params,
+    /// The raw params table, so that scenario overrides can be merged into it.
+    pub params_value: toml::Value,
+    place_by_id: HashMap<String, PlaceIx>,
+    station_by_id: HashMap<String, StationIx>,
+}
+
+fn require_source(t: &Table) -> Result<()> {
+    for r in t.rows() {
+        r.req("source")?;
+    }
+    Ok(())
+}
+
+fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f64, f64)> {
+    let lon = r.f64("lon")?;
+    let lat = r.f64("lat")?;
+    if !(bbox[0]..=bbox[2]).contains(&lon) {
+        return Err(r.err("lon", format!("{lon} is outside the network's bounding box {:?} ({what}); WGS84 longitude expected", bbox)));
+    }
+    if !(bbox[1]..=bbox[3]).contains(&lat) {
+        return Err(r.err("lat", format!("{lat} is outside the network's bounding box {:?} ({what}); WGS84 latitude expected", bbox)));
+    }
+    Ok((lon, lat))
+}
+
+impl Network {
+    /// Loads and validates the network folder `dir`.
+    pub fn load(dir: &Path) -> Result<Network> {
+        let tpath = dir.join("network.toml");
+        let text = crate::table::read_text(&tpath)?;
+        let meta: NetworkToml = toml::from_str(&text).map_err(|e| Error::Toml { path: tpath.clone(), message: e.to_string() })?;
+        if meta.format != 1 {
+            return Err(Error::config(&tpath, "format", format!("unsupported format {}; this ringsim reads format 1", meta.format)));
+        }
+        let bbox = meta.bbox;
+        if !(bbox[0] < bbox[2] && bbox[1] < bbox[3]) {
+            return Err(Error::config(&tpath, "bbox", "must be [min_lon, min_lat, max_lon, max_lat]"));
+        }
+        let seeds = Seeds::load(&dir.join(&meta.seeds))?;
+        let (params, params_value) = Params::load(&dir.join("params.toml"))?;
+
+        // places
+        let path = dir.join("places.csv");
+        let t = Table::read(&path, &["place_id", "name", "kind", "prefecture_id", "prefecture", "province", "lon", "lat", "population", "area_km2", "source"])?;
+        require_source(&t)?;
+        let mut places = Vec::new();
+        let mut place_by_id = HashMap::new();
+        for r in t.rows() {
+            let id = r.req("place_id")?.to_string();
+            let kind = match r.req("kind")? {
+                "district" => PlaceKind::District,
+                "county" => PlaceKind::County,
+                "devzone" => PlaceKind::Devzone,
+                "outside" => PlaceKind::Outside,
+                k => return Err(r.err("kind", format!("unknown kind '{k}'; use district, county, devzone or outside"))),
+            };
+            let (lon, lat) = check_lonlat(&r, &bbox, "place")?;
+            let area = r.f64("area_km2")?;
+            if area < 0.0 {
+                return Err(r.err("area_km2", "must not be negative"));
+            }
+            if place_by_id.insert(id.clone(), PlaceIx(places.len() as u32)).is_some() {
+                return Err(r.err("place_id", format!("duplicate id '{id}'; every place id must be unique")));
+            }
+            places.push(Place {
+                id,
+                name: r.req("name")?.to_string(),
+                kind,
+                prefecture_id: r.req("prefecture_id")?.to_string(),
+                prefecture: r.req("prefecture")?.to_string(),
+                province: r.req("province")?.to_string(),
+                lon,
+                lat,
+                population: r.u64("population")?,
+                area_km2: area,
+            });
+        }
+
+        // stations
+        let path = dir.join("stations.csv");
+        let t = Table::read(&path, &["station_id", "name", "place_id", "city", "lon", "lat", "source"])?;
+        require_source(&t)?;
+        let mut stations = Vec::new();
+        let mut station_by_id = HashMap::new();
+        let mut station_names = HashMap::new();
+        for r in t.rows() {
+            let id = r.req("station_id")?.to_string();
+            let name = r.req("name")?.to_string();
+            let pid = r.req("place_id")?;
+            let place = *place_by_id.get(pid).ok_or_else(|| r.err("place_id", format!("unknown place '{pid}'; it must be a place_id in places.csv")))?;
+            let (lon, lat) = check_lonlat(&r, &bbox, "station")?;
+            if station_by_id.insert(id.clone(), StationIx(stations.len() as u32)).is_some() {
+                return Err(r.err("station_id", format!("duplicate id '{id}'; every station id must be unique")));
+            }
+            if station_names.insert(name.clone(), ()).is_some() {
+                return Err(r.err("name", format!("duplicate station name '{name}'; names must be unique")));
+            }
+            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat });
+        }
+
+        // lines
+        let path = dir.join("rail_lines.csv");
+        let t = Table::read(&path, &["line_id", "name_zh", "name_en", "mode", "design_speed_kmh", "source"])?;
+        require_source(&t)?;
+        let mut lines = Vec::new();
+        let mut line_by_id = HashMap::new();
+        for r in t.rows() {
+            let id = r.req("line_id")?.to_string();
+            let m = r.req("mode")?;
+            let mode = RailMode::parse(m).ok_or_else(|| r.err("mode", format!("unknown mode '{m}'; use hsr, intercity, suburban or conventional")))?;
+            if line_by_id.insert(id.clone(), LineIx(lines.len() as u32)).is_some() {
+                return Err(r.err("line_id", format!("duplicate id '{id}'")));
+            }
+            lines.push(Line { id, name_zh: r.req("name_zh")?.into(), name_en: r.get("name_en").into(), mode, design_speed: Kmh(r.positive("design_speed_kmh")?) });
+        }
+
+        let project_ref = |r: &crate::table::Row| -> Result<Option<String>> {
+            let p = r.get("project_id");
+            if p.is_empty() {
+                return Ok(None);
+            }
+            if !seeds.has_project(p) {
+                return Err(r.err("project_id", format!("unknown project '{p}'; it must be a project_id in {}", seeds.projects_path.display())));
+            }
+            Ok(Some(p.to_string()))
+        };
+        let station_ref = |r: &crate::table::Row, f: &str| -> Result<StationIx> {
+            let s = r.req(f)?;
+            station_by_id.get(s).copied().ok_or_else(|| r.err(f, format!("unknown station '{s}'; it must be a station_id in stations.csv")))
+        };
+        let place_ref = |r: &crate::table::Row, f: &str| -> Result<PlaceIx> {
+            let s = r.req(f)?;
+            place_by_id.get(s).copied().ok_or_else(|| r.err(f, format!("unknown place '{s}'; it must be a place_id in places.csv")))
+        };
+
+        // sections
+        let path = dir.join("rail_sections.csv");
+        let t = Table::read(&path, &["section_id", "line_id", "seq", "from_station", "to_station", "length_km", "design_speed_kmh", "operating_speed_kmh", "opened", "project_id", "source"])?;
+        require_source(&t)?;
+        let mut sections: Vec<Section> = Vec::new();
+        let mut section_ids = HashMap::new();
+        for r in t.rows() {
+            let id = r.req("section_id")?.to_string();
+            if section_ids.insert(id.clone(), ()).is_some() {
+                return Err(r.err("section_id", format!("duplicate id '{id}'")));
+            }
+            let l = r.req("line_id")?;
+            let line = *line_by_id.get(l).ok_or_else(|| r.err("line_id", format!("unknown line '{l}'; it must be a line_id in rail_lines.csv")))?;
+            let from = station_ref(&r, "from_station")?;
+            let to = station_ref(&r, "to_station")?;
+            if from == to {
+                return Err(r.err("to_station", "a section must join two different stations"));
+            }
+            let design = r.positive("design_speed_kmh")?;
+            let operating = r.positive("operating_speed_kmh")?;
+            if operating > design {
+                return Err(r.err("operating_speed_kmh", format!("{operating} is above the design speed {design}")));
+            }
+            let opened = r.opt_date("opened")?;
+            let project = project_ref(&r)?;
+            if opened.is_none() && project.is_none() {
+                return Err(r.err("project_id", "a section that has not opened needs the project_id of the plan item that builds it"));
+            }
+            sections.push(Section { id, line, seq: r.u64("seq")?, from, to, length: Km(r.positive("length_km")?), design_speed: Kmh(design), operating_speed: Kmh(operating), opened, project });
+        }
+
+        // speed changes
+        let path = dir.join("speed_changes.csv");
+        let t = Table::read(&path, &["line_id", "effective", "operating_speed_kmh", "source"])?;
+        require_source(&t)?;
+        let mut speed_changes = Vec::new();
+        for r in t.rows() {
+            let l = r.req("line_id")?;
+            let line = *line_by_id.get(l).ok_or_else(|| r.err("line_id", format!("unknown line '{l}'")))?;
+            let effective = r.opt_date("effective")?.ok_or_else(|| r.err("effective", "is empty; give the date the speed took effect"))?;
+            speed_changes.push(SpeedChange { line, effective, speed: Kmh(r.positive("operating_speed_kmh")?) });
+        }
+        speed_changes.sort_by_key(|c| (c.line, c.effective));
+
+        // roads
+        let path = dir.join("road_links.csv");
+        let t = Table::read(&path, &["link_id", "from_place", "to_place", "class", "route", "length_km", "opened", "project_id", "source"])?;
+        require_source(&t)?;
+        let mut roads = Vec::new();
+        let mut road_ids = HashMap::new();
+        for r in t.rows() {
+            let id = r.req("link_id")?.to_string();
+            if road_ids.insert(id.clone(), ()).is_some() {
+                return Err(r.err("link_id", format!("duplicate id '{id}'")));
+            }
+            let class = match r.req("class")? {
+                "expressway" => RoadClass::Expressway,
+                "trunk" => RoadClass::Trunk,
+                c => return Err(r.err("class", format!("unknown road class '{c}'; use expressway or trunk"))),
+            };
+            let from = place_ref(&r, "from_place")?;
+            let to = place_ref(&r, "to_place")?;
+            if from == to {
+                return Err(r.err("to_place", "a road link must join two different places"));
+            }
+            roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(r.positive("length_km")?), opened: r.opt_date("opened")?, project: project_ref(&r)? });
+        }
+
+        // connectors
+        let path = dir.join("connectors.csv");
+        let t = Table::read(&path, &["from_id", "to_id", "kind", "length_km", "minutes", "opened", "source"])?;
+        require_source(&t)?;
+        let node_ref = |r: &crate::table::Row, f: &str| -> Result<NodeRef> {
+            let s = r.req(f)?;
+            if let Some(&p) = place_by_id.get(s) {
+                Ok(NodeRef::Place(p))
+            } else if let Some(&st) = station_by_id.get(s) {
+                Ok(NodeRef::Station(st))
+            } else {
+                Err(r.err(f, format!("unknown node '{s}'; it must be a place_id or a station_id")))
+            }
+        };
+        let mut connectors = Vec::new();
+        for r in t.rows() {
+            let kind = match r.req("kind")? {
+                "access" => ConnectorKind::Access,
+                "metro" => ConnectorKind::Metro,
+                "walk" => ConnectorKind::Walk,
+                k => return Err(r.err("kind", format!("unknown connector kind '{k}'; use access, metro or walk"))),
+            };
+            let from = node_ref(&r, "from_id")?;
+            let to = node_ref(&r, "to_id")?;
+            if from == to {
+                return Err(r.err("to_id", "a connector must join two different nodes"));
+            }
+            if kind == ConnectorKind::Access && !matches!((from, to), (NodeRef::Place(_), NodeRef::Station(_)) | (NodeRef::Station(_), NodeRef::Place(_))) {
+                return Err(r.err("kind", "an access connector joins a place and a station"));
+            }
+            let minutes = r.opt_positive("minutes")?;
+            connectors.push(Connector { from, to, kind, length: Km(r.positive("length_km")?), minutes, opened: r.opt_date("opened")? });
+        }
+
+        // cities
+        let path = dir.join("cities.csv");
+        let t = Table::read(&path, &["city_id", "name", "seat_place_id", "stations", "source"])?;
+        require_source(&t)?;
+        let mut cities = Vec::new();
+        for r in t.rows() {
+            let id = r.req("city_id")?;
+            let seed = seeds.city(id).ok_or_else(|| r.err("city_id", format!("unknown city '{id}'; it must be a city_id in the seeds' cities.csv")))?;
+            let seat = place_ref(&r, "seat_place_id")?;
+            let mut st = Vec::new();
+            for s in r.get("stations").split('|').map(str::trim).filter(|s| !s.is_empty()) {
+                st.push(*station_by_id.get(s).ok_or_else(|| r.err("stations", format!("unknown station '{s}'")))?);
+            }
+            if cities.iter().any(|c: &City| c.id == id) {
+                return Err(r.err("city_id", format!("duplicate city '{id}'")));
+            }
+            cities.push(City { id: id.to_string(), name: seed.name_zh.clone(), name_en: seed.name_en.clone(), role: seed.role.clone(), seat, stations: st });
+        }
+        for c in &seeds.cities {
+            if !cities.iter().any(|x| x.id == c.id) {
+                return Err(Error::Csv { path: path.clone(), line: 0, message: format!("plan city {} ({}) has no row; every city in the seeds needs one", c.id, c.name_zh) });
+            }
+        }
+
+        let net = Network {
+            dir: dir.to_path_buf(),
+            name: meta.name,
+            description: meta.description,
+            default_origin: meta.default_origin,
+            bbox,
+            places,
+            stations,
+            lines,
+            sections,
+            speed_changes,
+            roads,
+            connectors,
+            cities,
+            seeds,
+            params,
+            params_value,
+            place_by_id,
+            station_by_id,
+        };
+        if net.city_by_key(&net.default_origin).is_none() {
+            return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network", net.default_origin)));
+        }
+        Ok(net)
+    }
+
+    pub fn place(&self, id: &str) -> Option<PlaceIx> {
+        self.place_by_id.get(id).copied()
+    }
+
+    pub fn station(&self, id: &str) -> Option<StationIx> {
+        self.station_by_id.get(id).copied()
+    }
+
+    /// A city by id, Chinese name (郑州 or 郑州市) or English name.
+    pub fn city_by_key(&self, key: &str) -> Option<CityIx> {
+        let k = key.trim();
+        self.cities
+            .iter()
+            .position(|c| c.id == k || c.name == k || c.name.trim_end_matches('市') == k.trim_end_matches('市') || c.name_en.eq_ignore_ascii_case(k))
+            .map(|i| CityIx(i as u32))
+    }
+
+    /// The population of the region (every place but those outside it).
+    pub fn region_population(&self) -> u64 {
+        self.places.iter().filter(|p| p.kind != PlaceKind::Outside).map(|p| p.population).sum()
+    }
+}

@@ -1,0 +1,121 @@
+//! Pair queries (`ringsim od`, calibration, validation): resolving ids or names to nodes, and the time between
+//! two nodes — the station measure (rail only) between two stations, the door measure otherwise.
+
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Node};
+use crate::network::{CityIx, Network, PlaceIx, StationIx};
+use crate::rings::StationTrees;
+use crate::search::dijkstra;
+use crate::table::Table;
+use crate::units::Seconds;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Endpoint {
+    Station(StationIx),
+    Place(PlaceIx),
+    City(CityIx),
+}
+
+/// Resolves an id (station, place or city id) or an exact name (station name, city name with or without 市,
+/// unique place name). Returns a message saying why not otherwise.
+pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
+    let k = key.trim();
+    if let Some(s) = net.station(k) {
+        return Ok(Endpoint::Station(s));
+    }
+    if let Some(p) = net.place(k) {
+        return Ok(Endpoint::Place(p));
+    }
+    if let Some(i) = net.cities.iter().position(|c| c.id == k) {
+        return Ok(Endpoint::City(CityIx(i as u32)));
+    }
+    if let Some(i) = net.stations.iter().position(|s| s.name == k) {
+        return Ok(Endpoint::Station(StationIx(i as u32)));
+    }
+    if let Some(i) = net.cities.iter().position(|c| c.name == k) {
+        return Ok(Endpoint::City(CityIx(i as u32)));
+    }
+    let places: Vec<usize> = (0..net.places.len()).filter(|&i| net.places[i].name == k).collect();
+    match places.len() {
+        1 => return Ok(Endpoint::Place(PlaceIx(places[0] as u32))),
+        0 => {}
+        _ => {
+            let ids: Vec<String> = places.iter().map(|&i| format!("{} ({})", net.places[i].id, net.places[i].prefecture)).collect();
+            return Err(format!("'{k}' names several places: {}; use the place id", ids.join(", ")));
+        }
+    }
+    if let Some(i) = net.cities.iter().position(|c| c.name.trim_end_matches('市') == k.trim_end_matches('市')) {
+        return Ok(Endpoint::City(CityIx(i as u32)));
+    }
+    Err(format!("'{k}' is not a station, place or city id, nor an exact station, city or place name of network '{}'", net.name))
+}
+
+impl Endpoint {
+    fn door_node(self, net: &Network, g: &Graph) -> Node {
+        match self {
+            Endpoint::Station(s) => g.station(s),
+            Endpoint::Place(p) => g.place(p),
+            Endpoint::City(c) => g.place(net.cities[c.i()].seat),
+        }
+    }
+}
+
+/// One resolved pair with the line it came from.
+pub struct Pair {
+    pub line: u64,
+    pub from_key: String,
+    pub to_key: String,
+    pub from: Endpoint,
+    pub to: Endpoint,
+}
+
+/// Reads `from,to` pairs; unknown names are errors naming the line and field.
+pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
+    let t = Table::read(path, &["from", "to"])?;
+    let mut out = Vec::new();
+    for r in t.rows() {
+        let f = r.req("from")?;
+        let to = r.req("to")?;
+        let from = resolve(net, f).map_err(|m| r.err("from", m))?;
+        let to_e = resolve(net, to).map_err(|m| r.err("to", m))?;
+        out.push(Pair { line: r.line, from_key: f.to_string(), to_key: to.to_string(), from, to: to_e });
+    }
+    if out.is_empty() {
+        return Err(Error::Csv { path: path.to_path_buf(), line: 1, message: "no pairs: the file has a header but no rows".into() });
+    }
+    Ok(out)
+}
+
+/// Times for many pairs: one search per distinct origin, in parallel; the result is in pair order.
+pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<Seconds>> {
+    let mut origins: BTreeMap<Endpoint, ()> = BTreeMap::new();
+    for (f, _) in pairs {
+        origins.insert(*f, ());
+    }
+    let origins: Vec<Endpoint> = origins.into_keys().collect();
+    let trees: Vec<(Endpoint, Option<StationTrees>, crate::search::Tree)> = origins
+        .par_iter()
+        .map(|&o| {
+            let rail = match o {
+                Endpoint::Station(s) => Some(StationTrees::compute(g, &[g.station(s)])),
+                _ => None,
+            };
+            let door = dijkstra(g, &[(o.door_node(net, g), Seconds::ZERO)], |_| true);
+            (o, rail, door)
+        })
+        .collect();
+    let index: BTreeMap<Endpoint, usize> = trees.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    pairs
+        .iter()
+        .map(|(f, t)| {
+            let (_, rail, door) = &trees[index[f]];
+            match (rail, t) {
+                (Some(r), Endpoint::Station(s)) => r.rail.at(g.station(*s)),
+                _ => door.at(t.door_node(net, g)),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,221 @@
+//! Stage 2 of the pipeline: a build-out scenario file (TOML) → a validated [`Scenario`].
+//!
+//! A scenario names a network, an origin city, cutoffs, the ring measure, a date `as_of` (everything opened by
+//! that date is in), projects to add or remove, and parameter overrides. Paths inside the file are relative to the
+//! file. Every field is checked; an error names the file and the field.
+
+use crate::error::{Error, Result};
+use crate::network::{CityIx, Network};
+use crate::params::{merge, Params};
+use crate::units::{Date, Minutes};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// How a destination's time is measured for the rings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// From the origin city's best station to the destination's best station, by rail only (how official
+    /// claims are stated). A place without a reachable station of its own: rail to the best station, then road.
+    Station,
+    /// From the origin city's seat to the destination's seat, door to door, by whatever is fastest.
+    Door,
+}
+
+impl Measure {
+    pub fn parse(s: &str) -> Option<Measure> {
+        match s {
+            "station" => Some(Measure::Station),
+            "door" => Some(Measure::Door),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Station => "station",
+            Measure::Door => "door",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    format: u32,
+    name: String,
+    #[serde(default)]
+    description: String,
+    network: String,
+    origin: Option<String>,
+    as_of: String,
+    cutoffs: Option<Vec<f64>>,
+    measure: Option<String>,
+    #[serde(default)]
+    projects: RawProjects,
+    params: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProjects {
+    #[serde(default)]
+    add: Vec<String>,
+    #[serde(default)]
+    remove: Vec<String>,
+    /// Add every project whose plan status wording is one of these (e.g. 建成).
+    #[serde(default)]
+    add_status: Vec<String>,
+    /// Add every project whose plan horizon is one of these (`2020`, `2025`, `beyond`).
+    #[serde(default)]
+    add_horizon: Vec<String>,
+}
+
+/// The default cutoffs: the plan's 0.5 h, 1 h and 1.5 h circles around Zhengzhou (seed 001, 第二章第三节).
+pub const DEFAULT_CUTOFFS: [f64; 3] = [30.0, 60.0, 90.0];
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub path: PathBuf,
+    pub name: String,
+    pub description: String,
+    pub network_dir: PathBuf,
+    pub origin_key: String,
+    pub as_of: Date,
+    pub cutoffs: Vec<Minutes>,
+    pub measure: Measure,
+    /// Projects in use although not opened by `as_of`.
+    pub added: BTreeSet<String>,
+    /// Projects taken out although opened by `as_of`.
+    pub removed: BTreeSet<String>,
+    raw_projects: (Vec<String>, Vec<String>, Vec<String>, Vec<String>),
+    params_override: Option<toml::Value>,
+}
+
+/// A scenario bound to its loaded network: resolved origin, project set and parameters.
+pub struct Bound<'n> {
+    pub sc: Scenario,
+    pub net: &'n Network,
+    pub origin: CityIx,
+    pub params: Params,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file (without loading its network).
+    pub fn read(path: &Path) -> Result<Scenario> {
+        let text = crate::table::read_text(path)?;
+        if text.trim().is_empty() {
+            return Err(Error::Empty { path: path.to_path_buf() });
+        }
+        let raw: RawScenario = toml::from_str(&text).map_err(|e| Error::Toml { path: path.to_path_buf(), message: e.to_string() })?;
+        if raw.format != 1 {
+            return Err(Error::config(path, "format", format!("unsupported format {}; this ringsim reads format 1", raw.format)));
+        }
+        let name = raw.name.trim().to_string();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) || name.starts_with('.') {
+            return Err(Error::config(path, "name", format!("'{}' is not a usable name: use letters, digits, '-', '_' or '.' (it becomes a folder name)", raw.name)));
+        }
+        let as_of = Date::parse(&raw.as_of).map_err(|m| Error::config(path, "as_of", m))?;
+        let cutoffs = raw.cutoffs.unwrap_or_else(|| DEFAULT_CUTOFFS.to_vec());
+        if cutoffs.is_empty() {
+            return Err(Error::config(path, "cutoffs", "is empty; give at least one cutoff in minutes, e.g. [30, 60, 90]"));
+        }
+        for (i, c) in cutoffs.iter().enumerate() {
+            if !(*c > 0.0 && c.is_finite()) {
+                return Err(Error::config(path, "cutoffs", format!("cutoff {c} must be a positive number of minutes")));
+            }
+            if i > 0 && *c <= cutoffs[i - 1] {
+                return Err(Error::config(path, "cutoffs", format!("must increase strictly: {} comes after {}", c, cutoffs[i - 1])));
+            }
+        }
+        let measure = match raw.measure.as_deref() {
+            None => Measure::Station,
+            Some(m) => Measure::parse(m).ok_or_else(|| Error::config(path, "measure", format!("'{m}' is not a measure; use \"station\" or \"door\"")))?,
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        let p = raw.projects;
+        Ok(Scenario {
+            path: path.to_path_buf(),
+            name,
+            description: raw.description,
+            network_dir: base.join(&raw.network),
+            origin_key: raw.origin.unwrap_or_default(),
+            as_of,
+            cutoffs: cutoffs.into_iter().map(Minutes).collect(),
+            measure,
+            added: BTreeSet::new(),
+            removed: BTreeSet::new(),
+            raw_projects: (p.add, p.remove, p.add_status, p.add_horizon),
+            params_override: raw.params,
+        })
+    }
+
+    /// Resolves the scenario against its network: origin, project ids, statuses and parameter overrides.
+    pub fn bind(mut self, net: &Network) -> Result<Bound<'_>> {
+        let path = self.path.clone();
+        let key = if self.origin_key.is_empty() { net.default_origin.clone() } else { self.origin_key.clone() };
+        let origin = net.city_by_key(&key).ok_or_else(|| {
+            let names: Vec<&str> = net.cities.iter().map(|c| c.name.as_str()).collect();
+            Error::config(&path, "origin", format!("'{key}' is not a city of network '{}'; use one of: {}", net.name, names.join(" ")))
+        })?;
+        self.origin_key = key;
+        let (add, remove, add_status, add_horizon) = std::mem::take(&mut self.raw_projects);
+        for (field, ids) in [("projects.add", &add), ("projects.remove", &remove)] {
+            for id in ids {
+                if !net.seeds.has_project(id) {
+                    return Err(Error::config(&path, field, format!("unknown project '{id}'; project ids are listed in {}", net.seeds.projects_path.display())));
+                }
+            }
+        }
+        let statuses: BTreeSet<&str> = net.seeds.projects.iter().map(|p| p.status_zh.as_str()).collect();
+        for s in &add_status {
+            if !statuses.contains(s.as_str()) {
+                return Err(Error::config(&path, "projects.add_status", format!("no project has status '{s}'; statuses in use: {}", statuses.iter().copied().collect::<Vec<_>>().join(" "))));
+            }
+        }
+        let horizons: BTreeSet<&str> = net.seeds.projects.iter().map(|p| p.horizon.as_str()).collect();
+        for h in &add_horizon {
+            if !horizons.contains(h.as_str()) {
+                return Err(Error::config(&path, "projects.add_horizon", format!("no project has horizon '{h}'; horizons in use: {}", horizons.iter().copied().collect::<Vec<_>>().join(" "))));
+            }
+        }
+        let mut added: BTreeSet<String> = add.into_iter().collect();
+        for p in &net.seeds.projects {
+            if add_status.contains(&p.status_zh) || add_horizon.contains(&p.horizon) {
+                added.insert(p.id.clone());
+            }
+        }
+        self.removed = remove.into_iter().collect();
+        if let Some(id) = self.removed.iter().find(|id| added.contains(*id)) {
+            return Err(Error::config(&path, "projects.remove", format!("project '{id}' is both added and removed")));
+        }
+        self.added = added;
+        let params = match &self.params_override {
+            None => net.params.clone(),
+            Some(over) => {
+                if !over.is_table() {
+                    return Err(Error::config(&path, "params", "must be a table, e.g. [params.road.expressway] speed_kmh = 110"));
+                }
+                let mut v = net.params_value.clone();
+                merge(&mut v, over);
+                Params::from_value(v, &path).map_err(|e| match e {
+                    Error::Toml { message, .. } => Error::config(&path, "params", message),
+                    other => other,
+                })?
+            }
+        };
+        Ok(Bound { sc: self, net, origin, params })
+    }
+
+    /// Is an element with this opening date and project in use in this scenario?
+    pub fn is_open(&self, opened: Option<Date>, project: Option<&str>) -> bool {
+        if let Some(p) = project {
+            if self.removed.contains(p) {
+                return false;
+            }
+            if self.added.contains(p) {
+                return true;
+            }
+        }
+        matches!(opened, Some(d) if d <= self.as_of)
+    }
+}
