@@ -13,7 +13,7 @@
 use crate::network::{ConnectorKind, Network, NodeRef, PlaceIx, RailMode, RoadClass, StationIx};
 use crate::params::Params;
 use crate::scenario::Bound;
-use crate::units::{Km, Kmh, Seconds};
+use crate::units::{Kmh, Seconds};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -53,7 +53,7 @@ pub struct Edge {
 
 /// A node of the search graph, by external meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Node(pub(crate) u32);
+pub struct Node(pub u32);
 
 pub struct Graph {
     pub(crate) g: DiGraph<(), Edge, u32>,
@@ -101,6 +101,19 @@ impl Graph {
         &self.g[e]
     }
 
+    /// A graph of `n` places joined by the given directed `(from, to, seconds)` edges (all trunk road), for tests
+    /// and benchmarks that need a graph without a network.
+    pub fn from_edges(n: usize, edges: &[(u32, u32, u32)]) -> Graph {
+        let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for &(a, b, s) in edges {
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
+        }
+        Graph { g, n_places: n as u32, labels: vec!["edge".into()], station_open: Vec::new() }
+    }
+
     /// Builds the graph of a bound scenario.
     pub fn build(b: &Bound) -> Graph {
         build(b.net, &b.params, |opened, project| b.sc.is_open(opened, project), b.sc.as_of)
@@ -137,8 +150,15 @@ pub fn build(
         let mode = params_mode(params, line.mode);
         let label = labels.len() as u32;
         labels.push(line.id.clone());
+        // A station whose own opening is later than the section's is passed without a stop.
+        let stops = |x: StationIx| {
+            let st = &net.stations[x.i()];
+            st.opened.is_none() || open(st.opened, st.project.as_deref())
+        };
         let mut run: Vec<(StationIx, f64)> = Vec::new(); // station, running seconds (f64) from run start
         let flush = |run: &mut Vec<(StationIx, f64)>, g: &mut DiGraph<(), Edge, u32>, station_open: &mut Vec<bool>| {
+            // stations not yet open are passed without a stop: their running times stay in the cumulative sums
+            run.retain(|x| stops(x.0));
             for i in 0..run.len() {
                 station_open[run[i].0.i()] |= run.len() > 1;
                 for j in (i + 1)..run.len() {
@@ -150,11 +170,13 @@ pub fn build(
             }
             run.clear();
         };
+        let mut last_end: Option<StationIx> = None;
         for s in secs {
-            if run.last().map(|r| r.0) != Some(s.from) {
+            if last_end != Some(s.from) {
                 flush(&mut run, &mut g, &mut station_open);
                 run.push((s.from, 0.0));
             }
+            last_end = Some(s.to);
             let mut v = s.operating_speed.0;
             if let Some(c) = change {
                 // A speed change applies to sections open when it took effect (later sections keep their own).
@@ -228,7 +250,6 @@ pub fn build(
             }
         }
     }
-    let _ = Km(0.0);
     Graph { g, n_places, labels, station_open }
 }
 

@@ -72,6 +72,10 @@ pub struct Station {
     pub city: String,
     pub lon: f64,
     pub lat: f64,
+    /// When trains started to stop here. Blank: whenever a section through it is open. A later date (a station
+    /// built on an open line, like 郑州航空港) makes trains pass without stopping before it.
+    pub opened: Option<Date>,
+    pub project: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -329,7 +333,13 @@ impl Network {
             if station_names.insert(name.clone(), ()).is_some() {
                 return Err(r.err("name", format!("duplicate station name '{name}'; names must be unique")));
             }
-            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat });
+            let opened = r.opt_date("opened")?;
+            let project = match r.get("project_id") {
+                "" => None,
+                p if seeds.has_project(p) => Some(p.to_string()),
+                p => return Err(r.err("project_id", format!("unknown project '{p}'; it must be a project_id in {}", seeds.projects_path.display()))),
+            };
+            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat, opened, project });
         }
 
         // lines

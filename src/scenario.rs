@@ -206,7 +206,8 @@ impl Scenario {
         Ok(Bound { sc: self, net, origin, params })
     }
 
-    /// Is an element with this opening date and project in use in this scenario?
+    /// Is an element with this opening date and project in use in this scenario? An element with neither an
+    /// opening date nor a project (an ordinary road, an access road) is present at every date.
     pub fn is_open(&self, opened: Option<Date>, project: Option<&str>) -> bool {
         if let Some(p) = project {
             if self.removed.contains(p) {
@@ -216,6 +217,9 @@ impl Scenario {
                 return true;
             }
         }
-        matches!(opened, Some(d) if d <= self.as_of)
+        match opened {
+            Some(d) => d <= self.as_of,
+            None => project.is_none(),
+        }
     }
 }

@@ -1,0 +1,147 @@
+//! Shared test helpers: a seeded random generator, random networks written as real network folders, and the
+//! path of the built binary.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so every random test is reproducible.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn f64(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.f64() < p
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ringsim"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes a random network (places, stations, two rail lines, roads, connectors, cities, seeds) into `dir` and
+/// returns the ids of its projects. Every rail section and road link either opened in 2010 or belongs to a project.
+pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String> {
+    std::fs::create_dir_all(dir.join("seeds")).unwrap();
+    let projects: Vec<String> = (0..6).map(|i| format!("p{i}")).collect();
+    let mut pj = String::from("project_id,name_zh,name_en,mode,category,status_zh,status_horizon,endpoints,via,opened,opened_source,doc,section,notes\n");
+    for p in &projects {
+        writeln!(pj, "{p},项目{p},Project {p},hsr,高速铁路,建成,2020,,,,,test,test,").unwrap();
+    }
+    std::fs::write(dir.join("seeds/projects.csv"), pj).unwrap();
+    let mut places = String::from("place_id,name,kind,prefecture_id,prefecture,province,lon,lat,population,area_km2,source\n");
+    let mut coords = Vec::new();
+    for i in 0..n_places {
+        let (lon, lat) = (112.0 + rng.f64() * 4.0, 33.0 + rng.f64() * 3.0);
+        coords.push((lon, lat));
+        writeln!(places, "{},P{i},county,{},C{},省,{lon:.4},{lat:.4},{},{:.1},assumption: random", 100000 + i, 100000 + (i % 3) * 100, i % 3, 1000 + rng.below(100000), 10.0 + rng.f64() * 100.0).unwrap();
+    }
+    std::fs::write(dir.join("places.csv"), places).unwrap();
+    let mut cities = String::from("city_id,name_zh,name_en,province,role,doc,section\n");
+    for c in 0..3 {
+        writeln!(cities, "{},C{c},C{c},省,core,test,test", 100000 + c * 100).unwrap();
+    }
+    std::fs::write(dir.join("seeds/cities.csv"), cities).unwrap();
+    // stations: one in roughly half the places
+    let mut stations = String::from("station_id,name,telecode,place_id,city,lon,lat,opened,coord_check,source\n");
+    let mut st_place = Vec::new();
+    for i in 0..n_places {
+        if i < 3 || rng.chance(0.5) {
+            let k = st_place.len();
+            st_place.push(i);
+            let (lon, lat) = coords[i];
+            writeln!(stations, "S{k},站{k},S{k},{},C{},{lon:.4},{lat:.4},,single:test,assumption: random", 100000 + i, i % 3).unwrap();
+        }
+    }
+    std::fs::write(dir.join("stations.csv"), stations).unwrap();
+    let pick_project = |rng: &mut Rng| -> (String, String) {
+        if rng.chance(0.6) {
+            ("2010-01-01".into(), String::new())
+        } else {
+            (String::new(), projects[rng.below(projects.len() as u64) as usize].clone())
+        }
+    };
+    let mut lines = String::from("line_id,name_zh,name_en,mode,design_speed_kmh,source\n");
+    let mut sections = String::from("section_id,line_id,seq,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened,project_id,source\n");
+    let modes = ["hsr", "conventional", "intercity"];
+    for l in 0..3 {
+        writeln!(lines, "l{l},线{l},Line {l},{},350,assumption: random", modes[l]).unwrap();
+        let mut order: Vec<usize> = (0..st_place.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let len = 2 + rng.below(order.len().min(8) as u64 - 1) as usize;
+        for s in 0..len.min(order.len()) - 1 {
+            let (o, p) = pick_project(rng);
+            let v = [120, 160, 200, 250, 300][rng.below(5) as usize];
+            writeln!(sections, "l{l}:{s},l{l},{},S{},S{},{:.1},350,{v},{o},{p},assumption: random", s + 1, order[s], order[s + 1], 5.0 + rng.f64() * 80.0).unwrap();
+        }
+    }
+    std::fs::write(dir.join("rail_lines.csv"), lines).unwrap();
+    std::fs::write(dir.join("rail_sections.csv"), sections).unwrap();
+    std::fs::write(dir.join("speed_changes.csv"), "line_id,effective,operating_speed_kmh,source\n").unwrap();
+    let mut roads = String::from("link_id,from_place,to_place,class,route,length_km,opened,project_id,source\n");
+    let mut k = 0;
+    for i in 1..n_places {
+        // a spanning path keeps every place reachable by road
+        let j = rng.below(i as u64) as usize;
+        writeln!(roads, "r{k},{},{},trunk,,{:.1},,,assumption: random", 100000 + i, 100000 + j, 5.0 + rng.f64() * 60.0).unwrap();
+        k += 1;
+    }
+    for _ in 0..n_places {
+        let (a, b) = (rng.below(n_places as u64) as usize, rng.below(n_places as u64) as usize);
+        if a != b {
+            let (o, p) = pick_project(rng);
+            writeln!(roads, "r{k},{},{},expressway,G1,{:.1},{o},{p},assumption: random", 100000 + a, 100000 + b, 5.0 + rng.f64() * 100.0).unwrap();
+            k += 1;
+        }
+    }
+    std::fs::write(dir.join("road_links.csv"), roads).unwrap();
+    let mut conn = String::from("from_id,to_id,kind,length_km,minutes,opened,source\n");
+    for (k, &p) in st_place.iter().enumerate() {
+        writeln!(conn, "{},S{k},access,{:.1},,,assumption: random", 100000 + p, 1.0 + rng.f64() * 15.0).unwrap();
+    }
+    std::fs::write(dir.join("connectors.csv"), conn).unwrap();
+    let mut cities = String::from("city_id,name,seat_place_id,stations,source\n");
+    for c in 0..3 {
+        writeln!(cities, "{},C{c},{},S{c},assumption: random", 100000 + c * 100, 100000 + c).unwrap();
+    }
+    std::fs::write(dir.join("cities.csv"), cities).unwrap();
+    std::fs::copy(repo().join("tests/data/tiny/params.toml"), dir.join("params.toml")).unwrap();
+    std::fs::write(
+        dir.join("network.toml"),
+        "format = 1\nname = \"random\"\ndescription = \"random test network\"\nseeds = \"seeds\"\ndefault_origin = \"100000\"\nbbox = [100.0, 20.0, 130.0, 50.0]\n",
+    )
+    .unwrap();
+    projects
+}
+
+/// Writes a scenario for `net_dir` with the given projects added.
+pub fn scenario(path: &Path, net_dir: &Path, name: &str, measure: &str, add: &[String]) {
+    let list: Vec<String> = add.iter().map(|p| format!("\"{p}\"")).collect();
+    std::fs::write(
+        path,
+        format!(
+            "format = 1\nname = \"{name}\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\nmeasure = \"{measure}\"\n[projects]\nadd = [{}]\n",
+            net_dir.display(),
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+}
