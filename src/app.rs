@@ -173,14 +173,17 @@ pub fn compare(a: &Path, b: &Path, out: Option<&Path>) -> Result<String> {
 }
 
 fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
-    let s = &e.stats;
-    let mut t = format!(
-        "  matched pairs: {}\n  mean absolute error: {:.1} min ({:.1}%)\n  bias (model − observed): {:+.1} min\n  90th percentile abs error: {:.1} min\n  max abs error: {:.1} min\n",
-        s.n, s.mae, s.mape, s.bias, s.p90, s.max
-    );
-    let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().collect();
+    let line = |label: &str, s: &calibrate::Stats| {
+        format!(
+            "  {label}: {} pairs; mean absolute error {:.1} min ({:.1}%), bias (model − observed) {:+.1} min, 90th percentile {:.1} min, max {:.1} min\n",
+            s.n, s.mae, s.mape, s.bias, s.p90, s.max
+        )
+    };
+    let mut t = line("comparable pairs (model path of the observed train's kind)", &e.stats);
+    t.push_str(&line("all matched pairs", &e.all));
+    let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().filter(|p| p.comparable).collect();
     w.sort_by(|a, b| (b.model - b.observed).abs().partial_cmp(&(a.model - a.observed).abs()).unwrap().then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
-    t.push_str("  worst pairs:\n");
+    t.push_str("  worst comparable pairs:\n");
     for p in w.iter().take(worst) {
         t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1})\n", p.from, p.to, p.model, p.observed, p.model - p.observed));
     }
@@ -196,12 +199,12 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
 }
 
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes"]);
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "comparable"]);
     for p in &e.pairs {
-        w.row([p.from.clone(), p.to.clone(), format!("{:.0}", p.observed), format!("{:.1}", p.model), format!("{:+.1}", p.model - p.observed)]);
+        w.row([p.from.clone(), p.to.clone(), format!("{:.0}", p.observed), format!("{:.1}", p.model), format!("{:+.1}", p.model - p.observed), p.comparable.to_string()]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), format!("unmatched: {why}")]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), format!("unmatched: {why}"), String::new()]);
     }
     w.into_bytes()
 }
@@ -210,9 +213,11 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
 pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minutes: f64) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    let obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
+    let mut obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
     let before = {
         let g = Graph::build(&b);
+        let screened = calibrate::screen(b.net, &g, &mut obs);
+        eprintln!("calibrate: {screened} pairs outside the fit band {:?} of model/observed are reported, not fitted", calibrate::FIT_BAND);
         calibrate::evaluate(b.net, &g, &obs)
     };
     let (p, after) = calibrate::fit(&b, &obs, |m| eprintln!("calibrate: {m}"));
@@ -223,8 +228,8 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     t.push_str("fitted rail parameters (paste into params.toml):\n");
     for (name, m) in p.rail_modes() {
         t.push_str(&format!(
-            "[rail.{name}]\nspeed_factor = {}\nstop_penalty_s = {}\nintermediate_penalty_s = {}\n",
-            m.speed_factor, m.stop_penalty_s, m.intermediate_penalty_s
+            "[rail.{name}]\nspeed_factor = {}\nstop_penalty_s = {}\nintermediate_penalty_s = {}\nintermediate_cap = {}\n",
+            m.speed_factor, m.stop_penalty_s, m.intermediate_penalty_s, m.intermediate_cap
         ));
     }
     if let Some(o) = out {
@@ -238,8 +243,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    let obs = calibrate::read_observed(b.net, observed)?;
+    let mut obs = calibrate::read_observed(b.net, observed)?;
     let g = Graph::build(&b);
+    calibrate::screen(b.net, &g, &mut obs);
     let e = calibrate::evaluate(b.net, &g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));

@@ -5,7 +5,8 @@
 //! they stay private to this crate and never reach a file). Edges carry integer seconds and what they are:
 //!
 //! - rail: for every line, every pair of stations on a run of consecutive open sections, in both directions, with
-//!   `sum(length / (operating speed × speed_factor)) + stop_penalty + intermediate_penalty × stations passed`;
+//!   `sum(length / (operating speed × speed_factor)) + stop_penalty + intermediate_penalty × min(stations passed,
+//!   intermediate_cap)`;
 //! - road: both directions, `length / class speed`;
 //! - access (place → station, adds the boarding penalty) and egress (station → place, adds alighting);
 //! - metro / walk between stations (both directions).
@@ -153,7 +154,9 @@ pub fn build(
         // A station whose own opening is later than the section's is passed without a stop.
         let stops = |x: StationIx| {
             let st = &net.stations[x.i()];
-            st.opened.is_none() || open(st.opened, st.project.as_deref())
+            // `opened` alone is informational (the first section through the station); a station-level opening
+            // comes with the project that built the station (e.g. 郑州航空港, hub-zhengzhounan).
+            st.project.is_none() || open(st.opened, st.project.as_deref())
         };
         let mut run: Vec<(StationIx, f64)> = Vec::new(); // station, running seconds (f64) from run start
         let flush = |run: &mut Vec<(StationIx, f64)>, g: &mut DiGraph<(), Edge, u32>, station_open: &mut Vec<bool>| {
@@ -162,7 +165,7 @@ pub fn build(
             for i in 0..run.len() {
                 station_open[run[i].0.i()] |= run.len() > 1;
                 for j in (i + 1)..run.len() {
-                    let t = run[j].1 - run[i].1 + mode.stop_penalty_s + mode.intermediate_penalty_s * (j - i - 1) as f64;
+                    let t = run[j].1 - run[i].1 + mode.stop_penalty_s + mode.intermediate_penalty_s * (j - i - 1).min(mode.intermediate_cap as usize) as f64;
                     let secs = Seconds(t.round().max(1.0) as u32);
                     g.add_edge(st(run[i].0), st(run[j].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
                     g.add_edge(st(run[j].0), st(run[i].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });

@@ -72,8 +72,9 @@ pub struct Station {
     pub city: String,
     pub lon: f64,
     pub lat: f64,
-    /// When trains started to stop here. Blank: whenever a section through it is open. A later date (a station
-    /// built on an open line, like 郑州航空港) makes trains pass without stopping before it.
+    /// When trains started to stop here (derived: the first section through it). With a `project` it is a
+    /// station-level opening: before it (and unless the scenario adds the project) trains pass without stopping,
+    /// as at 郑州航空港 before 2022-06-20.
     pub opened: Option<Date>,
     pub project: Option<String>,
 }

@@ -119,3 +119,41 @@ pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Op
         })
         .collect()
 }
+
+/// Station-to-station rail times with the rail modes used, for calibration: `None` where no rail path exists.
+pub fn times_with_modes(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<(Seconds, Vec<crate::network::RailMode>)>> {
+    let _ = net;
+    let mut origins: BTreeMap<Endpoint, ()> = BTreeMap::new();
+    for (f, _) in pairs {
+        origins.insert(*f, ());
+    }
+    let origins: Vec<Endpoint> = origins.into_keys().collect();
+    let trees: Vec<Option<crate::search::Tree>> = origins
+        .par_iter()
+        .map(|&o| match o {
+            Endpoint::Station(s) => Some(dijkstra(g, &[(g.station(s), Seconds::ZERO)], |k| k.is_rail())),
+            _ => None,
+        })
+        .collect();
+    let index: BTreeMap<Endpoint, usize> = origins.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    pairs
+        .iter()
+        .map(|(f, t)| {
+            let tree = trees[index[f]].as_ref()?;
+            let n = match t {
+                Endpoint::Station(s) => g.station(*s),
+                _ => return None,
+            };
+            let time = tree.at(n)?;
+            let modes = tree
+                .kinds(g, n)
+                .into_iter()
+                .filter_map(|k| match k {
+                    crate::graph::EdgeKind::Rail(m) => Some(m),
+                    _ => None,
+                })
+                .collect();
+            Some((time, modes))
+        })
+        .collect()
+}

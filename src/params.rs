@@ -56,7 +56,7 @@ pub struct RailParams {
 }
 
 /// How a train of one mode turns section lengths into a station-to-station time:
-/// `sum(length / (operating speed * speed_factor)) + stop_penalty_s + intermediate_penalty_s * (stations passed)`.
+/// `sum(length / (operating speed * speed_factor)) + stop_penalty_s + intermediate_penalty_s * min(stations passed, intermediate_cap)`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RailMode {
@@ -66,6 +66,8 @@ pub struct RailMode {
     pub stop_penalty_s: f64,
     /// Expected time lost per intermediate station (share of trains stopping × (dwell + acceleration + braking)).
     pub intermediate_penalty_s: f64,
+    /// At most this many intermediate stations are charged: the fastest train of a long trip skips most stops.
+    pub intermediate_cap: u32,
     pub source: String,
 }
 
