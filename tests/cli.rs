@@ -1,0 +1,215 @@
+//! The real binary in a temporary directory: the main job, od, compare, determinism across thread counts, and
+//! malformed inputs that must give a clear message and exit code 2.
+
+mod common;
+use common::{bin, repo};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(bin()).args(args).current_dir(dir).output().expect("run ringsim");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A copy of the tiny network, its seeds and one scenario in a fresh temp dir.
+fn tiny_copy() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    for sub in ["tiny", "tiny-seeds", "tiny-scenarios"] {
+        let from = repo().join("tests/data").join(sub);
+        std::fs::create_dir_all(t.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(&from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), t.path().join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    let sc = t.path().join("tiny-scenarios/base.toml");
+    (t, sc)
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(path).unwrap();
+    assert!(s.contains(from), "{} does not contain {from:?}", path.display());
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn main_job_on_the_bundled_network() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let (code, out, err) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    // the summary lists the 29 other plan cities, each once
+    let seeds = std::fs::read_to_string(repo().join("seeds/zhongyuan/cities.csv")).unwrap();
+    let names: Vec<&str> = seeds.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).filter(|n| *n != "郑州市").collect();
+    assert_eq!(names.len(), 29);
+    for n in &names {
+        assert_eq!(out.matches(&format!("{n} ")).count(), 1, "{n} should appear once in the summary:\n{out}");
+    }
+    let reach = std::fs::read_to_string(t.path().join("o/asbuilt-2025/reach.csv")).unwrap();
+    assert!(reach.starts_with("node_id,name,kind,prefecture,population,minutes,ring,mode,station_minutes,door_minutes\n"));
+    let rings = std::fs::read_to_string(t.path().join("o/asbuilt-2025/rings.csv")).unwrap();
+    assert_eq!(rings.lines().count(), 4);
+    assert!(t.path().join("o/asbuilt-2025/cities.csv").exists());
+}
+
+#[test]
+fn same_bytes_at_one_and_two_threads() {
+    let t = tempfile::tempdir().unwrap();
+    let scs: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().map_or(false, |e| e == "toml"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let mut a1 = vec!["--threads", "1", "run", "--out", "t1"];
+    a1.extend(scs.iter().map(|s| s.as_str()));
+    let mut a2 = vec!["--threads", "2", "run", "--out", "t2"];
+    a2.extend(scs.iter().map(|s| s.as_str()));
+    let (c1, o1, e1) = run(t.path(), &a1);
+    let (c2, o2, _) = run(t.path(), &a2);
+    assert_eq!((c1, c2), (0, 0), "{e1}");
+    assert_eq!(o1.replace("t1", "t2"), o2);
+    let mut n = 0;
+    for d in std::fs::read_dir(t.path().join("t1")).unwrap() {
+        let d = d.unwrap();
+        for f in ["reach.csv", "cities.csv", "rings.csv"] {
+            let x = std::fs::read(d.path().join(f)).unwrap();
+            let y = std::fs::read(t.path().join("t2").join(d.file_name()).join(f)).unwrap();
+            assert!(x == y, "{:?}/{f} differs between 1 and 2 threads", d.file_name());
+            n += 1;
+        }
+    }
+    assert_eq!(n, 3 * scs.len());
+}
+
+#[test]
+fn od_agrees_with_run_and_accepts_names() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    std::fs::write(t.path().join("pairs.csv"), "from,to\n郑州东,开封北\nZAF,KBF\n郑州市,济源市\n郑州,410102\n").unwrap();
+    let (code, out, err) = run(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "pairs.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0][2], rows[1][2], "names and ids give the same pair");
+    let m: f64 = rows[0][2].parse().unwrap();
+    assert!((10.0..40.0).contains(&m), "郑州东→开封北 {m} min (the 2021 boards say 20)");
+    // the door time to 济源市 equals run's door_minutes for its city row
+    let (code, _, _) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o"]);
+    assert_eq!(code, 0);
+    let cities = std::fs::read_to_string(t.path().join("o/asbuilt-2025/cities.csv")).unwrap();
+    let jy = cities.lines().find(|l| l.starts_with("419001,")).unwrap();
+    let door = jy.split(',').nth(7).unwrap();
+    assert_eq!(rows[2][2], door);
+}
+
+#[test]
+fn compare_reports_gains() {
+    let t = tempfile::tempdir().unwrap();
+    let a = repo().join("scenarios/base-2016.toml");
+    let b = repo().join("scenarios/asbuilt-2025.toml");
+    let (code, out, err) = run(t.path(), &["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--out", "c.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("base-2016 → asbuilt-2025"));
+    assert!(out.contains("places change ring"));
+    assert!(std::fs::read_to_string(t.path().join("c.csv")).unwrap().starts_with("node_id,name,kind,prefecture,population,minutes_a,minutes_b,saved,ring_a,ring_b\n"));
+}
+
+#[test]
+fn help_has_examples() {
+    let (code, out, _) = run(Path::new("."), &["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Examples:") && out.contains("ringsim run scenarios/asbuilt-2025.toml"));
+}
+
+/// Each malformed input: (what, file to edit relative to the temp dir, from, to, expected words in stderr).
+#[test]
+fn malformed_inputs_exit_2_with_a_clear_message() {
+    let cases: Vec<(&str, &str, &str, &str, Vec<&str>)> = vec![
+        ("broken CSV row", "tiny/places.csv", "甲区,district", "甲区,district,extra", vec!["places.csv", "line 2", "fields"]),
+        ("unknown node in a link", "tiny/road_links.csv", "r3,300101,300121", "r3,300101,999999", vec!["road_links.csv", "line 4", "to_place", "999999"]),
+        ("duplicate id", "tiny/places.csv", "200101,乙区", "100101,乙区", vec!["places.csv", "line 3", "place_id", "duplicate"]),
+        ("negative speed", "tiny/rail_sections.csv", "100,350,300,2010", "100,350,-300,2010", vec!["rail_sections.csv", "line 2", "operating_speed_kmh", "greater than zero"]),
+        ("zero length", "tiny/road_links.csv", "G1,120,", "G1,0,", vec!["road_links.csv", "line 2", "length_km", "greater than zero"]),
+        ("speed above design", "tiny/rail_sections.csv", "100,350,300,2010", "100,250,300,2010", vec!["rail_sections.csv", "operating_speed_kmh", "design"]),
+        ("not a number", "tiny/places.csv", "113.0,34.0,1000", "113.0,34.0,many", vec!["places.csv", "line 2", "population"]),
+        ("coordinate outside the bbox", "tiny/places.csv", "113.0,34.0,1000", "13.0,34.0,1000", vec!["places.csv", "line 2", "lon", "bounding box"]),
+        ("empty source", "tiny/connectors.csv", "access,10,,2000-01-01,assumption: test", "access,10,,2000-01-01,", vec!["connectors.csv", "line 2", "source"]),
+        ("unknown project in a section", "tiny/rail_sections.csv", ",p-hsr-bc,", ",p-nope,", vec!["rail_sections.csv", "line 3", "project_id", "p-nope"]),
+        ("bad date", "tiny/road_links.csv", "G1,120,2000-01,", "G1,120,2000-13,", vec!["road_links.csv", "line 2", "opened", "YYYY-MM-DD"]),
+        ("missing column", "tiny/road_links.csv", "route,length_km,opened", "route,len,opened", vec!["road_links.csv", "length_km"]),
+        ("unknown project in a scenario", "tiny-scenarios/base.toml", "as_of = \"2016-12-31\"", "as_of = \"2016-12-31\"\n[projects]\nadd = [\"p-unknown\"]", vec!["base.toml", "projects.add", "p-unknown"]),
+        ("unknown origin", "tiny-scenarios/base.toml", "as_of", "origin = \"Atlantis\"\nas_of", vec!["base.toml", "origin", "Atlantis"]),
+        ("unsorted cutoffs", "tiny-scenarios/base.toml", "as_of", "cutoffs = [60, 30, 90]\nas_of", vec!["base.toml", "cutoffs", "increase"]),
+        ("negative cutoff", "tiny-scenarios/base.toml", "as_of", "cutoffs = [-30, 60]\nas_of", vec!["base.toml", "cutoffs", "positive"]),
+        ("unknown field", "tiny-scenarios/base.toml", "as_of", "speed = 3\nas_of", vec!["base.toml", "unknown field", "speed"]),
+        ("unknown measure", "tiny-scenarios/base.toml", "as_of", "measure = \"bike\"\nas_of", vec!["base.toml", "measure", "bike"]),
+        ("bad scenario date", "tiny-scenarios/base.toml", "2016-12-31", "2016-02-30", vec!["base.toml", "as_of"]),
+        ("unsupported format", "tiny-scenarios/base.toml", "format = 1", "format = 2", vec!["base.toml", "format"]),
+        ("unknown parameter override", "tiny-scenarios/base.toml", "as_of = \"2016-12-31\"", "as_of = \"2016-12-31\"\n[params.road.expressway]\nspeeed_kmh = 110", vec!["base.toml", "params", "speeed_kmh"]),
+        ("negative parameter", "tiny/params.toml", "speed_kmh = 100.0", "speed_kmh = -100.0", vec!["params.toml", "road.expressway.speed_kmh"]),
+        ("unknown station in cities", "tiny/cities.csv", "200101,SBB", "200101,SXX", vec!["cities.csv", "line 3", "stations", "SXX"]),
+    ];
+    assert!(cases.len() >= 15);
+    for (what, file, from, to, words) in cases {
+        let (t, sc) = tiny_copy();
+        edit(&t.path().join(file), from, to);
+        let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o"]);
+        assert_eq!(code, 2, "{what}: exit code {code}, stderr: {err}");
+        for w in words {
+            assert!(err.contains(w), "{what}: stderr should mention {w:?}:\n{err}");
+        }
+        assert!(!err.contains("panicked"), "{what}: {err}");
+        assert!(!t.path().join("o").exists(), "{what}: no output on error");
+    }
+}
+
+#[test]
+fn more_malformed_inputs() {
+    // non-UTF-8
+    let (t, sc) = tiny_copy();
+    let p = t.path().join("tiny/stations.csv");
+    let mut b = std::fs::read(&p).unwrap();
+    b.extend_from_slice(b"XYZ,\xff\xfe,XYZ,100101,x,113.0,34.0,,,single,assumption: test\n");
+    std::fs::write(&p, b).unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("stations.csv") && err.contains("UTF-8") && err.contains("line 5"), "{err}");
+    // empty file
+    let (t, sc) = tiny_copy();
+    std::fs::write(t.path().join("tiny/places.csv"), "").unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("places.csv") && err.contains("empty"), "{err}");
+    // missing file
+    let (t, sc) = tiny_copy();
+    std::fs::remove_file(t.path().join("tiny/connectors.csv")).unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("connectors.csv") && err.contains("cannot read"), "{err}");
+    // missing scenario
+    let (code, _, err) = run(t.path(), &["run", "nope.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nope.toml"), "{err}");
+    // an unknown name in od pairs
+    let (t, sc) = tiny_copy();
+    std::fs::write(t.path().join("p.csv"), "from,to\n甲站,乙站\n甲站,Nowhere\n").unwrap();
+    let (code, _, err) = run(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("p.csv") && err.contains("line 3") && err.contains("`to`") && err.contains("Nowhere"), "{err}");
+    // bad arguments
+    let (code, _, _) = run(t.path(), &["run"]);
+    assert_eq!(code, 2);
+    let (code, _, err) = run(t.path(), &["--threads", "0", "run", sc.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn inputs_are_not_modified() {
+    let (t, sc) = tiny_copy();
+    let before: Vec<Vec<u8>> = std::fs::read_dir(t.path().join("tiny")).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    let after: Vec<Vec<u8>> = std::fs::read_dir(t.path().join("tiny")).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    assert_eq!(before, after);
+}

@@ -1,0 +1,67 @@
+//! Checks of the bundled 中原 network: it loads (which checks ids, references, positive lengths and speeds,
+//! coordinates in the bounding box and sources), and holds what the plan and the issue ask for.
+
+mod common;
+use common::repo;
+use ringsim::network::{Network, PlaceKind};
+use std::collections::BTreeSet;
+
+fn net() -> Network {
+    Network::load(&repo().join("networks/zhongyuan")).unwrap()
+}
+
+#[test]
+fn population_adds_up_to_the_census() {
+    let n = net();
+    let region: Vec<_> = n.places.iter().filter(|p| p.kind != PlaceKind::Outside).collect();
+    // 305 census units of the region, 164,576,876 residents (2020 census, shared census2020/).
+    assert_eq!(region.len(), 305);
+    assert_eq!(n.region_population(), 164_576_876);
+    let henan: u64 = region.iter().filter(|p| p.province == "河南省").map(|p| p.population).sum();
+    // Henan's census total is 99,365,519 (shared data README); the 中原 region holds all of it.
+    assert_eq!(henan, 99_365_519);
+    let zz: u64 = region.iter().filter(|p| p.prefecture_id == "410100").map(|p| p.population).sum();
+    assert_eq!(zz, 12_600_574);
+}
+
+#[test]
+fn thirty_plan_cities_each_with_a_seat_and_stations() {
+    let n = net();
+    assert_eq!(n.cities.len(), 30);
+    assert_eq!(n.cities.iter().filter(|c| c.role == "core").count(), 14);
+    for c in &n.cities {
+        assert!(!c.stations.is_empty(), "{} has no station", c.name);
+        assert_eq!(n.places[c.seat.i()].prefecture_id, c.id, "{}'s seat lies in another prefecture", c.name);
+    }
+}
+
+#[test]
+fn lines_and_projects_the_issue_names_are_present() {
+    let n = net();
+    let lines: BTreeSet<&str> = n.lines.iter().map(|l| l.id.as_str()).collect();
+    for l in [
+        "jingguang-hsr", "zhengxi-hsr", "zhengxu-hsr", "zhengfu-hsr", "zhengyu-hsr", "zhengjiao-icr", "taijiao-hsr", "jizheng-hsr",
+        "shanghehang-hsr", "rilan-hsr", "xiongshang-hsr", "liaohanchang-hsr", "zhengkai-icr", "zhengji-icr", "jinan-icr", "zhengxu-s1",
+        "zhengdengluo-icr", "jiaoping-hsr", "xinjiao-icr", "pingluozhou-hsr", "jingguang-conv", "longhai-conv", "jiaoliu-conv", "xinyue-conv",
+    ] {
+        assert!(lines.contains(l), "line {l} missing; lines: {lines:?}");
+    }
+    // every project named on a network element exists in the seeds (checked on load) and the 建成 rail projects
+    // of 专栏4 are all on the network
+    let used: BTreeSet<&str> = n.sections.iter().filter_map(|s| s.project.as_deref()).chain(n.roads.iter().filter_map(|r| r.project.as_deref())).collect();
+    for p in ["hsr-zhengxu", "hsr-zhengwan", "hsr-zhengfu", "hsr-taijiao", "hsr-zhengji", "hsr-shanghehang", "hsr-qufu-heze-lankao", "icr-jichang-zhengzhounan", "icr-zhengdengluo", "icr-zhengkai-ext", "exp-g59", "exp-g3511"] {
+        assert!(used.contains(p), "project {p} has no network element");
+    }
+}
+
+#[test]
+fn stations_lie_in_their_place_and_ids_are_unique() {
+    let n = net();
+    let ids: BTreeSet<&str> = n.stations.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids.len(), n.stations.len());
+    for s in &n.stations {
+        let p = &n.places[s.place.i()];
+        let d = ringsim::units::great_circle(s.lon, s.lat, p.lon, p.lat).0;
+        assert!(d < 120.0, "{} is {d:.0} km from the seat of its place {}", s.name, p.name);
+    }
+}
