@@ -89,14 +89,19 @@ pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
     Ok(out)
 }
 
+/// The distinct origins of some pairs, in a fixed order, and each origin's position in that order.
+fn distinct_origins(pairs: &[(Endpoint, Endpoint)]) -> (Vec<Endpoint>, BTreeMap<Endpoint, usize>) {
+    let mut origins: Vec<Endpoint> = pairs.iter().map(|p| p.0).collect();
+    origins.sort();
+    origins.dedup();
+    let index = origins.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    (origins, index)
+}
+
 /// Times for many pairs: one search per distinct origin, in parallel; the result is in pair order.
 pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<Seconds>> {
-    let mut origins: BTreeMap<Endpoint, ()> = BTreeMap::new();
-    for (f, _) in pairs {
-        origins.insert(*f, ());
-    }
-    let origins: Vec<Endpoint> = origins.into_keys().collect();
-    let trees: Vec<(Endpoint, Option<StationTrees>, crate::search::Tree)> = origins
+    let (origins, index) = distinct_origins(pairs);
+    let trees: Vec<(Option<StationTrees>, crate::search::Tree)> = origins
         .par_iter()
         .map(|&o| {
             let rail = match o {
@@ -104,14 +109,13 @@ pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Op
                 _ => None,
             };
             let door = dijkstra(g, &[(o.door_node(net, g), Seconds::ZERO)], |_| true);
-            (o, rail, door)
+            (rail, door)
         })
         .collect();
-    let index: BTreeMap<Endpoint, usize> = trees.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
     pairs
         .iter()
         .map(|(f, t)| {
-            let (_, rail, door) = &trees[index[f]];
+            let (rail, door) = &trees[index[f]];
             match (rail, t) {
                 (Some(r), Endpoint::Station(s)) => r.rail.at(g.station(*s)),
                 _ => door.at(t.door_node(net, g)),
@@ -123,11 +127,7 @@ pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Op
 /// Station-to-station rail times with the rail modes used, for calibration: `None` where no rail path exists.
 pub fn times_with_modes(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<(Seconds, Vec<crate::network::RailMode>)>> {
     let _ = net;
-    let mut origins: BTreeMap<Endpoint, ()> = BTreeMap::new();
-    for (f, _) in pairs {
-        origins.insert(*f, ());
-    }
-    let origins: Vec<Endpoint> = origins.into_keys().collect();
+    let (origins, index) = distinct_origins(pairs);
     let trees: Vec<Option<crate::search::Tree>> = origins
         .par_iter()
         .map(|&o| match o {
@@ -135,7 +135,6 @@ pub fn times_with_modes(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]
             _ => None,
         })
         .collect();
-    let index: BTreeMap<Endpoint, usize> = origins.iter().enumerate().map(|(i, o)| (*o, i)).collect();
     pairs
         .iter()
         .map(|(f, t)| {
