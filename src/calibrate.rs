@@ -13,7 +13,7 @@ use crate::od::{resolve, Endpoint};
 use crate::params::Params;
 use crate::scenario::Bound;
 use crate::table::Table;
-use crate::units::Seconds;
+
 use std::path::Path;
 
 #[derive(Clone, Debug)]
@@ -272,8 +272,4 @@ pub fn fit(b: &Bound, obs: &[Observed], mut progress: impl FnMut(&str)) -> (Para
         }
     }
     (params, best)
-}
-
-pub fn secs(t: Seconds) -> f64 {
-    t.0 as f64
 }
