@@ -162,10 +162,18 @@ pub fn build(
         let flush = |run: &mut Vec<(StationIx, f64)>, g: &mut DiGraph<(), Edge, u32>, station_open: &mut Vec<bool>| {
             // stations not yet open are passed without a stop: their running times stay in the cumulative sums
             run.retain(|x| stops(x.0));
+            // Stations passed count towards the intermediate penalty, except those with a station-level opening
+            // (built on an open line): trains that stopped nowhere there before keep their times, so opening such
+            // a station never slows a trip through it.
+            let mut passed = vec![0usize; run.len() + 1];
+            for (k, x) in run.iter().enumerate() {
+                passed[k + 1] = passed[k] + usize::from(net.stations[x.0.i()].project.is_none());
+            }
             for i in 0..run.len() {
                 station_open[run[i].0.i()] |= run.len() > 1;
                 for j in (i + 1)..run.len() {
-                    let t = run[j].1 - run[i].1 + mode.stop_penalty_s + mode.intermediate_penalty_s * (j - i - 1).min(mode.intermediate_cap as usize) as f64;
+                    let between = passed[j] - passed[i + 1];
+                    let t = run[j].1 - run[i].1 + mode.stop_penalty_s + mode.intermediate_penalty_s * between.min(mode.intermediate_cap as usize) as f64;
                     let secs = Seconds(t.round().max(1.0) as u32);
                     g.add_edge(st(run[i].0), st(run[j].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
                     g.add_edge(st(run[j].0), st(run[i].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });

@@ -65,3 +65,24 @@ fn stations_lie_in_their_place_and_ids_are_unique() {
         assert!(d < 120.0, "{} is {d:.0} km from the seat of its place {}", s.name, p.name);
     }
 }
+
+#[test]
+fn as_built_years_never_get_slower() {
+    let paths: Vec<_> = (2016..=2025).map(|y| repo().join(format!("scenarios/asbuilt-{y}.toml"))).collect();
+    let loaded = ringsim::app::load(&paths).unwrap();
+    let mut prev: Option<Vec<Option<ringsim::units::Seconds>>> = None;
+    for b in loaded.bind_all().unwrap() {
+        let g = ringsim::graph::Graph::build(&b);
+        let r = ringsim::rings::Reach::compute(&b, &g);
+        let now: Vec<_> = r.places.iter().chain(&r.cities).flat_map(|t| [t.station, t.door]).collect();
+        if let Some(p) = &prev {
+            for (i, (a, c)) in p.iter().zip(&now).enumerate() {
+                if let (Some(a), Some(c)) = (a, c) {
+                    assert!(c <= a, "{}: entry {i} got slower: {a:?} → {c:?}", b.sc.name);
+                }
+                assert!(!(a.is_some() && c.is_none()), "{}: entry {i} became unreachable", b.sc.name);
+            }
+        }
+        prev = Some(now);
+    }
+}
