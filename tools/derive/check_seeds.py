@@ -74,6 +74,16 @@ def check_common(path, header, rows, cols, required, problems):
             problems.append(f'{path}:{i}: doc {r["doc"]!r} is not a 3-digit seed number')
 
 
+def check_id(path, line, field, value, seen, where, problems):
+    """An id must be lower-case ascii with dashes and unique across all regions (`seen` maps id -> file)."""
+    if value and not ID_RE.match(value):
+        problems.append(f'{path}:{line}: {field} {value!r} is not lower-case ascii with dashes')
+    if value in seen:
+        problems.append(f'{path}:{line}: {field} {value} already used in {seen[value]}')
+    elif value:
+        seen[value] = where
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     here = os.path.dirname(os.path.abspath(__file__))
@@ -94,13 +104,7 @@ def main():
             check_common(p, header, rows, PROJECT_COLS, PROJECT_REQUIRED, problems)
             counts.append((p, len(rows)))
             for i, r in enumerate(rows, start=2):
-                pid = r.get('project_id') or ''
-                if pid and not ID_RE.match(pid):
-                    problems.append(f'{p}:{i}: project_id {pid!r} is not lower-case ascii with dashes')
-                if pid in project_ids:
-                    problems.append(f'{p}:{i}: project_id {pid} already used in {project_ids[pid]}')
-                elif pid:
-                    project_ids[pid] = f'{region}/projects.csv'
+                check_id(p, i, 'project_id', r.get('project_id') or '', project_ids, f'{region}/projects.csv', problems)
                 if r.get('mode') and r['mode'] not in MODES:
                     problems.append(f'{p}:{i}: mode {r["mode"]!r} not in {sorted(MODES)}')
                 if r.get('status_horizon') and r['status_horizon'] not in HORIZONS:
@@ -139,13 +143,7 @@ def main():
             check_common(t, header, rows, TARGET_COLS, TARGET_REQUIRED, problems)
             counts.append((t, len(rows)))
             for i, r in enumerate(rows, start=2):
-                tid = r.get('target_id') or ''
-                if tid and not ID_RE.match(tid):
-                    problems.append(f'{t}:{i}: target_id {tid!r} is not lower-case ascii with dashes')
-                if tid in target_ids:
-                    problems.append(f'{t}:{i}: target_id {tid} already used in {target_ids[tid]}')
-                elif tid:
-                    target_ids[tid] = f'{region}/targets.csv'
+                check_id(t, i, 'target_id', r.get('target_id') or '', target_ids, f'{region}/targets.csv', problems)
                 if r.get('horizon') and r['horizon'] not in TARGET_HORIZONS:
                     problems.append(f'{t}:{i}: horizon {r["horizon"]!r} not in {sorted(TARGET_HORIZONS)}')
                 m = (r.get('minutes') or '').strip()
