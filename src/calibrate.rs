@@ -147,7 +147,7 @@ pub fn evaluate(net: &Network, g: &Graph, obs: &[Observed]) -> Evaluation {
             }
         }
     }
-    let ts = crate::od::times_with_modes(net, g, &q);
+    let ts = crate::od::times_with_modes(g, &q);
     let mut pairs = Vec::new();
     for (k, t) in ts.into_iter().enumerate() {
         let o = &obs[idx[k]];

@@ -125,8 +125,7 @@ pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Op
 }
 
 /// Station-to-station rail times with the rail modes used, for calibration: `None` where no rail path exists.
-pub fn times_with_modes(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<(Seconds, Vec<crate::network::RailMode>)>> {
-    let _ = net;
+pub fn times_with_modes(g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<(Seconds, Vec<crate::network::RailMode>)>> {
     let (origins, index) = distinct_origins(pairs);
     let trees: Vec<Option<crate::search::Tree>> = origins
         .par_iter()
