@@ -216,9 +216,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     let mut obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
     let before = {
         let g = Graph::build(&b);
-        let screened = calibrate::screen(b.net, &g, &mut obs);
+        let screened = calibrate::screen(&g, &mut obs);
         eprintln!("calibrate: {screened} pairs outside the fit band {:?} of model/observed are reported, not fitted", calibrate::FIT_BAND);
-        calibrate::evaluate(b.net, &g, &obs)
+        calibrate::evaluate(&g, &obs)
     };
     let (p, after) = calibrate::fit(&b, &obs, |m| eprintln!("calibrate: {m}"));
     let mut t = format!("== calibration of {} on {} (pairs up to {} min) ==\nbefore:\n", b.sc.name, observed.display(), max_minutes);
@@ -245,8 +245,8 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>) -> Result<
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let mut obs = calibrate::read_observed(b.net, observed)?;
     let g = Graph::build(&b);
-    calibrate::screen(b.net, &g, &mut obs);
-    let e = calibrate::evaluate(b.net, &g, &obs);
+    calibrate::screen(&g, &mut obs);
+    let e = calibrate::evaluate(&g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));
     if let Some(o) = out {

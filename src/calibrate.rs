@@ -36,8 +36,8 @@ pub struct Observed {
 pub const FIT_BAND: (f64, f64) = (0.6, 1.6);
 
 /// Marks the observations outside [`FIT_BAND`] under the graph's parameters; returns how many.
-pub fn screen(net: &Network, g: &Graph, obs: &mut [Observed]) -> usize {
-    let e = evaluate(net, g, obs);
+pub fn screen(g: &Graph, obs: &mut [Observed]) -> usize {
+    let e = evaluate(g, obs);
     let mut n = 0;
     for o in obs.iter_mut() {
         if let Some(p) = e.pairs.iter().find(|p| p.from == o.from && p.to == o.to) {
@@ -129,7 +129,7 @@ pub fn stats(pairs: &[PairResult]) -> Stats {
 }
 
 /// Model against observed for one graph.
-pub fn evaluate(net: &Network, g: &Graph, obs: &[Observed]) -> Evaluation {
+pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
     let mut unmatched = Vec::new();
     let mut q = Vec::new();
     let mut idx = Vec::new();
@@ -239,7 +239,7 @@ pub fn fit(b: &Bound, obs: &[Observed], mut progress: impl FnMut(&str)) -> (Para
     let mut params = b.params.clone();
     let eval_with = |p: &Params| {
         let g = crate::graph::build(b.net, p, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
-        evaluate(b.net, &g, obs)
+        evaluate(&g, obs)
     };
     let mut best = eval_with(&params);
     for round in 0..8 {
