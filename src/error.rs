@@ -32,6 +32,9 @@ pub enum Error {
     #[error("{path}: field `{field}`: {message}")]
     Config { path: PathBuf, field: String, message: String },
 
+    #[error("{path}: cannot draw the figure: {message}")]
+    Plot { path: PathBuf, message: String },
+
     #[error("{0}")]
     Usage(String),
 }

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod network;
 pub mod od;
 pub mod params;
+pub mod plot;
 pub mod report;
 pub mod rings;
 pub mod scenario;

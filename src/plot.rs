@@ -1,0 +1,273 @@
+//! Drawing, shared by every figure ringsim makes (maps, charts, scatter plots): the embedded Chinese font, PNG or
+//! SVG output chosen by the file extension and written atomically, a colour palette, and a general line/scatter
+//! chart used by `ringsim chart`, `ringsim order` and `ringsim validate`.
+//!
+//! Every figure implements [`Figure`]: it draws itself on any plotters backend, and [`render`] picks the backend.
+//! No system font is used: [`register_font`] hands plotters the WenQuanYi Micro Hei subset in `assets/fonts`.
+
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+/// The only font ringsim draws with (assets/fonts/README.md: WenQuanYi Micro Hei subset, Apache-2.0).
+pub const FONT: &[u8] = include_bytes!("../assets/fonts/wqy-microhei-subset.ttf");
+/// The family name the font is registered under; use it in every `TextStyle`.
+pub const FAMILY: &str = "sans-serif";
+
+static REGISTER: Once = Once::new();
+
+/// Registers the embedded font with plotters (idempotent; called by [`render`]).
+pub fn register_font() {
+    REGISTER.call_once(|| {
+        // The bytes are a valid TrueType font (tests/font.rs loads them), so registration cannot fail; if a future
+        // font file did fail, text would be missing, which the smoke tests catch by checking for glyphs.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, FONT);
+    });
+}
+
+/// The output format, from the file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Result<Format> {
+        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+            Some("png") => Ok(Format::Png),
+            Some("svg") => Ok(Format::Svg),
+            _ => Err(Error::Usage(format!(
+                "{}: unknown image format; end the file name in .png or .svg",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Figure {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the whole figure; errors are plotters' messages.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>;
+}
+
+/// Turns any displayable plotters error into the message [`Figure::draw`] returns.
+pub fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Renders `fig` to `path` (PNG or SVG by extension) through a temporary file and a rename.
+pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
+    register_font();
+    let format = Format::from_path(path)?;
+    let perr = |message: String| Error::Plot { path: path.to_path_buf(), message };
+    match format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, fig.size()).into_drawing_area();
+                fig.draw(&root).map_err(perr)?;
+                root.present().map_err(|e| perr(e.to_string()))?;
+            }
+            crate::table::write_atomic(path, svg.as_bytes())
+        }
+        Format::Png => {
+            let (w, h) = fig.size();
+            let mut buf = vec![0u8; w as usize * h as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+                fig.draw(&root).map_err(perr)?;
+                root.present().map_err(|e| perr(e.to_string()))?;
+            }
+            let mut png = Vec::new();
+            encode_png(&buf, w, h, &mut png).map_err(perr)?;
+            crate::table::write_atomic(path, &png)
+        }
+    }
+}
+
+/// Encodes an RGB8 buffer as PNG (the `image` crate comes with plotters' `bitmap_encoder`).
+fn encode_png(rgb: &[u8], w: u32, h: u32, out: &mut Vec<u8>) -> std::result::Result<(), String> {
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(out).write_image(rgb, w, h, image::ColorType::Rgb8.into()).map_err(err)
+}
+
+/// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal Design"), black first.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 0, 0),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 158, 115),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+];
+
+/// The i-th palette colour, skipping the pale yellow that does not show on white.
+pub fn colour(i: usize) -> RGBColor {
+    const ORDER: [usize; 7] = [5, 6, 3, 1, 7, 2, 0];
+    PALETTE[ORDER[i % ORDER.len()]]
+}
+
+/// A text style in the embedded font.
+pub fn text(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().into()
+}
+
+/// One series of a [`Chart`].
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    pub colour: RGBColor,
+    /// Join the points with a line.
+    pub line: bool,
+    /// Dash the line (a planned or heuristic series).
+    pub dashed: bool,
+    /// Mark each point.
+    pub marker: bool,
+}
+
+impl Series {
+    pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
+        Series { name: name.into(), points, colour, line: true, dashed: false, marker: true }
+    }
+    pub fn scatter(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
+        Series { name: name.into(), points, colour, line: false, dashed: false, marker: true }
+    }
+}
+
+/// A line or scatter chart with a legend. Ranges default to the data's, padded by 5%.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    pub x_range: Option<(f64, f64)>,
+    pub y_range: Option<(f64, f64)>,
+    /// Draw the y = x line (model against observed).
+    pub diagonal: bool,
+    /// Show x tick labels as integers (years, steps).
+    pub integer_x: bool,
+    pub size: (u32, u32),
+}
+
+impl Chart {
+    pub fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>) -> Chart {
+        Chart {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            series: Vec::new(),
+            x_range: None,
+            y_range: None,
+            diagonal: false,
+            integer_x: false,
+            size: (1200, 800),
+        }
+    }
+
+    fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+        let pts = self.series.iter().flat_map(|s| s.points.iter().copied());
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        for (x, y) in pts {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+        if !x0.is_finite() {
+            (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+        }
+        if self.diagonal {
+            let lo = x0.min(y0).min(0.0);
+            let hi = x1.max(y1);
+            (x0, x1, y0, y1) = (lo, hi, lo, hi);
+        }
+        let pad = |a: f64, b: f64| {
+            let d = if b > a { (b - a) * 0.05 } else { 1.0 };
+            (a - d, b + d)
+        };
+        (self.x_range.unwrap_or_else(|| pad(x0, x1)), self.y_range.unwrap_or_else(|| pad(y0, y1)))
+    }
+}
+
+impl Figure for Chart {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, text(30.0))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        let integer_x = self.integer_x;
+        let xfmt = move |x: &f64| if integer_x { format!("{}", x.round() as i64) } else { format!("{x}") };
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .label_style(text(18.0))
+            .axis_desc_style(text(20.0))
+            .x_label_formatter(&xfmt)
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        if self.diagonal {
+            let lo = x0.max(y0);
+            let hi = x1.min(y1);
+            chart
+                .draw_series(LineSeries::new(vec![(lo, lo), (hi, hi)], RGBColor(150, 150, 150).stroke_width(2)))
+                .map_err(err)?
+                .label("y = x")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(150, 150, 150)));
+        }
+        for s in &self.series {
+            let c = s.colour;
+            let style = c.stroke_width(3);
+            let mut legend_done = false;
+            if s.line && s.points.len() > 1 {
+                if s.dashed {
+                    chart.draw_series(DashedLineSeries::new(s.points.clone(), 10, 6, style)).map_err(err)?;
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(s.points.clone(), style))
+                        .map_err(err)?
+                        .label(&s.name)
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+                    legend_done = true;
+                }
+            }
+            if s.marker || !legend_done {
+                let ann = chart
+                    .draw_series(s.points.iter().map(|&(x, y)| Circle::new((x, y), 4, c.filled())))
+                    .map_err(err)?;
+                if !legend_done {
+                    ann.label(&s.name).legend(move |(x, y)| Circle::new((x + 10, y), 5, c.filled()));
+                }
+            }
+        }
+        chart
+            .configure_series_labels()
+            .label_font(text(18.0))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
