@@ -209,10 +209,10 @@ pub fn build(
             continue;
         }
         let v = match r.class {
-            RoadClass::Expressway => params.road.expressway.speed_kmh,
-            RoadClass::Trunk => params.road.trunk.speed_kmh,
+            RoadClass::Expressway => Kmh(params.road.expressway.speed_kmh),
+            RoadClass::Trunk => Kmh(params.road.trunk.speed_kmh),
         };
-        let secs = Seconds::travel(r.length, Kmh(v));
+        let secs = Seconds::travel(r.length, r.speed.unwrap_or(v));
         let label = labels.len() as u32;
         labels.push(r.id.clone());
         g.add_edge(pl(r.from), pl(r.to), Edge { secs, kind: EdgeKind::Road(r.class), label });

@@ -160,6 +160,9 @@ pub struct RoadLink {
     pub class: RoadClass,
     pub route: String,
     pub length: Km,
+    /// A link's own mean speed (optional column `speed_kmh`), overriding its class speed from params.toml: for
+    /// roads whose design speed is published (a provincial road built to 100 km/h, a planned viaduct).
+    pub speed: Option<Kmh>,
     pub opened: Option<Date>,
     pub project: Option<String>,
 }
@@ -443,7 +446,7 @@ impl Network {
             if from == to {
                 return Err(r.err("to_place", "a road link must join two different places"));
             }
-            roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(r.positive("length_km")?), opened: r.opt_date("opened")?, project: project_ref(&r)? });
+            roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(r.positive("length_km")?), speed: r.opt_positive("speed_kmh")?.map(Kmh), opened: r.opt_date("opened")?, project: project_ref(&r)? });
         }
 
         // connectors
