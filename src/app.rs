@@ -89,26 +89,32 @@ pub fn run(paths: &[PathBuf], out: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// `ringsim od`: times for a file of pairs.
-pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>) -> Result<String> {
+/// `ringsim od`: times for a file of pairs; with `by_mode`, also door-to-door times by road only and by public
+/// transport only.
+pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
-    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let b = bind_one(&loaded)?;
     let ps = od::read_pairs(b.net, pairs)?;
     let g = Graph::build(&b);
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
     let ts = od::times(b.net, &g, &q);
-    let mut w = CsvOut::new(&["from", "to", "minutes"]);
-    for (p, t) in ps.iter().zip(ts) {
-        w.row([p.from_key.clone(), p.to_key.clone(), t.map(|t| t.minutes().to_string()).unwrap_or_default()]);
-    }
-    let bytes = w.into_bytes();
-    match out {
-        Some(o) => {
-            write_atomic(o, &bytes)?;
-            Ok(format!("wrote {} pairs to {}\n", ps.len(), o.display()))
+    let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
+    let bytes = if by_mode {
+        let road = od::times_by(b.net, &g, &q, od::Modes::Road);
+        let transit = od::times_by(b.net, &g, &q, od::Modes::Transit);
+        let mut w = CsvOut::new(&["from", "to", "minutes", "road_minutes", "transit_minutes"]);
+        for (i, p) in ps.iter().enumerate() {
+            w.row([p.from_key.clone(), p.to_key.clone(), fmt(ts[i]), fmt(road[i]), fmt(transit[i])]);
         }
-        None => Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings")),
-    }
+        w.into_bytes()
+    } else {
+        let mut w = CsvOut::new(&["from", "to", "minutes"]);
+        for (p, t) in ps.iter().zip(ts) {
+            w.row([p.from_key.clone(), p.to_key.clone(), fmt(t)]);
+        }
+        w.into_bytes()
+    };
+    write_or_print(out, bytes, &format!("{} pairs", ps.len()))
 }
 
 /// `ringsim compare A B`: places that change ring, minutes saved, population gained per ring.
@@ -198,6 +204,23 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     t
 }
 
+/// Model against observed minutes, comparable pairs and the rest apart, with the y = x line.
+fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plot::Chart {
+    use crate::plot::{colour, Chart, Series};
+    let file = observed.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let mut c = Chart::new(
+        format!("{name} against {file}: MAE {:.1} min, bias {:+.1} min ({} comparable pairs)", e.stats.mae, e.stats.bias, e.stats.n),
+        "observed (min)",
+        "model (min)",
+    );
+    c.diagonal = true;
+    let pts = |comparable: bool| e.pairs.iter().filter(|p| p.comparable == comparable).map(|p| (p.observed, p.model)).collect::<Vec<_>>();
+    c.series.push(Series::scatter(format!("other matched pairs ({})", e.all.n - e.stats.n), pts(false), colour(3)));
+    c.series.push(Series::scatter(format!("comparable pairs ({})", e.stats.n), pts(true), colour(0)));
+    c.size = (1000, 1000);
+    c
+}
+
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
     let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "comparable"]);
     for p in &e.pairs {
@@ -240,7 +263,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 }
 
 /// `ringsim validate`: the model against observed times, without fitting.
-pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>) -> Result<String> {
+pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let mut obs = calibrate::read_observed(b.net, observed)?;
@@ -252,6 +275,99 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>) -> Result<
     if let Some(o) = out {
         write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;
         t.push_str(&format!("wrote {}\n", o.join("validation_pairs.csv").display()));
+        for ext in ["png", "svg"] {
+            let p = o.join(format!("validation_scatter.{ext}"));
+            crate::plot::render(&scatter(&b.sc.name, observed, &e), &p)?;
+            t.push_str(&format!("wrote {}\n", p.display()));
+        }
+    }
+    if let Some(p) = plot {
+        crate::plot::render(&scatter(&b.sc.name, observed, &e), p)?;
+        t.push_str(&format!("wrote {}\n", p.display()));
     }
     Ok(t)
+}
+
+/// The one scenario of a single-scenario command, bound to its network.
+fn bind_one(loaded: &Loaded) -> Result<Bound<'_>> {
+    loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))
+}
+
+/// The measure a command uses: the flag if given, else the scenario's.
+fn measure_or(flag: Option<&str>, b: &Bound) -> Result<crate::scenario::Measure> {
+    match flag {
+        None => Ok(b.sc.measure),
+        Some(s) => crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station"))),
+    }
+}
+
+/// Writes `bytes` to `out`, or returns them as text when there is no `out`.
+fn write_or_print(out: Option<&Path>, bytes: Vec<u8>, what: &str) -> Result<String> {
+    match out {
+        Some(o) => {
+            write_atomic(o, &bytes)?;
+            Ok(format!("wrote {what} to {}\n", o.display()))
+        }
+        None => Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings")),
+    }
+}
+
+/// `ringsim matrix`: all-pairs times between cities, counties or stations.
+pub fn matrix(scenario: &Path, nodes: &str, measure: Option<&str>, wide: bool, out: Option<&Path>) -> Result<String> {
+    let set = crate::matrix::NodeSet::parse(nodes)?;
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = bind_one(&loaded)?;
+    let m = measure_or(measure, &b)?;
+    let g = Graph::build(&b);
+    let mx = crate::matrix::compute(b.net, &g, set, m);
+    let bytes = if wide { mx.wide_csv() } else { mx.long_csv() };
+    let n = mx.members.len();
+    write_or_print(out, bytes, &format!("{n} × {n} times ({nodes}, measure {})", m.as_str()))
+}
+
+/// `ringsim graph`: the scenario's search graph as an edge list (and optionally a node list).
+pub fn graph(scenario: &Path, out: &Path, nodes: Option<&Path>) -> Result<String> {
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = bind_one(&loaded)?;
+    let g = Graph::build(&b);
+    write_atomic(out, &crate::export::edges_csv(b.net, &g))?;
+    let mut t = format!("wrote {} edges of '{}' to {}\n", g.edge_count(), b.sc.name, out.display());
+    if let Some(n) = nodes {
+        write_atomic(n, &crate::export::nodes_csv(b.net, &g))?;
+        t.push_str(&format!("wrote {} nodes to {}\n", g.node_count(), n.display()));
+    }
+    Ok(t)
+}
+
+/// Options of `ringsim indicators`.
+pub struct IndicatorArgs<'a> {
+    pub scenario: &'a Path,
+    pub compare: Option<&'a Path>,
+    pub nodes: &'a str,
+    pub measure: Option<&'a str>,
+    pub alpha: f64,
+    pub daily: Vec<f64>,
+    pub out: Option<&'a Path>,
+}
+
+/// `ringsim indicators`: WATT, daily and potential accessibility per city or county, optionally against a second
+/// scenario.
+pub fn indicators(a: &IndicatorArgs) -> Result<String> {
+    let set = crate::matrix::NodeSet::parse(a.nodes)?;
+    let mut paths = vec![a.scenario.to_path_buf()];
+    if let Some(c) = a.compare {
+        paths.push(c.to_path_buf());
+    }
+    let loaded = load(&paths)?;
+    let bound = loaded.bind_all()?;
+    if bound.len() == 2 && !std::ptr::eq(bound[0].net, bound[1].net) {
+        return Err(Error::Usage(format!("'{}' and '{}' use different networks; indicators compare scenarios of one network", bound[0].sc.name, bound[1].sc.name)));
+    }
+    let cfg = crate::indicators::Config::new(measure_or(a.measure, &bound[0])?, a.alpha, a.daily.clone())?;
+    let results: Vec<Vec<crate::indicators::Indicators>> = bound
+        .iter()
+        .map(|b| crate::indicators::compute(b.net, &Graph::build(b), set, &cfg))
+        .collect::<Result<_>>()?;
+    let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
+    write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))
 }

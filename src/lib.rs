@@ -9,7 +9,10 @@
 pub mod app;
 pub mod calibrate;
 pub mod error;
+pub mod export;
 pub mod graph;
+pub mod indicators;
+pub mod matrix;
 pub mod network;
 pub mod od;
 pub mod params;

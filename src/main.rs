@@ -34,6 +34,9 @@ enum Cmd {
         pairs: PathBuf,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Add door-to-door times by road only (road_minutes) and by public transport only (transit_minutes).
+        #[arg(long)]
+        by_mode: bool,
     },
     /// Compare two scenarios: places that change ring, minutes saved, population gained per ring.
     #[command(after_help = "Example:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv")]
@@ -62,6 +65,58 @@ enum Cmd {
         observed: PathBuf,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also draw model against observed (PNG or SVG by extension); with --out, validation_scatter.png and .svg
+        /// are written there too.
+        #[arg(long)]
+        plot: Option<PathBuf>,
+    },
+    /// All-pairs travel times between plan cities, counties or stations (long CSV from,to,minutes, or --wide).
+    #[command(after_help = "Example:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv")]
+    Matrix {
+        scenario: PathBuf,
+        /// cities, counties or stations
+        #[arg(long, default_value = "cities")]
+        nodes: String,
+        /// door or station (default: the scenario's)
+        #[arg(long)]
+        measure: Option<String>,
+        /// One row per origin, one column per destination.
+        #[arg(long)]
+        wide: bool,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Export the weighted directed search graph (from,to,seconds,mode,link_id) for networkx, igraph or QGIS.
+    #[command(after_help = "Example:\n  ringsim graph scenarios/asbuilt-2025.toml --out edges.csv --nodes nodes.csv")]
+    Graph {
+        scenario: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the nodes (node_id,kind,name,lon,lat,population,open).
+        #[arg(long)]
+        nodes: Option<PathBuf>,
+    },
+    /// Accessibility indicators per city or county: WATT, daily accessibility, potential accessibility.
+    #[command(after_help = "Example:\n  ringsim indicators scenarios/base-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --out indicators.csv")]
+    Indicators {
+        scenario: PathBuf,
+        /// A second scenario of the same network: adds its columns and the changes.
+        #[arg(long)]
+        compare: Option<PathBuf>,
+        /// cities or counties
+        #[arg(long, default_value = "cities")]
+        nodes: String,
+        /// door or station (default: the scenario's)
+        #[arg(long)]
+        measure: Option<String>,
+        /// Distance-decay exponent of potential accessibility.
+        #[arg(long, default_value_t = 1.0)]
+        alpha: f64,
+        /// Daily-accessibility thresholds in minutes.
+        #[arg(long, value_delimiter = ',', default_value = "120,180,240")]
+        daily: Vec<f64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -86,10 +141,21 @@ fn main() -> ExitCode {
     }
     let result = match &cli.cmd {
         Cmd::Run { scenarios, out } => ringsim::app::run(scenarios, out),
-        Cmd::Od { scenario, pairs, out } => ringsim::app::od(scenario, pairs, out.as_deref()),
+        Cmd::Od { scenario, pairs, out, by_mode } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode),
         Cmd::Compare { a, b, out } => ringsim::app::compare(a, b, out.as_deref()),
         Cmd::Calibrate { scenario, observed, out, max_minutes } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes),
-        Cmd::Validate { scenario, observed, out } => ringsim::app::validate(scenario, observed, out.as_deref()),
+        Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
+        Cmd::Matrix { scenario, nodes, measure, wide, out } => ringsim::app::matrix(scenario, nodes, measure.as_deref(), *wide, out.as_deref()),
+        Cmd::Graph { scenario, out, nodes } => ringsim::app::graph(scenario, out, nodes.as_deref()),
+        Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
+            scenario,
+            compare: compare.as_deref(),
+            nodes,
+            measure: measure.as_deref(),
+            alpha: *alpha,
+            daily: daily.clone(),
+            out: out.as_deref(),
+        }),
     };
     match result {
         Ok(text) => {

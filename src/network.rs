@@ -37,15 +37,23 @@ pub enum PlaceKind {
     Devzone,
     /// A place outside the region (a neighbouring capital), reachable but not counted in the region's rings.
     Outside,
+    /// A named point inside a census unit (a commute end such as a business district), with population 0: the unit
+    /// it lies in keeps the people. Reachable and queryable, but not counted as a unit in rings or tallies.
+    Point,
 }
 
 impl PlaceKind {
+    /// A census unit of the region (district, county or development zone): what rings and indicators count.
+    pub fn is_unit(self) -> bool {
+        matches!(self, PlaceKind::District | PlaceKind::County | PlaceKind::Devzone)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             PlaceKind::District => "district",
             PlaceKind::County => "county",
             PlaceKind::Devzone => "devzone",
             PlaceKind::Outside => "outside",
+            PlaceKind::Point => "point",
         }
     }
 }
@@ -294,8 +302,12 @@ impl Network {
                 "county" => PlaceKind::County,
                 "devzone" => PlaceKind::Devzone,
                 "outside" => PlaceKind::Outside,
-                k => return Err(r.err("kind", format!("unknown kind '{k}'; use district, county, devzone or outside"))),
+                "point" => PlaceKind::Point,
+                k => return Err(r.err("kind", format!("unknown kind '{k}'; use district, county, devzone, outside or point"))),
             };
+            if kind == PlaceKind::Point && r.get("population") != "0" {
+                return Err(r.err("population", "a `point` place must have population 0 (the census unit it lies in keeps the people)"));
+            }
             let (lon, lat) = check_lonlat(&r, &bbox, "place")?;
             let area = r.f64("area_km2")?;
             if area < 0.0 {

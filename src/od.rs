@@ -98,6 +98,32 @@ fn distinct_origins(pairs: &[(Endpoint, Endpoint)]) -> (Vec<Endpoint>, BTreeMap<
     (origins, index)
 }
 
+/// Door-to-door times by one family of modes (the `--by-mode` columns of `ringsim od`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modes {
+    /// Road links only (expressway and trunk, and per-link-speed streets): driving from seat to seat.
+    Road,
+    /// Everything but road links: access and egress, rail, metro and walking transfers (public transport).
+    Transit,
+}
+
+impl Modes {
+    pub fn allows(self, k: crate::graph::EdgeKind) -> bool {
+        match self {
+            Modes::Road => matches!(k, crate::graph::EdgeKind::Road(_)),
+            Modes::Transit => !matches!(k, crate::graph::EdgeKind::Road(_)),
+        }
+    }
+}
+
+/// Door-to-door times for many pairs using only `modes`: one search per distinct origin, in parallel.
+pub fn times_by(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], modes: Modes) -> Vec<Option<Seconds>> {
+    let (origins, index) = distinct_origins(pairs);
+    let trees: Vec<crate::search::Tree> =
+        origins.par_iter().map(|&o| dijkstra(g, &[(o.door_node(net, g), Seconds::ZERO)], |k| modes.allows(k))).collect();
+    pairs.iter().map(|(f, t)| trees[index[f]].at(t.door_node(net, g))).collect()
+}
+
 /// Times for many pairs: one search per distinct origin, in parallel; the result is in pair order.
 pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<Seconds>> {
     let (origins, index) = distinct_origins(pairs);

@@ -187,13 +187,13 @@ impl Chart {
             (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
         }
         if self.diagonal {
-            let lo = x0.min(y0).min(0.0);
+            let lo = x0.min(y0).min(0.0).max(0.0);
             let hi = x1.max(y1);
             (x0, x1, y0, y1) = (lo, hi, lo, hi);
         }
         let pad = |a: f64, b: f64| {
             let d = if b > a { (b - a) * 0.05 } else { 1.0 };
-            (a - d, b + d)
+            (if a >= 0.0 { (a - d).max(0.0) } else { a - d }, b + d)
         };
         (self.x_range.unwrap_or_else(|| pad(x0, x1)), self.y_range.unwrap_or_else(|| pad(y0, y1)))
     }
@@ -208,14 +208,15 @@ impl Figure for Chart {
         root.fill(&WHITE).map_err(err)?;
         let ((x0, x1), (y0, y1)) = self.ranges();
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, text(30.0))
+            .caption(&self.title, text(24.0))
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(err)?;
         let integer_x = self.integer_x;
-        let xfmt = move |x: &f64| if integer_x { format!("{}", x.round() as i64) } else { format!("{x}") };
+        let xfmt = move |x: &f64| if integer_x || (x1 - x0) >= 20.0 { format!("{}", x.round() as i64) } else { format!("{x:.2}") };
+        let yfmt = move |y: &f64| if (y1 - y0) >= 20.0 { format!("{}", y.round() as i64) } else { format!("{y:.2}") };
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
@@ -223,6 +224,7 @@ impl Figure for Chart {
             .label_style(text(18.0))
             .axis_desc_style(text(20.0))
             .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(err)?;

@@ -114,21 +114,49 @@ impl StationTrees {
     }
 }
 
-impl Reach {
-    pub fn compute(b: &Bound, g: &Graph) -> Reach {
-        let net = b.net;
-        let origin = &net.cities[b.origin.i()];
-        let seat = g.place(origin.seat);
-        let door = dijkstra(g, &[(seat, Seconds::ZERO)], |_| true);
-        let starts: Vec<Node> = origin.stations.iter().filter(|s| g.station_open[s.i()]).map(|&s| g.station(s)).collect();
-        let st = StationTrees::compute(g, &starts);
+/// Times from one origin (a door node and a set of start stations) to every place, station and plan city under
+/// both measures. [`Reach`] uses it for the scenario's origin city; `ringsim matrix` and the indicators use it for
+/// every origin of a node set.
+pub struct Targets {
+    pub places: Vec<Times>,
+    pub stations: Vec<Times>,
+    pub cities: Vec<Times>,
+}
 
+/// Where a search starts: the door node (a seat or a station) and the open stations the station measure starts from.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub door: Node,
+    pub stations: Vec<Node>,
+}
+
+impl Origin {
+    /// A plan city: its seat, and its open stations.
+    pub fn city(net: &Network, g: &Graph, c: CityIx) -> Origin {
+        let city = &net.cities[c.i()];
+        Origin { door: g.place(city.seat), stations: city.stations.iter().filter(|s| g.station_open[s.i()]).map(|&s| g.station(s)).collect() }
+    }
+    /// A place: its seat, and the open stations inside it (`own` from [`stations_by_place`]).
+    pub fn place(g: &Graph, p: crate::network::PlaceIx, own: &[Vec<Node>]) -> Origin {
+        Origin { door: g.place(p), stations: own[p.i()].clone() }
+    }
+    /// A station: itself, if open.
+    pub fn station(g: &Graph, s: crate::network::StationIx) -> Origin {
+        let n = g.station(s);
+        Origin { door: n, stations: if g.station_open[s.i()] { vec![n] } else { Vec::new() } }
+    }
+}
+
+impl Targets {
+    /// `own`: the open stations of every place ([`stations_by_place`]), computed once per graph by the caller.
+    pub fn compute(net: &Network, g: &Graph, o: &Origin, own: &[Vec<Node>]) -> Targets {
+        let door = dijkstra(g, &[(o.door, Seconds::ZERO)], |_| true);
+        let st = StationTrees::compute(g, &o.stations);
         let door_of = |n: Node| (door.at(n), door.at(n).map(|_| mode_label(&door.kinds(g, n))).unwrap_or_default());
-        let own_stations = stations_by_place(net, g);
         let places = (0..net.places.len())
             .map(|i| {
                 let n = g.place(crate::network::PlaceIx(i as u32));
-                let (station, station_mode) = st.best(g, &own_stations[i], Some(n));
+                let (station, station_mode) = st.best(g, &own[i], Some(n));
                 let (dt, door_mode) = door_of(n);
                 Times { station, door: dt, station_mode, door_mode }
             })
@@ -152,7 +180,15 @@ impl Reach {
                 Times { station, door: dt, station_mode, door_mode }
             })
             .collect();
-        Reach { measure: b.sc.measure, origin: b.origin, cutoffs: b.sc.cutoffs.clone(), places, stations, cities }
+        Targets { places, stations, cities }
+    }
+}
+
+impl Reach {
+    pub fn compute(b: &Bound, g: &Graph) -> Reach {
+        let own = stations_by_place(b.net, g);
+        let t = Targets::compute(b.net, g, &Origin::city(b.net, g, b.origin), &own);
+        Reach { measure: b.sc.measure, origin: b.origin, cutoffs: b.sc.cutoffs.clone(), places: t.places, stations: t.stations, cities: t.cities }
     }
 
     /// Index of the smallest cutoff containing `t`, if any.
@@ -177,7 +213,7 @@ impl Reach {
                 let within = |t: Option<Seconds>| t.map_or(false, |t| t <= lim);
                 let mut s = RingSummary { cutoff: *c, ..Default::default() };
                 for (p, t) in net.places.iter().zip(&self.places) {
-                    if p.kind == PlaceKind::Outside || !within(t.get(self.measure)) {
+                    if !p.kind.is_unit() || !within(t.get(self.measure)) {
                         continue;
                     }
                     s.population += p.population;
