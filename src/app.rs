@@ -371,3 +371,165 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
     let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
     write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))
 }
+
+/// Options of `ringsim plot`.
+pub struct PlotArgs<'a> {
+    pub scenario: &'a Path,
+    pub out: &'a Path,
+    pub measure: Option<&'a str>,
+    pub diff: Option<&'a Path>,
+    pub geojson: Option<&'a Path>,
+    pub cell_km: f64,
+}
+
+/// Sequential fills for ring bands, fastest first (ColorBrewer YlGnBu, Brewer 2003), and light grey beyond the
+/// last cutoff.
+const RING_FILLS: [plotters::style::RGBColor; 6] = [
+    plotters::style::RGBColor(37, 52, 148),
+    plotters::style::RGBColor(44, 127, 184),
+    plotters::style::RGBColor(65, 182, 196),
+    plotters::style::RGBColor(127, 205, 187),
+    plotters::style::RGBColor(199, 233, 180),
+    plotters::style::RGBColor(237, 248, 177),
+];
+const BEYOND_FILL: plotters::style::RGBColor = plotters::style::RGBColor(236, 236, 236);
+/// Fills for minutes saved, most first (ColorBrewer Purples), and the saving bands of a difference map.
+const SAVED_FILLS: [plotters::style::RGBColor; 5] = [
+    plotters::style::RGBColor(84, 39, 143),
+    plotters::style::RGBColor(117, 107, 177),
+    plotters::style::RGBColor(158, 154, 200),
+    plotters::style::RGBColor(203, 201, 226),
+    plotters::style::RGBColor(242, 240, 247),
+];
+const SAVED_LEVELS_MIN: [f64; 4] = [60.0, 30.0, 15.0, 5.0];
+
+fn millions(p: u64) -> String {
+    format!("{:.2} M", p as f64 / 1e6)
+}
+
+/// `ringsim plot`: the isochrone map of a scenario (or the minutes saved against another), PNG or SVG, and
+/// optionally the bands as GeoJSON.
+pub fn plot(a: &PlotArgs) -> Result<String> {
+    use crate::contour;
+    use crate::map::{Band, Basemap, CityMark, MapFigure};
+    use crate::surface::{Config, Surface};
+    crate::plot::Format::from_path(a.out)?;
+    if !(a.cell_km.is_finite() && a.cell_km >= 0.25 && a.cell_km <= 20.0) {
+        return Err(Error::Usage(format!("--cell-km {}: use a cell size between 0.25 and 20 km (2 is the default)", a.cell_km)));
+    }
+    let mut paths = vec![a.scenario.to_path_buf()];
+    if let Some(d) = a.diff {
+        paths.push(d.to_path_buf());
+    }
+    let loaded = load(&paths)?;
+    let bound = loaded.bind_all()?;
+    let b = &bound[0];
+    if bound.len() == 2 && !std::ptr::eq(b.net, bound[1].net) {
+        return Err(Error::Usage(format!("'{}' and '{}' use different networks; a difference map needs one network", b.sc.name, bound[1].sc.name)));
+    }
+    let net = b.net;
+    let m = measure_or(a.measure, b)?;
+    let cfg = Config { cell_km: a.cell_km, ..Config::default() };
+    let g = Graph::build(b);
+    let reach = Reach::compute(b, &g);
+    let surface = Surface::compute(net, &b.params, &reach, m, cfg);
+    let (basemap, have_basemap) = Basemap::read(&b.sc.network_dir)?;
+    let origin = &net.cities[b.origin.i()];
+    let units: Vec<usize> = (0..net.places.len()).filter(|&i| net.places[i].kind.is_unit()).collect();
+    let mut text = String::new();
+    let (levels, bands_meta, values, city_vals, place_vals, title, legend_title): (Vec<f64>, Vec<(String, Option<f64>, Option<f64>, plotters::style::RGBColor)>, Vec<f64>, Vec<Option<f64>>, Vec<Option<f64>>, String, String);
+    if let Some(other) = bound.get(1) {
+        // Minutes saved by this scenario against the other: t_other − t_this. The contoured value is the negated
+        // saving, so band 0 holds the largest savings.
+        let g2 = Graph::build(other);
+        let r2 = Reach::compute(other, &g2);
+        let s2 = Surface::over(net, &other.params, &r2, m, cfg, surface.proj, (surface.x0, surface.y0, surface.x0 + (surface.nx - 1) as f64 * surface.h, surface.y0 + (surface.ny - 1) as f64 * surface.h));
+        let neg_saved = |this: f64, that: f64| -> f64 {
+            match (this.is_nan(), that.is_nan()) {
+                (true, _) => f64::NAN,
+                (false, true) => f64::NEG_INFINITY,
+                (false, false) => this - that,
+            }
+        };
+        values = surface.values.iter().zip(&s2.values).map(|(&x, &y)| neg_saved(x, y)).collect();
+        let secs = |t: Option<crate::units::Seconds>| t.map_or(f64::NAN, |t| t.0 as f64);
+        let saved_of = |x: Option<crate::units::Seconds>, y: Option<crate::units::Seconds>| {
+            let v = neg_saved(secs(x), secs(y));
+            if v.is_nan() { None } else { Some(v) }
+        };
+        city_vals = reach.cities.iter().zip(&r2.cities).map(|(x, y)| saved_of(x.get(m), y.get(m))).collect();
+        place_vals = reach.places.iter().zip(&r2.places).map(|(x, y)| saved_of(x.get(m), y.get(m))).collect();
+        levels = SAVED_LEVELS_MIN.iter().map(|l| -l * 60.0).collect();
+        let mut meta = Vec::new();
+        for (k, l) in SAVED_LEVELS_MIN.iter().enumerate() {
+            let label = if k == 0 { format!("≥ {l} min saved") } else { format!("{l}–{} min saved", SAVED_LEVELS_MIN[k - 1]) };
+            meta.push((label, Some(*l), if k == 0 { None } else { Some(SAVED_LEVELS_MIN[k - 1]) }, SAVED_FILLS[k]));
+        }
+        meta.push((format!("< {} min saved, or unreached", SAVED_LEVELS_MIN[3]), None, Some(SAVED_LEVELS_MIN[3]), SAVED_FILLS[4]));
+        bands_meta = meta;
+        title = format!("{} against {}: minutes saved to {} ({} measure)", b.sc.name, other.sc.name, origin.name, m.as_str());
+        legend_title = "节省时间 minutes saved · population in band".into();
+    } else {
+        values = surface.values.clone();
+        city_vals = reach.cities.iter().map(|t| t.get(m).map(|s| s.0 as f64)).collect();
+        place_vals = reach.places.iter().map(|t| t.get(m).map(|s| s.0 as f64)).collect();
+        levels = b.sc.cutoffs.iter().map(|c| c.0 * 60.0).collect();
+        let mut meta = Vec::new();
+        for (k, c) in b.sc.cutoffs.iter().enumerate() {
+            let lo = if k == 0 { 0.0 } else { b.sc.cutoffs[k - 1].0 };
+            meta.push((format!("{}–{} min", fmt_cutoff(crate::units::Minutes(lo)), fmt_cutoff(*c)), Some(lo), Some(c.0), RING_FILLS[k.min(RING_FILLS.len() - 1)]));
+        }
+        let last = b.sc.cutoffs.last().map(|c| c.0).unwrap_or(0.0);
+        meta.push((format!("over {} min or unreached", fmt_cutoff(crate::units::Minutes(last))), Some(last), None, BEYOND_FILL));
+        bands_meta = meta;
+        title = format!("{}: travel time to {} ({} measure)", b.sc.name, origin.name, m.as_str());
+        legend_title = "到郑州时间 time band · population in band".replace("郑州", origin.name.trim_end_matches('市'));
+    }
+    let band_of = |v: Option<f64>| -> usize { v.map_or(levels.len(), |v| levels.iter().position(|&l| v <= l).unwrap_or(levels.len())) };
+    let mut pops = vec![0u64; levels.len() + 1];
+    for &i in &units {
+        pops[band_of(place_vals[i])] += net.places[i].population;
+    }
+    let grid = contour::Grid { nx: surface.nx, ny: surface.ny, x0: surface.x0, y0: surface.y0, h: surface.h, v: &values };
+    let polys = contour::bands(&grid, &levels);
+    let bands: Vec<Band> = polys
+        .iter()
+        .zip(&bands_meta)
+        .zip(&pops)
+        .map(|((p, (label, _, _, colour)), pop)| Band { polygons: p.clone(), colour: *colour, label: format!("{label}: {}", millions(*pop)) })
+        .collect();
+    let cities: Vec<CityMark> = net
+        .cities
+        .iter()
+        .zip(&city_vals)
+        .map(|(c, v)| {
+            let seat = &net.places[c.seat.i()];
+            CityMark { name: c.name.trim_end_matches('市').to_string(), lon: seat.lon, lat: seat.lat, colour: bands_meta[band_of(*v)].3 }
+        })
+        .collect();
+    let subtitle = format!(
+        "as of {} · {} · grid {} km · 2020 census population · basemap {}",
+        b.sc.as_of,
+        b.sc.description,
+        a.cell_km,
+        if have_basemap { "from networks/<name>/basemap" } else { "missing (run tools/derive/basemap.py)" }
+    );
+    let fig = MapFigure::new(b, &surface, bands, cities, basemap, title, subtitle, legend_title);
+    crate::plot::render(&fig, a.out)?;
+    text.push_str(&format!("== map of {} ({} measure, {} × {} grid of {} km) ==\n", b.sc.name, m.as_str(), surface.nx, surface.ny, a.cell_km));
+    for (k, ((label, _, _, _), pop)) in bands_meta.iter().zip(&pops).enumerate() {
+        let area: f64 = polys[k].iter().map(|p| p.area()).sum();
+        text.push_str(&format!("  {label:<32} {:>10} people, {:>9.0} km² of the map\n", pop, area));
+    }
+    if !have_basemap {
+        text.push_str(&format!("  note: {} has no basemap folder; the map has no boundaries\n", b.sc.network_dir.display()));
+    }
+    text.push_str(&format!("wrote {}\n", a.out.display()));
+    if let Some(gj) = a.geojson {
+        let rows: Vec<(String, Option<f64>, Option<f64>, u64, &[contour::Polygon])> =
+            bands_meta.iter().zip(&pops).zip(&polys).map(|(((l, lo, hi, _), p), poly)| (l.clone(), *lo, *hi, *p, poly.as_slice())).collect();
+        write_atomic(gj, &crate::map::geojson(&surface.proj, &rows))?;
+        text.push_str(&format!("wrote {}\n", gj.display()));
+    }
+    Ok(text)
+}

@@ -8,10 +8,12 @@
 
 pub mod app;
 pub mod calibrate;
+pub mod contour;
 pub mod error;
 pub mod export;
 pub mod graph;
 pub mod indicators;
+pub mod map;
 pub mod matrix;
 pub mod network;
 pub mod od;
@@ -22,6 +24,7 @@ pub mod rings;
 pub mod scenario;
 pub mod search;
 pub mod seeds;
+pub mod surface;
 pub mod table;
 pub mod units;
 

@@ -96,6 +96,25 @@ enum Cmd {
         #[arg(long)]
         nodes: Option<PathBuf>,
     },
+    /// Draw the isochrone map of a scenario (PNG or SVG by extension), or the minutes saved against another.
+    #[command(after_help = "Examples:\n  ringsim plot scenarios/asbuilt-2025.toml --out rings-2025.png\n  ringsim plot scenarios/asbuilt-2025.toml --diff scenarios/asbuilt-2016.toml --out saved.svg\n  ringsim plot scenarios/asbuilt-2025.toml --measure door --out door.png --geojson bands.geojson")]
+    Plot {
+        scenario: PathBuf,
+        #[arg(long, default_value = "map.png")]
+        out: PathBuf,
+        /// door or station (default: the scenario's)
+        #[arg(long)]
+        measure: Option<String>,
+        /// Another scenario of the same network: map the minutes this scenario saves against it.
+        #[arg(long)]
+        diff: Option<PathBuf>,
+        /// Also write the bands as GeoJSON polygons (band, min_minutes, max_minutes, population).
+        #[arg(long)]
+        geojson: Option<PathBuf>,
+        /// Grid cell size in km.
+        #[arg(long, default_value_t = 2.0)]
+        cell_km: f64,
+    },
     /// Accessibility indicators per city or county: WATT, daily accessibility, potential accessibility.
     #[command(after_help = "Example:\n  ringsim indicators scenarios/base-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --out indicators.csv")]
     Indicators {
@@ -146,6 +165,14 @@ fn main() -> ExitCode {
         Cmd::Calibrate { scenario, observed, out, max_minutes } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes),
         Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
         Cmd::Matrix { scenario, nodes, measure, wide, out } => ringsim::app::matrix(scenario, nodes, measure.as_deref(), *wide, out.as_deref()),
+        Cmd::Plot { scenario, out, measure, diff, geojson, cell_km } => ringsim::app::plot(&ringsim::app::PlotArgs {
+            scenario,
+            out,
+            measure: measure.as_deref(),
+            diff: diff.as_deref(),
+            geojson: geojson.as_deref(),
+            cell_km: *cell_km,
+        }),
         Cmd::Graph { scenario, out, nodes } => ringsim::app::graph(scenario, out, nodes.as_deref()),
         Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
             scenario,

@@ -132,14 +132,16 @@ pub struct Series {
     pub dashed: bool,
     /// Mark each point.
     pub marker: bool,
+    /// Draw bars instead: each point as a bar from 0 to y, centred at x + offset, of the given width (x units).
+    pub bar: Option<(f64, f64)>,
 }
 
 impl Series {
     pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
-        Series { name: name.into(), points, colour, line: true, dashed: false, marker: true }
+        Series { name: name.into(), points, colour, line: true, dashed: false, marker: true, bar: None }
     }
     pub fn scatter(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
-        Series { name: name.into(), points, colour, line: false, dashed: false, marker: true }
+        Series { name: name.into(), points, colour, line: false, dashed: false, marker: true, bar: None }
     }
 }
 
@@ -156,6 +158,8 @@ pub struct Chart {
     pub diagonal: bool,
     /// Show x tick labels as integers (years, steps).
     pub integer_x: bool,
+    /// Category names for integer x positions (grouped bars); replaces the numeric x labels.
+    pub categories: Vec<String>,
     pub size: (u32, u32),
 }
 
@@ -170,6 +174,7 @@ impl Chart {
             y_range: None,
             diagonal: false,
             integer_x: false,
+            categories: Vec::new(),
             size: (1200, 800),
         }
     }
@@ -185,6 +190,9 @@ impl Chart {
         }
         if !x0.is_finite() {
             (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+        }
+        if self.series.iter().any(|s| s.bar.is_some()) {
+            y0 = y0.min(0.0);
         }
         if self.diagonal {
             let lo = x0.min(y0).min(0.0).max(0.0);
@@ -207,6 +215,7 @@ impl Figure for Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
         let ((x0, x1), (y0, y1)) = self.ranges();
+        let (x0, x1) = if self.categories.is_empty() { (x0, x1) } else { (-0.5, self.categories.len() as f64 - 0.5) };
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, text(24.0))
             .margin(20)
@@ -215,7 +224,11 @@ impl Figure for Chart {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(err)?;
         let integer_x = self.integer_x;
-        let xfmt = move |x: &f64| if integer_x || (x1 - x0) >= 20.0 { format!("{}", x.round() as i64) } else { format!("{x:.2}") };
+        let cats = self.categories.clone();
+        let xfmt = move |x: &f64| if !cats.is_empty() {
+            let k = x.round();
+            if (x - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < cats.len() { cats[k as usize].clone() } else { String::new() }
+        } else if integer_x || (x1 - x0) >= 20.0 { format!("{}", x.round() as i64) } else { format!("{x:.2}") };
         let yfmt = move |y: &f64| if (y1 - y0) >= 20.0 { format!("{}", y.round() as i64) } else { format!("{y:.2}") };
         chart
             .configure_mesh()
@@ -223,6 +236,7 @@ impl Figure for Chart {
             .y_desc(&self.y_label)
             .label_style(text(18.0))
             .axis_desc_style(text(20.0))
+            .x_labels(if self.categories.is_empty() { 10 } else { self.categories.len() * 2 + 1 })
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .light_line_style(RGBColor(235, 235, 235))
@@ -239,6 +253,14 @@ impl Figure for Chart {
         }
         for s in &self.series {
             let c = s.colour;
+            if let Some((offset, width)) = s.bar {
+                chart
+                    .draw_series(s.points.iter().map(|&(x, y)| Rectangle::new([(x + offset - width / 2.0, 0.0), (x + offset + width / 2.0, y)], c.filled())))
+                    .map_err(err)?
+                    .label(&s.name)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+                continue;
+            }
             let style = c.stroke_width(3);
             let mut legend_done = false;
             if s.line && s.points.len() > 1 {
@@ -270,6 +292,26 @@ impl Figure for Chart {
             .position(SeriesLabelPosition::UpperLeft)
             .draw()
             .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Charts stacked top to bottom on one canvas.
+pub struct Stack {
+    pub charts: Vec<Chart>,
+    pub size: (u32, u32),
+}
+
+impl Figure for Stack {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let areas = root.split_evenly((self.charts.len().max(1), 1));
+        for (c, a) in self.charts.iter().zip(&areas) {
+            c.draw(a)?;
+        }
         Ok(())
     }
 }

@@ -1,0 +1,355 @@
+//! Isochrone maps (`ringsim plot`): the last stage of the pipeline. Takes a [`Surface`], its contour bands
+//! ([`crate::contour`]), the network and the basemap, and draws a map (PNG or SVG through [`crate::plot`]) or
+//! writes the bands as GeoJSON.
+//!
+//! Layers, bottom to top: the bands (filled, painted largest ring first so that every hole is covered by the
+//! smaller rings inside it), prefecture and province boundaries from `<network>/basemap/` (derived by
+//! `tools/derive/basemap.py`), expressways and rail lines by mode (open in the scenario solid, not open dashed),
+//! stations, the plan cities coloured by their band with their Chinese names, then title, legend and scale bar.
+
+use crate::contour::{Polygon, Ring};
+use crate::error::{Error, Result};
+use crate::network::{Network, RailMode};
+use crate::plot::{err, text, Figure};
+use crate::scenario::Bound;
+use crate::surface::{Projection, Surface};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// One band: its polygons (grid km), colour and legend text.
+pub struct Band {
+    pub polygons: Vec<Polygon>,
+    pub colour: RGBColor,
+    pub label: String,
+}
+
+/// A line to draw (lon/lat ends).
+struct Link {
+    a: (f64, f64),
+    b: (f64, f64),
+    style: LinkStyle,
+    open: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LinkStyle {
+    Expressway,
+    Conventional,
+    Suburban,
+    Intercity,
+    Hsr,
+}
+
+impl LinkStyle {
+    fn colour(self) -> RGBColor {
+        match self {
+            LinkStyle::Expressway => RGBColor(140, 110, 70),
+            LinkStyle::Conventional => RGBColor(70, 70, 70),
+            LinkStyle::Suburban => RGBColor(150, 60, 170),
+            LinkStyle::Intercity => RGBColor(235, 120, 0),
+            LinkStyle::Hsr => RGBColor(200, 0, 30),
+        }
+    }
+    fn width(self) -> u32 {
+        match self {
+            LinkStyle::Expressway => 1,
+            LinkStyle::Hsr => 3,
+            _ => 2,
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            LinkStyle::Expressway => "高速公路 expressway",
+            LinkStyle::Conventional => "普速铁路 conventional rail",
+            LinkStyle::Suburban => "市域铁路 suburban rail",
+            LinkStyle::Intercity => "城际铁路 intercity rail",
+            LinkStyle::Hsr => "高速铁路 high-speed rail",
+        }
+    }
+}
+
+/// A labelled point (plan city).
+pub struct CityMark {
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub colour: RGBColor,
+}
+
+/// Basemap layers in lon/lat: each feature is a list of polygons, each a list of rings.
+#[derive(Default)]
+pub struct Basemap {
+    pub provinces: Vec<Vec<Vec<Vec<(f64, f64)>>>>,
+    pub prefectures: Vec<Vec<Vec<Vec<(f64, f64)>>>>,
+}
+
+impl Basemap {
+    /// Reads `<network dir>/basemap/{provinces,prefectures}.geojson`; a missing folder gives an empty basemap and
+    /// `Ok(false)`, a malformed file an error naming it.
+    pub fn read(network_dir: &Path) -> Result<(Basemap, bool)> {
+        let dir = network_dir.join("basemap");
+        if !dir.is_dir() {
+            return Ok((Basemap::default(), false));
+        }
+        let layer = |name: &str| -> Result<Vec<Vec<Vec<Vec<(f64, f64)>>>>> {
+            let path = dir.join(name);
+            let bytes = crate::table::read_bytes(&path)?;
+            let bad = |m: String| Error::Toml { path: path.clone(), message: format!("{m}; regenerate it with tools/derive/basemap.py") };
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid GeoJSON: {e}")))?;
+            let feats = v.get("features").and_then(|f| f.as_array()).ok_or_else(|| bad("no `features` array".into()))?;
+            let mut out = Vec::new();
+            for (k, f) in feats.iter().enumerate() {
+                let geom = f.get("geometry").ok_or_else(|| bad(format!("feature {k} has no geometry")))?;
+                let ty = geom.get("type").and_then(|t| t.as_str()).unwrap_or("");
+                let coords = geom.get("coordinates").ok_or_else(|| bad(format!("feature {k} has no coordinates")))?;
+                let ring = |r: &serde_json::Value| -> Option<Vec<(f64, f64)>> {
+                    r.as_array()?.iter().map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?))).collect()
+                };
+                let poly = |p: &serde_json::Value| -> Option<Vec<Vec<(f64, f64)>>> { p.as_array()?.iter().map(ring).collect() };
+                let polys = match ty {
+                    "Polygon" => poly(coords).map(|p| vec![p]),
+                    "MultiPolygon" => coords.as_array().and_then(|ps| ps.iter().map(poly).collect()),
+                    other => return Err(bad(format!("feature {k}: geometry type '{other}' is not Polygon or MultiPolygon"))),
+                };
+                out.push(polys.ok_or_else(|| bad(format!("feature {k}: coordinates are not [lon, lat] rings")))?);
+            }
+            Ok(out)
+        };
+        Ok((Basemap { provinces: layer("provinces.geojson")?, prefectures: layer("prefectures.geojson")? }, true))
+    }
+}
+
+/// A complete map figure.
+pub struct MapFigure {
+    pub title: String,
+    pub subtitle: String,
+    pub proj: Projection,
+    /// Projected extent (km) shown.
+    pub rect: (f64, f64, f64, f64),
+    pub bands: Vec<Band>,
+    pub basemap: Basemap,
+    links: Vec<Link>,
+    stations: Vec<((f64, f64), bool)>,
+    pub cities: Vec<CityMark>,
+    pub legend_title: String,
+    pub width: u32,
+}
+
+impl MapFigure {
+    /// A map of `b`'s network over `surface`'s extent, with `bands` and `cities` prepared by the caller.
+    pub fn new(b: &Bound, surface: &Surface, bands: Vec<Band>, cities: Vec<CityMark>, basemap: Basemap, title: String, subtitle: String, legend_title: String) -> MapFigure {
+        let net: &Network = b.net;
+        let mut links = Vec::new();
+        for s in &net.sections {
+            let (a, c) = (&net.stations[s.from.i()], &net.stations[s.to.i()]);
+            let style = match net.lines[s.line.i()].mode {
+                RailMode::Hsr => LinkStyle::Hsr,
+                RailMode::Intercity => LinkStyle::Intercity,
+                RailMode::Suburban => LinkStyle::Suburban,
+                RailMode::Conventional => LinkStyle::Conventional,
+            };
+            links.push(Link { a: (a.lon, a.lat), b: (c.lon, c.lat), style, open: b.sc.is_open(s.opened, s.project.as_deref()) });
+        }
+        for r in net.roads.iter().filter(|r| r.class == crate::network::RoadClass::Expressway) {
+            let (a, c) = (&net.places[r.from.i()], &net.places[r.to.i()]);
+            links.push(Link { a: (a.lon, a.lat), b: (c.lon, c.lat), style: LinkStyle::Expressway, open: b.sc.is_open(r.opened, r.project.as_deref()) });
+        }
+        links.sort_by_key(|l| (l.style, l.open));
+        let g = crate::graph::Graph::build(b);
+        let stations = net.stations.iter().enumerate().map(|(i, s)| ((s.lon, s.lat), g.station_open[i])).collect();
+        let (x0, y0) = (surface.x0, surface.y0);
+        let (x1, y1) = (surface.x0 + (surface.nx - 1) as f64 * surface.h, surface.y0 + (surface.ny - 1) as f64 * surface.h);
+        MapFigure { title, subtitle, proj: surface.proj, rect: (x0, y0, x1, y1), bands, basemap, links, stations, cities, legend_title, width: 1600 }
+    }
+
+    const TOP: i32 = 90;
+
+    fn scale(&self) -> f64 {
+        let (w, h) = (self.rect.2 - self.rect.0, self.rect.3 - self.rect.1);
+        let ph = (self.width as f64) * h / w;
+        let _ = ph;
+        self.width as f64 / w
+    }
+
+    /// Height of the legend panel below the map.
+    fn legend_h(&self) -> i32 {
+        44 + 34 * (self.bands.len().max(6) as i32) + 16
+    }
+
+    fn map_bottom(&self) -> i32 {
+        let h = self.rect.3 - self.rect.1;
+        Self::TOP + (h * self.scale()).ceil() as i32
+    }
+
+    fn height(&self) -> u32 {
+        (self.map_bottom() + self.legend_h()) as u32
+    }
+
+    /// Grid km → pixel.
+    fn px(&self, x: f64, y: f64) -> (i32, i32) {
+        let s = self.scale();
+        (((x - self.rect.0) * s).round() as i32, Self::TOP + ((self.rect.3 - y) * s).round() as i32)
+    }
+
+    fn px_ll(&self, lon: f64, lat: f64) -> (i32, i32) {
+        let (x, y) = self.proj.xy(lon, lat);
+        self.px(x, y)
+    }
+
+    fn ring_px(&self, r: &Ring) -> Vec<(i32, i32)> {
+        let mut v: Vec<(i32, i32)> = r.iter().map(|&(x, y)| self.px(x, y)).collect();
+        v.dedup();
+        v
+    }
+}
+
+impl Figure for MapFigure {
+    fn size(&self) -> (u32, u32) {
+        (self.width, self.height())
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        // Bands: every outer ring of every band, largest first.
+        let mut rings: Vec<(f64, usize, &Ring)> = Vec::new();
+        for (k, band) in self.bands.iter().enumerate() {
+            for p in &band.polygons {
+                rings.push((crate::contour::signed_area(&p.outer), k, &p.outer));
+            }
+        }
+        rings.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(a.1.cmp(&b.1)));
+        for (_, k, r) in rings {
+            let pts = self.ring_px(r);
+            if pts.len() >= 3 {
+                root.draw(&plotters::element::Polygon::new(pts, self.bands[k].colour.filled())).map_err(err)?;
+            }
+        }
+        // Basemap.
+        let outline = |layer: &Vec<Vec<Vec<Vec<(f64, f64)>>>>, style: ShapeStyle| -> std::result::Result<(), String> {
+            for feat in layer {
+                for poly in feat {
+                    for ring in poly {
+                        let pts: Vec<(i32, i32)> = ring.iter().map(|&(lo, la)| self.px_ll(lo, la)).collect();
+                        root.draw(&PathElement::new(pts, style)).map_err(err)?;
+                    }
+                }
+            }
+            Ok(())
+        };
+        outline(&self.basemap.prefectures, RGBColor(150, 150, 150).stroke_width(1))?;
+        outline(&self.basemap.provinces, RGBColor(60, 60, 60).stroke_width(2))?;
+        // Network.
+        for l in &self.links {
+            let pts = vec![self.px_ll(l.a.0, l.a.1), self.px_ll(l.b.0, l.b.1)];
+            let style = l.style.colour().stroke_width(l.style.width());
+            if l.open {
+                root.draw(&PathElement::new(pts, style)).map_err(err)?;
+            } else {
+                root.draw(&plotters::element::DashedPathElement::new(pts.into_iter(), 6, 5, style)).map_err(err)?;
+            }
+        }
+        for &((lon, lat), open) in &self.stations {
+            let p = self.px_ll(lon, lat);
+            if open {
+                root.draw(&Circle::new(p, 2, BLACK.filled())).map_err(err)?;
+            } else {
+                root.draw(&Circle::new(p, 2, BLACK.stroke_width(1))).map_err(err)?;
+            }
+        }
+        // Cities.
+        for c in &self.cities {
+            let p = self.px_ll(c.lon, c.lat);
+            root.draw(&Circle::new(p, 7, c.colour.filled())).map_err(err)?;
+            root.draw(&Circle::new(p, 7, BLACK.stroke_width(2))).map_err(err)?;
+            let at = (p.0 + 10, p.1 - 10);
+            for (dx, dy) in [(-1, -1), (-1, 1), (1, -1), (1, 1), (0, 2), (0, -2), (2, 0), (-2, 0)] {
+                root.draw(&Text::new(c.name.clone(), (at.0 + dx, at.1 + dy), text(20.0).color(&WHITE))).map_err(err)?;
+            }
+            root.draw(&Text::new(c.name.clone(), at, text(20.0).color(&BLACK))).map_err(err)?;
+        }
+        // Title band.
+        root.draw(&Rectangle::new([(0, 0), (self.width as i32, Self::TOP)], WHITE.filled())).map_err(err)?;
+        root.draw(&Text::new(self.title.clone(), (20, 12), text(30.0))).map_err(err)?;
+        root.draw(&Text::new(self.subtitle.clone(), (20, 52), text(20.0).color(&RGBColor(60, 60, 60)))).map_err(err)?;
+        // Legend panel below the map: bands on the left, lines and marks on the right.
+        let top = self.map_bottom();
+        root.draw(&Rectangle::new([(0, top), (self.width as i32, self.height() as i32)], WHITE.filled())).map_err(err)?;
+        root.draw(&PathElement::new(vec![(0, top), (self.width as i32, top)], BLACK.stroke_width(1))).map_err(err)?;
+        let (lx, ly) = (20, top + 12);
+        root.draw(&Text::new(self.legend_title.clone(), (lx, ly), text(20.0))).map_err(err)?;
+        for (k, band) in self.bands.iter().enumerate() {
+            let y = ly + 34 + 34 * k as i32;
+            root.draw(&Rectangle::new([(lx, y), (lx + 40, y + 24)], band.colour.filled())).map_err(err)?;
+            root.draw(&Rectangle::new([(lx, y), (lx + 40, y + 24)], BLACK.stroke_width(1))).map_err(err)?;
+            root.draw(&Text::new(band.label.clone(), (lx + 50, y + 2), text(19.0))).map_err(err)?;
+        }
+        let rx = self.width as i32 / 2;
+        let mut y = ly + 34;
+        for style in [LinkStyle::Hsr, LinkStyle::Intercity, LinkStyle::Conventional, LinkStyle::Expressway] {
+            let s = style.colour().stroke_width(style.width() + 1);
+            root.draw(&PathElement::new(vec![(rx, y + 12), (rx + 40, y + 12)], s)).map_err(err)?;
+            root.draw(&Text::new(style.label().to_string(), (rx + 50, y + 2), text(18.0))).map_err(err)?;
+            y += 34;
+        }
+        root.draw(&plotters::element::DashedPathElement::new(vec![(rx, y + 12), (rx + 40, y + 12)].into_iter(), 6, 5, BLACK.stroke_width(2))).map_err(err)?;
+        root.draw(&Text::new("规划/未开通 planned or not open by this date (dashed)".to_string(), (rx + 50, y + 2), text(18.0))).map_err(err)?;
+        y += 34;
+        root.draw(&Circle::new((rx + 20, y + 12), 7, WHITE.filled())).map_err(err)?;
+        root.draw(&Circle::new((rx + 20, y + 12), 7, BLACK.stroke_width(2))).map_err(err)?;
+        root.draw(&Circle::new((rx + 60, y + 12), 2, BLACK.filled())).map_err(err)?;
+        root.draw(&Text::new("规划城市 plan city (filled by its band) · 车站 station".to_string(), (rx + 72, y + 2), text(18.0))).map_err(err)?;
+        // Scale bar: 100 km at the centre scale of the projection.
+        let km = 100.0;
+        let len = (km * self.scale()).round() as i32;
+        let (sx, sy) = (self.width as i32 - len - 40, self.map_bottom() - 30);
+        root.draw(&Rectangle::new([(sx - 10, sy - 34), (sx + len + 20, sy + 16)], WHITE.mix(0.9).filled())).map_err(err)?;
+        root.draw(&Rectangle::new([(sx, sy), (sx + len / 2, sy + 8)], BLACK.filled())).map_err(err)?;
+        root.draw(&Rectangle::new([(sx + len / 2, sy), (sx + len, sy + 8)], WHITE.filled())).map_err(err)?;
+        root.draw(&Rectangle::new([(sx, sy), (sx + len, sy + 8)], BLACK.stroke_width(1))).map_err(err)?;
+        root.draw(&Text::new("0".to_string(), (sx - 4, sy - 26), text(18.0))).map_err(err)?;
+        root.draw(&Text::new(format!("{} km", km as i32), (sx + len - 30, sy - 26), text(18.0))).map_err(err)?;
+        Ok(())
+    }
+}
+
+/// The bands as a GeoJSON FeatureCollection in WGS84 (RFC 7946: exterior rings counter-clockwise, holes
+/// clockwise), one MultiPolygon feature per band with `band`, `min_minutes`, `max_minutes` and `population`.
+pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u64, &[Polygon])]) -> Vec<u8> {
+    use std::fmt::Write;
+    let ring = |r: &Ring| -> String {
+        let mut s = String::from("[");
+        let mut pts: Vec<(f64, f64)> = r.iter().map(|&(x, y)| proj.lonlat(x, y)).collect();
+        pts.push(pts[0]);
+        for (k, (lo, la)) in pts.iter().enumerate() {
+            if k > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "[{lo:.5},{la:.5}]");
+        }
+        s.push(']');
+        s
+    };
+    let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_else(|| "null".into());
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (k, (label, lo, hi, pop, polys)) in bands.iter().enumerate() {
+        let mut coords = Vec::new();
+        for p in polys.iter() {
+            let mut rs = vec![ring(&p.outer)];
+            rs.extend(p.holes.iter().map(ring));
+            coords.push(format!("[{}]", rs.join(",")));
+        }
+        let _ = write!(
+            out,
+            "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
+            serde_json::Value::String(label.clone()),
+            num(*lo),
+            num(*hi),
+            pop,
+            coords.join(","),
+            if k + 1 < bands.len() { "," } else { "" }
+        );
+    }
+    out.push_str("]}\n");
+    out.into_bytes()
+}
