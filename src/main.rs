@@ -115,6 +115,14 @@ enum Cmd {
         #[arg(long, default_value_t = 2.0)]
         cell_km: f64,
     },
+    /// Chart population and plan cities within each cutoff across scenarios (over years for as-built sets).
+    #[command(after_help = "Examples:\n  ringsim chart scenarios/asbuilt-*.toml --out asbuilt.png\n  ringsim chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out plans.svg")]
+    Chart {
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        #[arg(long, default_value = "chart.png")]
+        out: PathBuf,
+    },
     /// Accessibility indicators per city or county: WATT, daily accessibility, potential accessibility.
     #[command(after_help = "Example:\n  ringsim indicators scenarios/base-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --out indicators.csv")]
     Indicators {
@@ -173,6 +181,7 @@ fn main() -> ExitCode {
             geojson: geojson.as_deref(),
             cell_km: *cell_km,
         }),
+        Cmd::Chart { scenarios, out } => ringsim::app::chart(scenarios, out),
         Cmd::Graph { scenario, out, nodes } => ringsim::app::graph(scenario, out, nodes.as_deref()),
         Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
             scenario,
