@@ -1,0 +1,184 @@
+//! `ringsim matrix`, `graph` and `indicators` (issue 6): indicators against hand-computed values on the tiny
+//! network; the matrix against `od` and `run`; the exported graph against `run` through an independent Dijkstra.
+
+mod common;
+use common::{bin, repo};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(bin()).args(args).current_dir(dir).output().expect("run ringsim");
+    assert!(o.status.success(), "ringsim {args:?} failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fail(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(bin()).args(args).current_dir(dir).output().expect("run ringsim");
+    assert_eq!(o.status.code(), Some(2), "ringsim {args:?} should exit 2");
+    String::from_utf8(o.stderr).unwrap()
+}
+
+/// Rows of a CSV text as maps from column to value.
+fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn indicators_by_hand_on_the_tiny_network() {
+    // Door times between the four units of tiny-base (see tests/model.rs for the legs): 甲–乙 67 min (rail beats
+    // the 72-min expressway both ways), 乙–丙 80, 丙–丁 30, so 甲–丙 147, 甲–丁 177, 乙–丁 110.
+    // Populations 甲 1000, 乙 500, 丙 300, 丁 200.
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("tests/data/tiny-scenarios/base.toml");
+    let out = run(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--daily", "60,120", "--alpha", "1"]);
+    let r = rows(&out);
+    let get = |i: usize, c: &str| r[i][c].clone();
+    assert_eq!(r.len(), 4);
+    // WATT 甲 = (500·67 + 300·147 + 200·177) / 1000 = 113.0; 乙 = (1000·67 + 300·80 + 200·110) / 1500 = 75.33;
+    // 丙 = (1000·147 + 500·80 + 200·30) / 1700 = 113.53; 丁 = (1000·177 + 500·110 + 300·30) / 1800 = 133.89.
+    assert_eq!([get(0, "watt_min"), get(1, "watt_min"), get(2, "watt_min"), get(3, "watt_min")], ["113.0", "75.3", "113.5", "133.9"]);
+    // Daily accessibility includes the unit itself.
+    assert_eq!([get(0, "daily_60"), get(0, "daily_120")], ["1000", "1500"]);
+    assert_eq!([get(1, "daily_60"), get(1, "daily_120")], ["500", "2000"]);
+    assert_eq!([get(2, "daily_60"), get(2, "daily_120")], ["500", "1000"]);
+    assert_eq!([get(3, "daily_60"), get(3, "daily_120")], ["500", "1000"]);
+    // Potential 甲 = 500/67 + 300/147 + 200/177 = 10.63.
+    assert_eq!(get(0, "potential"), "10.6");
+    // α = 2: 甲 = 500/67² + 300/147² + 200/177² = 0.1271.
+    let out2 = run(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--alpha", "2"]);
+    assert_eq!(rows(&out2)[0]["potential"], "0.1");
+    // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 80, 甲–丁 = 90, so WATT 甲 falls to
+    // (500·67 + 300·80 + 200·90) / 1000 = 75.5.
+    let full = repo().join("tests/data/tiny-scenarios/full.toml");
+    let cmp = run(t.path(), &["indicators", sc.to_str().unwrap(), "--compare", full.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--daily", "60,120"]);
+    let c = rows(&cmp);
+    assert_eq!(c[0]["watt_min_other"], "75.5");
+    assert_eq!(c[0]["watt_change_min"], "-37.5");
+    assert_eq!(c[0]["daily_120_change"], "+500");
+    // Bad options exit 2 with a message that says what to do.
+    assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--alpha", "0"]).contains("positive"));
+    assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "stations"]).contains("use --nodes cities or --nodes counties"));
+    assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--daily=60,0"]).contains("thresholds"));
+}
+
+#[test]
+fn matrix_agrees_with_run_and_od() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let s = sc.to_str().unwrap();
+    run(t.path(), &["run", s, "--out", "o"]);
+    let cities = rows(&read(&t.path().join("o/asbuilt-2025/cities.csv")));
+    for measure in ["station", "door"] {
+        let m = rows(&run(t.path(), &["matrix", s, "--nodes", "cities", "--measure", measure]));
+        assert_eq!(m.len(), cities.len() * cities.len());
+        let from_zz: Vec<&BTreeMap<String, String>> = m.iter().filter(|r| r["from"] == "410100").collect();
+        for (a, b) in from_zz.iter().zip(&cities) {
+            assert_eq!(a["to"], b["city_id"]);
+            assert_eq!(a["minutes"], b[&format!("{measure}_minutes")], "郑州 → {} ({measure})", b["name"]);
+        }
+        if measure == "door" {
+            // od between cities is the door measure (seat to seat)
+            let ids: Vec<&str> = cities.iter().take(6).map(|c| c["city_id"].as_str()).collect();
+            let mut pairs = String::from("from,to\n");
+            for a in &ids {
+                for b in &ids {
+                    pairs.push_str(&format!("{a},{b}\n"));
+                }
+            }
+            std::fs::write(t.path().join("pairs.csv"), pairs).unwrap();
+            let od = rows(&run(t.path(), &["od", s, "--pairs", "pairs.csv"]));
+            let mx: HashMap<(String, String), String> = m.iter().map(|r| ((r["from"].clone(), r["to"].clone()), r["minutes"].clone())).collect();
+            for r in &od {
+                assert_eq!(r["minutes"], mx[&(r["from"].clone(), r["to"].clone())], "{} → {}", r["from"], r["to"]);
+            }
+        }
+    }
+    // wide and long carry the same numbers
+    let long = rows(&run(t.path(), &["matrix", s, "--nodes", "counties", "--measure", "door"]));
+    let wide = rows(&run(t.path(), &["matrix", s, "--nodes", "counties", "--measure", "door", "--wide"]));
+    assert_eq!(wide.len() * wide.len(), long.len());
+    for r in long.iter().step_by(97) {
+        let row = wide.iter().find(|w| w["from"] == r["from"]).unwrap();
+        assert_eq!(row[&r["to"]], r["minutes"]);
+    }
+    assert!(fail(t.path(), &["matrix", s, "--nodes", "towns"]).contains("cities, counties or stations"));
+}
+
+/// Plain Dijkstra over an edge list keyed by node id.
+fn dijkstra(adj: &HashMap<String, Vec<(String, u64, String)>>, src: &[(String, u64)], allow: impl Fn(&str) -> bool) -> HashMap<String, u64> {
+    let mut dist: HashMap<String, u64> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    for (s, d) in src {
+        if dist.get(s).map_or(true, |&x| *d < x) {
+            dist.insert(s.clone(), *d);
+            heap.push(Reverse((*d, s.clone())));
+        }
+    }
+    while let Some(Reverse((d, u))) = heap.pop() {
+        if dist[&u] < d {
+            continue;
+        }
+        for (v, w, mode) in adj.get(&u).map(|v| v.as_slice()).unwrap_or(&[]) {
+            if !allow(mode) {
+                continue;
+            }
+            let nd = d + w;
+            if dist.get(v).map_or(true, |&x| nd < x) {
+                dist.insert(v.clone(), nd);
+                heap.push(Reverse((nd, v.clone())));
+            }
+        }
+    }
+    dist
+}
+
+fn minutes(secs: Option<&u64>) -> String {
+    // the same rounding as ringsim's Minutes display: one decimal of secs / 60
+    secs.map(|&s| format!("{:.1}", s as f64 / 60.0)).unwrap_or_default()
+}
+
+#[test]
+fn exported_graph_reproduces_run() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let s = sc.to_str().unwrap();
+    run(t.path(), &["run", s, "--out", "o"]);
+    run(t.path(), &["graph", s, "--out", "edges.csv", "--nodes", "nodes.csv"]);
+    let edges = rows(&read(&t.path().join("edges.csv")));
+    let nodes = rows(&read(&t.path().join("nodes.csv")));
+    assert!(edges.len() > 1000);
+    let mut adj: HashMap<String, Vec<(String, u64, String)>> = HashMap::new();
+    for e in &edges {
+        adj.entry(e["from"].clone()).or_default().push((e["to"].clone(), e["seconds"].parse().unwrap(), e["mode"].clone()));
+    }
+    let city = rows(&read(&repo().join("networks/zhongyuan/cities.csv"))).into_iter().find(|c| c["city_id"] == "410100").unwrap();
+    let open: HashMap<String, bool> = nodes.iter().map(|n| (n["node_id"].clone(), n["open"] == "true")).collect();
+    // door: one search from the seat over every edge
+    let door = dijkstra(&adj, &[(city["seat_place_id"].clone(), 0)], |_| true);
+    // station: rail only from the open origin stations, then egress and road from every station reached
+    let starts: Vec<(String, u64)> = city["stations"].split('|').filter(|s| open[*s]).map(|s| (s.to_string(), 0)).collect();
+    let rail_modes = ["hsr", "intercity", "suburban", "conventional"];
+    let rail = dijkstra(&adj, &starts, |m| rail_modes.contains(&m));
+    let stations: Vec<(String, u64)> = rail.iter().filter(|(k, _)| nodes.iter().any(|n| &n["node_id"] == *k && n["kind"] == "station")).map(|(k, v)| (k.clone(), *v)).collect();
+    let onward = dijkstra(&adj, &stations, |m| m == "egress" || m == "expressway" || m == "trunk");
+    let station_rows = rows(&read(&repo().join("networks/zhongyuan/stations.csv")));
+    let reach = rows(&read(&t.path().join("o/asbuilt-2025/reach.csv")));
+    let mut checked = 0;
+    for r in reach.iter().filter(|r| r["kind"] != "station") {
+        let id = &r["node_id"];
+        assert_eq!(r["door_minutes"], minutes(door.get(id)), "door time of {id} {}", r["name"]);
+        let own = station_rows.iter().filter(|s| &s["place_id"] == id && open[&s["station_id"]]).filter_map(|s| rail.get(&s["station_id"]).copied());
+        let best = own.chain(onward.get(id).copied()).min();
+        assert_eq!(r["station_minutes"], minutes(best.as_ref()), "station time of {id} {}", r["name"]);
+        checked += 1;
+    }
+    assert_eq!(checked, 382);
+}
