@@ -502,9 +502,10 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         .cities
         .iter()
         .zip(&city_vals)
-        .map(|(c, v)| {
-            let seat = &net.places[c.seat.i()];
-            CityMark { name: c.name.trim_end_matches('市').to_string(), lon: seat.lon, lat: seat.lat, colour: bands_meta[band_of(*v)].3 }
+        .enumerate()
+        .map(|(i, (c, v))| {
+            let (lon, lat) = crate::map::city_anchor(net, &reach, crate::network::CityIx(i as u32), m);
+            CityMark { name: c.name.trim_end_matches('市').to_string(), lon, lat, colour: bands_meta[band_of(*v)].3 }
         })
         .collect();
     let subtitle = format!(

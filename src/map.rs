@@ -353,3 +353,21 @@ pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u6
     out.push_str("]}\n");
     out.into_bytes()
 }
+
+/// Where a plan city's time holds, so its mark sits in the band of its time: under the station measure, the first of
+/// its open stations whose rail time is the city's time (a city's station time is a platform time); otherwise, and
+/// when the time comes from the seat, the seat.
+pub fn city_anchor(net: &Network, reach: &crate::rings::Reach, c: crate::network::CityIx, m: crate::scenario::Measure) -> (f64, f64) {
+    let city = &net.cities[c.i()];
+    let t = reach.cities[c.i()].get(m);
+    if m == crate::scenario::Measure::Station && t.is_some() {
+        for s in &city.stations {
+            if reach.stations[s.i()].station == t {
+                let st = &net.stations[s.i()];
+                return (st.lon, st.lat);
+            }
+        }
+    }
+    let seat = &net.places[city.seat.i()];
+    (seat.lon, seat.lat)
+}
