@@ -4,14 +4,17 @@
 //! [`network`] (files → typed network) → [`scenario`] (build-out file → what is open) → [`graph`] (weighted
 //! directed graph) → [`search`] (Dijkstra) → [`rings`] (times and rings) → [`report`] (CSV and text).
 //! [`seeds`] reads the planning documents' digest, [`params`] the model parameters, [`units`] holds the typed
-//! quantities, [`calibrate`] fits the rail parameters to observed timetables, [`od`] answers pair queries.
+//! quantities, [`calibrate`] fits the rail parameters to observed timetables, [`od`] answers pair queries, [`order`] compares completion orders of projects (with [`lattice`] evaluating
+//! build states fast).
 
 pub mod app;
 pub mod calibrate;
 pub mod error;
 pub mod graph;
+pub mod lattice;
 pub mod network;
 pub mod od;
+pub mod order;
 pub mod params;
 pub mod plot;
 pub mod report;
