@@ -121,12 +121,35 @@ impl Graph {
     }
 }
 
+/// Where an edge of the graph comes from, for callers that must know which network elements it needs
+/// ([`build_traced`]; the order search derives from it which projects each edge requires).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Provenance {
+    /// A rail edge between two stopping stations over these sections (indices into `net.sections`).
+    Rail { sections: Vec<usize>, from: StationIx, to: StationIx },
+    /// A road edge from `net.roads[i]`.
+    Road(usize),
+    /// A connector edge from `net.connectors[i]`: it exists only while its stations are served by rail.
+    Connector(usize),
+}
+
 /// Builds the graph for the elements `open(opened, project)` selects, at date `as_of` (for speed changes).
 pub fn build(
     net: &Network,
     params: &Params,
     open: impl Fn(Option<crate::units::Date>, Option<&str>) -> bool,
     as_of: crate::units::Date,
+) -> Graph {
+    build_traced(net, params, open, as_of, None)
+}
+
+/// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
+pub fn build_traced(
+    net: &Network,
+    params: &Params,
+    open: impl Fn(Option<crate::units::Date>, Option<&str>) -> bool,
+    as_of: crate::units::Date,
+    mut trace: Option<&mut Vec<Provenance>>,
 ) -> Graph {
     let n_places = net.places.len() as u32;
     let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(net.places.len() + net.stations.len(), 0);
@@ -140,9 +163,9 @@ pub fn build(
 
     // Rail: per line, runs of consecutive open sections in seq order.
     for (li, line) in net.lines.iter().enumerate() {
-        let mut secs: Vec<&crate::network::Section> =
-            net.sections.iter().filter(|s| s.line.i() == li && open(s.opened, s.project.as_deref())).collect();
-        secs.sort_by_key(|s| s.seq);
+        let mut secs: Vec<(usize, &crate::network::Section)> =
+            net.sections.iter().enumerate().filter(|(_, s)| s.line.i() == li && open(s.opened, s.project.as_deref())).collect();
+        secs.sort_by_key(|s| s.1.seq);
         let change = net
             .speed_changes
             .iter()
@@ -158,8 +181,15 @@ pub fn build(
             // comes with the project that built the station (e.g. 郑州航空港, hub-zhengzhounan).
             st.project.is_none() || open(st.opened, st.project.as_deref())
         };
-        let mut run: Vec<(StationIx, f64)> = Vec::new(); // station, running seconds (f64) from run start
-        let flush = |run: &mut Vec<(StationIx, f64)>, g: &mut DiGraph<(), Edge, u32>, station_open: &mut Vec<bool>| {
+        // station, running seconds (f64) from run start, position in the run before stations are dropped
+        let mut run: Vec<(StationIx, f64, usize)> = Vec::new();
+        // the sections of the run, in order (section k joins positions k and k + 1)
+        let mut run_secs: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<(StationIx, f64, usize)>,
+                     run_secs: &mut Vec<usize>,
+                     g: &mut DiGraph<(), Edge, u32>,
+                     station_open: &mut Vec<bool>,
+                     trace: &mut Option<&mut Vec<Provenance>>| {
             // stations not yet open are passed without a stop: their running times stay in the cumulative sums
             run.retain(|x| stops(x.0));
             // Stations passed count towards the intermediate penalty, except those with a station-level opening
@@ -177,15 +207,21 @@ pub fn build(
                     let secs = Seconds(t.round().max(1.0) as u32);
                     g.add_edge(st(run[i].0), st(run[j].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
                     g.add_edge(st(run[j].0), st(run[i].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
+                    if let Some(tr) = trace.as_deref_mut() {
+                        let sections = run_secs[run[i].2..run[j].2].to_vec();
+                        tr.push(Provenance::Rail { sections: sections.clone(), from: run[i].0, to: run[j].0 });
+                        tr.push(Provenance::Rail { sections, from: run[j].0, to: run[i].0 });
+                    }
                 }
             }
             run.clear();
+            run_secs.clear();
         };
         let mut last_end: Option<StationIx> = None;
-        for s in secs {
+        for (si, s) in secs {
             if last_end != Some(s.from) {
-                flush(&mut run, &mut g, &mut station_open);
-                run.push((s.from, 0.0));
+                flush(&mut run, &mut run_secs, &mut g, &mut station_open, &mut trace);
+                run.push((s.from, 0.0, 0));
             }
             last_end = Some(s.to);
             let mut v = s.operating_speed.0;
@@ -198,13 +234,14 @@ pub fn build(
             let v = v.min(s.design_speed.0) * mode.speed_factor;
             let t = s.length.0 / v * 3600.0;
             let t0 = run.last().unwrap().1;
-            run.push((s.to, t0 + t));
+            run.push((s.to, t0 + t, run.len()));
+            run_secs.push(si);
         }
-        flush(&mut run, &mut g, &mut station_open);
+        flush(&mut run, &mut run_secs, &mut g, &mut station_open, &mut trace);
     }
 
     // Roads.
-    for r in &net.roads {
+    for (ri, r) in net.roads.iter().enumerate() {
         if !open(r.opened, r.project.as_deref()) {
             continue;
         }
@@ -217,10 +254,13 @@ pub fn build(
         labels.push(r.id.clone());
         g.add_edge(pl(r.from), pl(r.to), Edge { secs, kind: EdgeKind::Road(r.class), label });
         g.add_edge(pl(r.to), pl(r.from), Edge { secs, kind: EdgeKind::Road(r.class), label });
+        if let Some(tr) = trace.as_deref_mut() {
+            tr.extend([Provenance::Road(ri), Provenance::Road(ri)]);
+        }
     }
 
     // Connectors.
-    for c in &net.connectors {
+    for (ci, c) in net.connectors.iter().enumerate() {
         if !open(c.opened, None) {
             continue;
         }
@@ -259,6 +299,9 @@ pub fn build(
                 g.add_edge(node(c.from), node(c.to), Edge { secs: base, kind, label });
                 g.add_edge(node(c.to), node(c.from), Edge { secs: base, kind, label });
             }
+        }
+        if let Some(tr) = trace.as_deref_mut() {
+            tr.extend([Provenance::Connector(ci), Provenance::Connector(ci)]);
         }
     }
     Graph { g, n_places, labels, station_open }

@@ -5,6 +5,9 @@
 //! directed graph) → [`search`] (Dijkstra) → [`rings`] (times and rings) → [`report`] (CSV and text).
 //! [`seeds`] reads the planning documents' digest, [`params`] the model parameters, [`units`] holds the typed
 //! quantities, [`calibrate`] fits the rail parameters to observed timetables, [`od`] answers pair queries.
+//! Beside the rings: [`surface`] (a travel-time grid) → [`contour`] (bands as polygons) → [`map`] and [`plot`]
+//! (figures); [`matrix`], [`indicators`] and [`export`] (all-pairs times, accessibility indicators, the graph as
+//! CSV); [`order`] compares completion orders of projects, with [`lattice`] evaluating build states fast.
 
 pub mod app;
 pub mod calibrate;
@@ -13,10 +16,12 @@ pub mod error;
 pub mod export;
 pub mod graph;
 pub mod indicators;
+pub mod lattice;
 pub mod map;
 pub mod matrix;
 pub mod network;
 pub mod od;
+pub mod order;
 pub mod params;
 pub mod plot;
 pub mod report;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "ringsim", version, about = "Travel-time rings around Zhengzhou under build-out scenarios of the 中原城市群 transport plan")]
-#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv")]
+#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
 struct Cli {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, global = true)]
@@ -57,6 +57,14 @@ enum Cmd {
         /// Ignore observations slower than this (overnight conventional trains are not the fastest way).
         #[arg(long, default_value_t = 360.0)]
         max_minutes: f64,
+    },
+    /// Compare completion orders of projects: the metric after each step, the exact best and worst orders, and
+    /// each project's gains and Shapley value. Writes OUT/<name>/{orders.csv, projects.csv, order_chart.png/.svg}.
+    #[command(after_help = "Example:\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
+    Order {
+        file: PathBuf,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
     },
     /// Compare the model with observed station-to-station times (no fitting).
     Validate {
@@ -192,6 +200,7 @@ fn main() -> ExitCode {
             daily: daily.clone(),
             out: out.as_deref(),
         }),
+        Cmd::Order { file, out } => ringsim::order::run(file, out),
     };
     match result {
         Ok(text) => {
