@@ -79,7 +79,7 @@ enum Cmd {
         plot: Option<PathBuf>,
     },
     /// All-pairs travel times between plan cities, counties or stations (long CSV from,to,minutes, or --wide).
-    #[command(after_help = "Example:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv")]
+    #[command(after_help = "Examples:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv\n  ringsim matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot pairs.png")]
     Matrix {
         scenario: PathBuf,
         /// cities, counties or stations
@@ -93,6 +93,15 @@ enum Cmd {
         wide: bool,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Keep only plan cities of these roles (comma-separated, from the seeds' `role` column).
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// A pairwise target in minutes: list the pairs not within it.
+        #[arg(long)]
+        within: Option<f64>,
+        /// Draw the pair matrix (PNG or SVG by extension).
+        #[arg(long)]
+        plot: Option<PathBuf>,
     },
     /// Export the weighted directed search graph (from,to,seconds,mode,link_id) for networkx, igraph or QGIS.
     #[command(after_help = "Example:\n  ringsim graph scenarios/asbuilt-2025.toml --out edges.csv --nodes nodes.csv")]
@@ -180,7 +189,16 @@ fn main() -> ExitCode {
         Cmd::Compare { a, b, out } => ringsim::app::compare(a, b, out.as_deref()),
         Cmd::Calibrate { scenario, observed, out, max_minutes } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes),
         Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
-        Cmd::Matrix { scenario, nodes, measure, wide, out } => ringsim::app::matrix(scenario, nodes, measure.as_deref(), *wide, out.as_deref()),
+        Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
+            scenario,
+            nodes,
+            measure: measure.as_deref(),
+            wide: *wide,
+            out: out.as_deref(),
+            roles: roles.clone(),
+            within: *within,
+            plot: plot.as_deref(),
+        }),
         Cmd::Plot { scenario, out, measure, diff, geojson, cell_km } => ringsim::app::plot(&ringsim::app::PlotArgs {
             scenario,
             out,

@@ -132,6 +132,16 @@ fn mins(t: Option<Seconds>) -> String {
 }
 
 impl Matrix {
+    /// The sub-matrix of the members at `keep` (in that order).
+    pub fn select(self, keep: &[usize]) -> Matrix {
+        Matrix {
+            members: keep.iter().map(|&i| self.members[i].clone()).collect(),
+            measure: self.measure,
+            times: keep.iter().map(|&i| keep.iter().map(|&j| self.times[i][j]).collect()).collect(),
+            modes: keep.iter().map(|&i| keep.iter().map(|&j| self.modes[i][j].clone()).collect()).collect(),
+        }
+    }
+
     /// Long format: `from,to,minutes,from_name,to_name,mode`, one row per ordered pair (blank minutes: unreachable).
     pub fn long_csv(&self) -> Vec<u8> {
         let mut w = CsvOut::new(&["from", "to", "minutes", "from_name", "to_name", "mode"]);

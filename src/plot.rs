@@ -315,3 +315,86 @@ impl Figure for Stack {
         Ok(())
     }
 }
+
+/// A pair matrix: rows and columns are places, each cell coloured by its time in minutes (blank when unreachable),
+/// with the time printed in the cell and the pairs over `limit` in warm colours.
+pub struct Heatmap {
+    pub title: String,
+    pub labels: Vec<String>,
+    pub cells: Vec<Vec<Option<f64>>>,
+    /// The target: cells within it are blue, over it orange to red.
+    pub limit: f64,
+}
+
+impl Heatmap {
+    const CELL: i32 = 30;
+    const MARGIN: i32 = 150;
+    const TOP: i32 = 200;
+
+    /// The fill of a cell: four blues up to the limit (by quarter), then orange up to 1.5 × and red beyond
+    /// (ColorBrewer Blues and OrRd).
+    pub fn fill(&self, m: Option<f64>) -> RGBColor {
+        let Some(m) = m else { return RGBColor(255, 255, 255) };
+        let r = m / self.limit;
+        if r <= 0.25 {
+            RGBColor(8, 69, 148)
+        } else if r <= 0.5 {
+            RGBColor(33, 113, 181)
+        } else if r <= 0.75 {
+            RGBColor(107, 174, 214)
+        } else if r <= 1.0 {
+            RGBColor(198, 219, 239)
+        } else if r <= 1.5 {
+            RGBColor(253, 174, 97)
+        } else {
+            RGBColor(215, 48, 39)
+        }
+    }
+}
+
+impl Figure for Heatmap {
+    fn size(&self) -> (u32, u32) {
+        let n = self.labels.len() as i32;
+        ((Self::MARGIN + n * Self::CELL + 40) as u32, (Self::TOP + n * Self::CELL + 120) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        root.draw(&Text::new(self.title.clone(), (20, 15), text(24.0))).map_err(err)?;
+        let (x0, y0, c) = (Self::MARGIN, Self::TOP, Self::CELL);
+        for (k, l) in self.labels.iter().enumerate() {
+            let k = k as i32;
+            root.draw(&Text::new(l.clone(), (10, y0 + k * c + 6), text(16.0))).map_err(err)?;
+            // column labels, written top to bottom one character per line, so Chinese names read naturally
+            for (q, ch) in l.chars().take(6).enumerate() {
+                root.draw(&Text::new(ch.to_string(), (x0 + k * c + 7, y0 - 100 + q as i32 * 16), text(15.0))).map_err(err)?;
+            }
+        }
+        for (i, row) in self.cells.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let (x, y) = (x0 + j as i32 * c, y0 + i as i32 * c);
+                root.draw(&Rectangle::new([(x, y), (x + c, y + c)], self.fill(*v).filled())).map_err(err)?;
+                root.draw(&Rectangle::new([(x, y), (x + c, y + c)], RGBColor(255, 255, 255).stroke_width(1))).map_err(err)?;
+                if let Some(m) = v {
+                    if i != j {
+                        let light = (*m / self.limit) <= 0.5 || (*m / self.limit) > 1.5;
+                        let colour = if light { WHITE } else { BLACK };
+                        root.draw(&Text::new(format!("{}", m.round() as i64), (x + 3, y + 9), text(12.0).color(&colour))).map_err(err)?;
+                    }
+                }
+            }
+        }
+        let ly = y0 + self.labels.len() as i32 * c + 30;
+        let steps = [(0.2, "≤ ¼"), (0.4, "¼–½"), (0.7, "½–¾"), (0.9, "¾–1"), (1.2, "1–1.5"), (2.0, "> 1.5")];
+        let mut x = 20;
+        root.draw(&Text::new(format!("× target ({} min):", self.limit.round() as i64), (x, ly + 4), text(16.0))).map_err(err)?;
+        x += 190;
+        for (r, label) in steps {
+            root.draw(&Rectangle::new([(x, ly), (x + 24, ly + 24)], self.fill(Some(r * self.limit)).filled())).map_err(err)?;
+            root.draw(&Text::new(label.to_string(), (x + 30, ly + 4), text(16.0))).map_err(err)?;
+            x += 100;
+        }
+        root.draw(&Text::new("minutes, row → column; blank: unreachable".to_string(), (20, ly + 40), text(16.0))).map_err(err)?;
+        Ok(())
+    }
+}

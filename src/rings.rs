@@ -74,7 +74,7 @@ pub struct StationTrees {
 impl StationTrees {
     pub fn compute(g: &Graph, starts: &[Node]) -> StationTrees {
         let src: Vec<(Node, Seconds)> = starts.iter().map(|&s| (s, Seconds::ZERO)).collect();
-        let rail = dijkstra(g, &src, |k| k.is_rail());
+        let rail = dijkstra(g, &src, |k| k.is_rail() || matches!(k, EdgeKind::Metro | EdgeKind::Walk));
         let n = g.node_count();
         let mut src2 = Vec::new();
         for i in 0..n {
