@@ -2,9 +2,10 @@
 //! igraph, QGIS). Nodes are named by their stable external ids (place codes, station ids), never by graph indices,
 //! so the files join with the network's own `places.csv` and `stations.csv`.
 //!
-//! A plain Dijkstra over `edges.csv` from the origin's seat gives `ringsim run`'s door times; restricted to the
-//! rail modes (`hsr`, `intercity`, `suburban`, `conventional`) from the origin's stations, then to `egress` and the
-//! road classes, it gives the station measure (see `crate::rings`). `tests/cli.rs` checks both.
+//! A plain Dijkstra over `edges.csv` from the origin's seat gives `ringsim run`'s door times. Restricted to the rail
+//! modes (`hsr`, `intercity`, `suburban`, `conventional`) and the in-city changes (`metro`, `walk`) from the
+//! origin's stations, then to `egress` and the road classes, it gives the station measure (see `crate::rings`).
+//! `tests/outputs.rs` checks both.
 
 use crate::graph::Graph;
 use crate::network::{Network, NodeRef};

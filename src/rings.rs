@@ -2,7 +2,8 @@
 //! measures, and the rings (cumulative: a place within 30 minutes is also within 60 and 90).
 //!
 //! - `door`: from the origin city's seat, over every edge (road, access with boarding, rail, egress, metro).
-//! - `station`: rail only from the origin city's open stations. A station's time is its rail time. A place's time
+//! - `station`: rail only from the origin city's open stations (changing between stations of a city by metro or on
+//!   foot is allowed, as a passenger would between 汉口 and 武昌). A station's time is its rail time. A place's time
 //!   is the best of (a) the rail time to a station in the place and (b) rail to any station then egress and road
 //!   to the seat (how a place without a station of its own, like 济源 before 焦平, is reached). A plan city's time
 //!   is the best of its own stations' rail times and (b) for its seat. Both terms only fall when links open, so

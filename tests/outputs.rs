@@ -163,9 +163,10 @@ fn exported_graph_reproduces_run() {
     let open: HashMap<String, bool> = nodes.iter().map(|n| (n["node_id"].clone(), n["open"] == "true")).collect();
     // door: one search from the seat over every edge
     let door = dijkstra(&adj, &[(city["seat_place_id"].clone(), 0)], |_| true);
-    // station: rail only from the open origin stations, then egress and road from every station reached
+    // station: rail (and changes between a city's stations by metro or on foot) from the open origin stations, then
+    // egress and road from every station reached
     let starts: Vec<(String, u64)> = city["stations"].split('|').filter(|s| open[*s]).map(|s| (s.to_string(), 0)).collect();
-    let rail_modes = ["hsr", "intercity", "suburban", "conventional"];
+    let rail_modes = ["hsr", "intercity", "suburban", "conventional", "metro", "walk"];
     let rail = dijkstra(&adj, &starts, |m| rail_modes.contains(&m));
     let stations: Vec<(String, u64)> = rail.iter().filter(|(k, _)| nodes.iter().any(|n| &n["node_id"] == *k && n["kind"] == "station")).map(|(k, v)| (k.clone(), *v)).collect();
     let onward = dijkstra(&adj, &stations, |m| m == "egress" || m == "expressway" || m == "trunk");
