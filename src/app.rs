@@ -562,7 +562,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         meta.push((format!("over {} min or unreached", fmt_cutoff(crate::units::Minutes(last))), Some(last), None, BEYOND_FILL));
         bands_meta = meta;
         title = format!("{}: travel time to {} ({} measure)", b.sc.name, origin.name, m.as_str());
-        legend_title = "到郑州时间 time band · population in band".replace("郑州", origin.name.trim_end_matches('市'));
+        legend_title = format!("到{}时间 time band · population in band", origin.name.trim_end_matches('市'));
     }
     let band_of = |v: Option<f64>| -> usize { v.map_or(levels.len(), |v| levels.iter().position(|&l| v <= l).unwrap_or(levels.len())) };
     let mut pops = vec![0u64; levels.len() + 1];

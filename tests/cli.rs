@@ -55,12 +55,7 @@ fn main_job_on_the_bundled_network() {
 #[test]
 fn same_bytes_at_one_and_two_threads() {
     let t = tempfile::tempdir().unwrap();
-    let scs: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().map_or(false, |e| e == "toml"))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let scs: Vec<String> = common::bundled_scenarios().iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let mut a1 = vec!["--threads", "1", "run", "--out", "t1"];
     a1.extend(scs.iter().map(|s| s.as_str()));
     let mut a2 = vec!["--threads", "2", "run", "--out", "t2"];

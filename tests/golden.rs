@@ -1,20 +1,15 @@
-//! Golden summaries of every bundled scenario: the printed summary, rings.csv and cities.csv are compared with
+//! Golden summaries of every bundled scenario, of every region (every one must load and run): the printed summary, rings.csv and cities.csv are compared with
 //! tests/golden/<name>.txt. After an intended change, regenerate with `RINGSIM_BLESS=1 cargo test --test golden`
 //! and review the diff; the test never rewrites them on its own.
 
 mod common;
-use common::repo;
+use common::{bundled_scenarios, repo};
 use ringsim::app::{load, run_one};
 
 #[test]
 fn bundled_scenarios_match_their_golden_summaries() {
-    let mut paths: Vec<_> = std::fs::read_dir(repo().join("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().map_or(false, |e| e == "toml"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 14, "base-2016, asbuilt-2016…2025, plan-2020, plan-2025, full-buildout");
+    let paths = bundled_scenarios();
+    assert!(paths.len() >= 28, "14 中原 scenarios and those of changjiang, guanzhong and zhengkai: found {}", paths.len());
     let loaded = load(&paths).unwrap();
     let bless = std::env::var_os("RINGSIM_BLESS").is_some();
     let mut failures = Vec::new();

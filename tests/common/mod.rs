@@ -145,3 +145,25 @@ pub fn scenario(path: &Path, net_dir: &Path, name: &str, measure: &str, add: &[S
     )
     .unwrap();
 }
+
+/// Every bundled scenario file: `scenarios/*.toml` and the region folders `scenarios/<region>/*.toml` (not the
+/// orders files in `scenarios/orders/`), sorted.
+#[allow(dead_code)]
+pub fn bundled_scenarios() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![repo().join("scenarios")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().map_or(false, |n| n != "orders") {
+                    dirs.push(p);
+                }
+            } else if p.extension().map_or(false, |e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
