@@ -427,6 +427,10 @@ pub struct IndicatorArgs<'a> {
     pub alpha: f64,
     pub daily: Vec<f64>,
     pub out: Option<&'a Path>,
+    /// Draw a choropleth of one indicator (PNG or SVG).
+    pub map: Option<&'a Path>,
+    /// Which indicator the map shows: watt, daily_<T> or potential.
+    pub show: &'a str,
 }
 
 /// `ringsim indicators`: WATT, daily and potential accessibility per city or county, optionally against a second
@@ -448,7 +452,117 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
         .map(|b| crate::indicators::compute(b.net, &Graph::build(b), set, &cfg))
         .collect::<Result<_>>()?;
     let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
-    write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))
+    let mut text = if a.out.is_some() || a.map.is_none() { write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))? } else { String::new() };
+    if let Some(path) = a.map {
+        text.push_str(&indicator_map(a, &bound, &cfg, set, &results, path)?);
+    }
+    Ok(text)
+}
+
+/// The choropleth of `ringsim indicators --map`: counties on the basemap's census units, cities on their
+/// prefectures, in five quantile classes; with `--compare`, the change towards the second scenario.
+fn indicator_map(a: &IndicatorArgs, bound: &[Bound], cfg: &crate::indicators::Config, set: crate::matrix::NodeSet, results: &[Vec<crate::indicators::Indicators>], path: &Path) -> Result<String> {
+    use crate::map::{Band, Basemap, MapFigure};
+    use plotters::style::RGBColor;
+    crate::plot::Format::from_path(path)?;
+    let b = &bound[0];
+    let daily_names: Vec<String> = cfg.daily.iter().map(|d| format!("daily_{}", fmt_cutoff(*d))).collect();
+    let pick = |r: &crate::indicators::Indicators| -> Option<f64> {
+        match a.show {
+            "watt" => r.watt.map(|w| w.0),
+            "potential" => Some(r.potential),
+            s => daily_names.iter().position(|d| d == s).map(|k| r.daily[k] as f64 / 1e6),
+        }
+    };
+    if a.show != "watt" && a.show != "potential" && !daily_names.iter().any(|d| d == a.show) {
+        return Err(Error::Usage(format!("--show '{}': choose watt, potential or one of {}", a.show, daily_names.join(", "))));
+    }
+    // lower WATT is better; with a comparison the map shows the improvement (this − other for WATT).
+    let values: Vec<Option<f64>> = match results.get(1) {
+        None => results[0].iter().map(pick).collect(),
+        Some(o) => results[0]
+            .iter()
+            .zip(o)
+            .map(|(x, y)| match (pick(x), pick(y)) {
+                (Some(p), Some(q)) => Some(if a.show == "watt" { p - q } else { q - p }),
+                _ => None,
+            })
+            .collect(),
+    };
+    let unit = match a.show {
+        "watt" => "min",
+        "potential" => "",
+        _ => "M people",
+    };
+    let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+    sorted.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    if sorted.is_empty() {
+        return Err(Error::Usage("no origin has a value to map (under the station measure, origins without a station have none)".into()));
+    }
+    let q = |f: f64| sorted[((sorted.len() - 1) as f64 * f).round() as usize];
+    let breaks: Vec<f64> = (1..5).map(|k| q(k as f64 / 5.0)).collect();
+    // Higher is better for every mapped quantity except plain WATT: darker = better (ColorBrewer YlGnBu).
+    let palette = [RGBColor(255, 255, 204), RGBColor(161, 218, 180), RGBColor(65, 182, 196), RGBColor(44, 127, 184), RGBColor(37, 52, 148)];
+    let worse_high = a.show == "watt" && results.len() == 1;
+    let class = |v: f64| breaks.iter().position(|&x| v <= x).unwrap_or(4);
+    let colour = |k: usize| if worse_high { palette[4 - k] } else { palette[k] };
+    let (basemap, have) = Basemap::read(&b.sc.network_dir)?;
+    let layer = if set == crate::matrix::NodeSet::Counties { &basemap.units } else { &basemap.prefectures };
+    if !have || layer.is_empty() {
+        return Err(Error::Usage(format!("{}: no basemap layer for {}; run tools/derive/basemap.py for this network", b.sc.network_dir.join("basemap").display(), a.nodes)));
+    }
+    let mut fills = Vec::new();
+    let mut counts = [0usize; 6];
+    let mut no_polygon = Vec::new();
+    for (r, v) in results[0].iter().zip(&values) {
+        let Some(f) = layer.iter().find(|f| f.code == r.id) else {
+            no_polygon.push(r.name.clone());
+            continue;
+        };
+        let c = match v {
+            Some(v) => {
+                counts[class(*v)] += 1;
+                colour(class(*v))
+            }
+            None => {
+                counts[5] += 1;
+                RGBColor(200, 200, 200)
+            }
+        };
+        for p in &f.polygons {
+            fills.push((p.clone(), c));
+        }
+    }
+    let lo = sorted[0];
+    let hi = *sorted.last().unwrap();
+    let mut bands = Vec::new();
+    for k in 0..5 {
+        let from = if k == 0 { lo } else { breaks[k - 1] };
+        let to = if k == 4 { hi } else { breaks[k] };
+        bands.push(Band { polygons: Vec::new(), colour: colour(k), label: format!("{from:.1} – {to:.1} {unit}  ({} {})", counts[k], a.nodes) });
+    }
+    if counts[5] > 0 {
+        bands.push(Band { polygons: Vec::new(), colour: RGBColor(200, 200, 200), label: format!("no value ({} {})", counts[5], a.nodes) });
+    }
+    let what = match a.show {
+        "watt" => "weighted average travel time (WATT)".to_string(),
+        "potential" => format!("potential accessibility (α = {})", cfg.alpha),
+        s => format!("population within {} min", s.trim_start_matches("daily_")),
+    };
+    let title = match bound.get(1) {
+        None => format!("{}: {what}, {} measure", b.sc.name, cfg.measure.as_str()),
+        Some(o) => format!("{} → {}: change in {what} ({})", b.sc.name, o.sc.name, if a.show == "watt" { "minutes saved" } else { "gain" }),
+    };
+    let subtitle = format!("per {} · destinations: the region's census units weighted by 2020 population · {} measure · classes are quintiles", if set == crate::matrix::NodeSet::Counties { "county-level unit" } else { "plan city (its prefecture)" }, cfg.measure.as_str());
+    let (proj, rect) = crate::surface::region_frame(b.net, 30.0);
+    let mut fig = MapFigure::over(b, proj, rect, bands, Vec::new(), basemap, title, subtitle, "quintile classes".into());
+    fig.fills = fills;
+    crate::plot::render(&fig, path)?;
+    let mut t = format!("wrote {}\n", path.display());
+    if !no_polygon.is_empty() {
+        t.push_str(&format!("  note: {} {} have no polygon in the basemap and are not drawn: {}\n", no_polygon.len(), a.nodes, no_polygon.join(" ")));
+    }
+    Ok(t)
 }
 
 /// Options of `ringsim plot`.

@@ -161,6 +161,12 @@ enum Cmd {
         daily: Vec<f64>,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Draw a choropleth map of one indicator (PNG or SVG); with --compare, of its change.
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// The indicator the map shows: watt, potential or daily_<minutes> (e.g. daily_180).
+        #[arg(long, default_value = "watt")]
+        show: String,
     },
 }
 
@@ -209,7 +215,7 @@ fn main() -> ExitCode {
         }),
         Cmd::Chart { scenarios, out } => ringsim::app::chart(scenarios, out),
         Cmd::Graph { scenario, out, nodes } => ringsim::app::graph(scenario, out, nodes.as_deref()),
-        Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
+        Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out, map, show } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
             scenario,
             compare: compare.as_deref(),
             nodes,
@@ -217,6 +223,8 @@ fn main() -> ExitCode {
             alpha: *alpha,
             daily: daily.clone(),
             out: out.as_deref(),
+            map: map.as_deref(),
+            show,
         }),
         Cmd::Order { file, out } => ringsim::order::run(file, out),
     };

@@ -77,11 +77,19 @@ pub struct CityMark {
     pub colour: RGBColor,
 }
 
-/// Basemap layers in lon/lat: each feature is a list of polygons, each a list of rings.
+/// One basemap feature: its code (adcode or census code) and its polygons, each a list of lon/lat rings.
+#[derive(Clone, Debug, Default)]
+pub struct Feature {
+    pub code: String,
+    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// Basemap layers in lon/lat. `units` (census county-level units, for choropleths) is optional.
 #[derive(Default)]
 pub struct Basemap {
-    pub provinces: Vec<Vec<Vec<Vec<(f64, f64)>>>>,
-    pub prefectures: Vec<Vec<Vec<Vec<(f64, f64)>>>>,
+    pub provinces: Vec<Feature>,
+    pub prefectures: Vec<Feature>,
+    pub units: Vec<Feature>,
 }
 
 impl Basemap {
@@ -92,8 +100,11 @@ impl Basemap {
         if !dir.is_dir() {
             return Ok((Basemap::default(), false));
         }
-        let layer = |name: &str| -> Result<Vec<Vec<Vec<Vec<(f64, f64)>>>>> {
+        let layer = |name: &str| -> Result<Vec<Feature>> {
             let path = dir.join(name);
+            if name == "units.geojson" && !path.exists() {
+                return Ok(Vec::new());
+            }
             let bytes = crate::table::read_bytes(&path)?;
             let bad = |m: String| Error::Toml { path: path.clone(), message: format!("{m}; regenerate it with tools/derive/basemap.py") };
             let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid GeoJSON: {e}")))?;
@@ -112,11 +123,12 @@ impl Basemap {
                     "MultiPolygon" => coords.as_array().and_then(|ps| ps.iter().map(poly).collect()),
                     other => return Err(bad(format!("feature {k}: geometry type '{other}' is not Polygon or MultiPolygon"))),
                 };
-                out.push(polys.ok_or_else(|| bad(format!("feature {k}: coordinates are not [lon, lat] rings")))?);
+                let code = f.get("properties").and_then(|p| p.get("code")).and_then(|c| c.as_str()).unwrap_or("").to_string();
+                out.push(Feature { code, polygons: polys.ok_or_else(|| bad(format!("feature {k}: coordinates are not [lon, lat] rings")))? });
             }
             Ok(out)
         };
-        Ok((Basemap { provinces: layer("provinces.geojson")?, prefectures: layer("prefectures.geojson")? }, true))
+        Ok((Basemap { provinces: layer("provinces.geojson")?, prefectures: layer("prefectures.geojson")?, units: layer("units.geojson")? }, true))
     }
 }
 
@@ -134,11 +146,23 @@ pub struct MapFigure {
     pub cities: Vec<CityMark>,
     pub legend_title: String,
     pub width: u32,
+    /// Filled lon/lat polygons drawn under the boundaries (choropleth classes): rings of one polygon, outer first.
+    pub fills: Vec<(Vec<Vec<(f64, f64)>>, RGBColor)>,
+    /// Draw the transport network on top.
+    pub network: bool,
 }
 
 impl MapFigure {
     /// A map of `b`'s network over `surface`'s extent, with `bands` and `cities` prepared by the caller.
     pub fn new(b: &Bound, surface: &Surface, bands: Vec<Band>, cities: Vec<CityMark>, basemap: Basemap, title: String, subtitle: String, legend_title: String) -> MapFigure {
+        let (x0, y0) = (surface.x0, surface.y0);
+        let (x1, y1) = (surface.x0 + (surface.nx - 1) as f64 * surface.h, surface.y0 + (surface.ny - 1) as f64 * surface.h);
+        MapFigure::over(b, surface.proj, (x0, y0, x1, y1), bands, cities, basemap, title, subtitle, legend_title)
+    }
+
+    /// A map of `b`'s network over the projected rectangle `rect` (km).
+    #[allow(clippy::too_many_arguments)]
+    pub fn over(b: &Bound, proj: Projection, rect: (f64, f64, f64, f64), bands: Vec<Band>, cities: Vec<CityMark>, basemap: Basemap, title: String, subtitle: String, legend_title: String) -> MapFigure {
         let net: &Network = b.net;
         let mut links = Vec::new();
         for s in &net.sections {
@@ -158,9 +182,7 @@ impl MapFigure {
         links.sort_by_key(|l| (l.style, l.open));
         let g = crate::graph::Graph::build(b);
         let stations = net.stations.iter().enumerate().map(|(i, s)| ((s.lon, s.lat), g.station_open[i])).collect();
-        let (x0, y0) = (surface.x0, surface.y0);
-        let (x1, y1) = (surface.x0 + (surface.nx - 1) as f64 * surface.h, surface.y0 + (surface.ny - 1) as f64 * surface.h);
-        MapFigure { title, subtitle, proj: surface.proj, rect: (x0, y0, x1, y1), bands, basemap, links, stations, cities, legend_title, width: 1600 }
+        MapFigure { title, subtitle, proj, rect, bands, basemap, links, stations, cities, legend_title, width: 1600, fills: Vec::new(), network: true }
     }
 
     const TOP: i32 = 90;
@@ -225,10 +247,21 @@ impl Figure for MapFigure {
                 root.draw(&plotters::element::Polygon::new(pts, self.bands[k].colour.filled())).map_err(err)?;
             }
         }
+        // Choropleth fills: even–odd, so holes show what lies under them.
+        for (rings, colour) in &self.fills {
+            if let Some(outer) = rings.first() {
+                let pts: Vec<(i32, i32)> = outer.iter().map(|&(lo, la)| self.px_ll(lo, la)).collect();
+                root.draw(&plotters::element::Polygon::new(pts, colour.filled())).map_err(err)?;
+            }
+            for hole in rings.iter().skip(1) {
+                let pts: Vec<(i32, i32)> = hole.iter().map(|&(lo, la)| self.px_ll(lo, la)).collect();
+                root.draw(&plotters::element::Polygon::new(pts, WHITE.filled())).map_err(err)?;
+            }
+        }
         // Basemap.
-        let outline = |layer: &Vec<Vec<Vec<Vec<(f64, f64)>>>>, style: ShapeStyle| -> std::result::Result<(), String> {
+        let outline = |layer: &Vec<Feature>, style: ShapeStyle| -> std::result::Result<(), String> {
             for feat in layer {
-                for poly in feat {
+                for poly in &feat.polygons {
                     for ring in poly {
                         let pts: Vec<(i32, i32)> = ring.iter().map(|&(lo, la)| self.px_ll(lo, la)).collect();
                         root.draw(&PathElement::new(pts, style)).map_err(err)?;
@@ -240,7 +273,7 @@ impl Figure for MapFigure {
         outline(&self.basemap.prefectures, RGBColor(150, 150, 150).stroke_width(1))?;
         outline(&self.basemap.provinces, RGBColor(60, 60, 60).stroke_width(2))?;
         // Network.
-        for l in &self.links {
+        for l in self.links.iter().filter(|_| self.network) {
             let pts = vec![self.px_ll(l.a.0, l.a.1), self.px_ll(l.b.0, l.b.1)];
             let style = l.style.colour().stroke_width(l.style.width());
             if l.open {
@@ -249,7 +282,7 @@ impl Figure for MapFigure {
                 root.draw(&plotters::element::DashedPathElement::new(pts.into_iter(), 6, 5, style)).map_err(err)?;
             }
         }
-        for &((lon, lat), open) in &self.stations {
+        for &((lon, lat), open) in self.stations.iter().filter(|_| self.network) {
             let p = self.px_ll(lon, lat);
             if open {
                 root.draw(&Circle::new(p, 2, BLACK.filled())).map_err(err)?;
@@ -295,10 +328,12 @@ impl Figure for MapFigure {
         root.draw(&plotters::element::DashedPathElement::new(vec![(rx, y + 12), (rx + 40, y + 12)].into_iter(), 6, 5, BLACK.stroke_width(2))).map_err(err)?;
         root.draw(&Text::new("规划/未开通 planned or not open by this date (dashed)".to_string(), (rx + 50, y + 2), text(18.0))).map_err(err)?;
         y += 34;
-        root.draw(&Circle::new((rx + 20, y + 12), 7, WHITE.filled())).map_err(err)?;
-        root.draw(&Circle::new((rx + 20, y + 12), 7, BLACK.stroke_width(2))).map_err(err)?;
-        root.draw(&Circle::new((rx + 60, y + 12), 2, BLACK.filled())).map_err(err)?;
-        root.draw(&Text::new("规划城市 plan city (filled by its band) · 车站 station".to_string(), (rx + 72, y + 2), text(18.0))).map_err(err)?;
+        if !self.cities.is_empty() {
+            root.draw(&Circle::new((rx + 20, y + 12), 7, WHITE.filled())).map_err(err)?;
+            root.draw(&Circle::new((rx + 20, y + 12), 7, BLACK.stroke_width(2))).map_err(err)?;
+            root.draw(&Circle::new((rx + 60, y + 12), 2, BLACK.filled())).map_err(err)?;
+            root.draw(&Text::new("规划城市 plan city (filled by its band) · 车站 station".to_string(), (rx + 72, y + 2), text(18.0))).map_err(err)?;
+        }
         // Scale bar: 100 km at the centre scale of the projection.
         let km = 100.0;
         let len = (km * self.scale()).round() as i32;

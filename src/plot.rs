@@ -94,7 +94,8 @@ pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
 /// Encodes an RGB8 buffer as PNG (the `image` crate comes with plotters' `bitmap_encoder`).
 fn encode_png(rgb: &[u8], w: u32, h: u32, out: &mut Vec<u8>) -> std::result::Result<(), String> {
     use image::ImageEncoder;
-    image::codecs::png::PngEncoder::new(out).write_image(rgb, w, h, image::ColorType::Rgb8.into()).map_err(err)
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    PngEncoder::new_with_quality(out, CompressionType::Best, FilterType::Adaptive).write_image(rgb, w, h, image::ColorType::Rgb8.into()).map_err(err)
 }
 
 /// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal Design"), black first.

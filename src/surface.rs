@@ -44,6 +44,21 @@ impl Projection {
     }
 }
 
+/// The projection centred on the region's census units and their bounding rectangle (km) plus `margin_km`.
+pub fn region_frame(net: &Network, margin_km: f64) -> (Projection, (f64, f64, f64, f64)) {
+    let (mut lo0, mut lo1, mut la0, mut la1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for p in net.places.iter().filter(|p| p.kind.is_unit()) {
+        lo0 = lo0.min(p.lon);
+        lo1 = lo1.max(p.lon);
+        la0 = la0.min(p.lat);
+        la1 = la1.max(p.lat);
+    }
+    let proj = Projection::new((lo0 + lo1) / 2.0, (la0 + la1) / 2.0);
+    let (xa, ya) = proj.xy(lo0, la0);
+    let (xb, yb) = proj.xy(lo1, la1);
+    (proj, (xa - margin_km, ya - margin_km, xb + margin_km, yb + margin_km))
+}
+
 /// Grid settings.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
@@ -97,18 +112,8 @@ fn s_per_km(speed_kmh: f64, circuity: Option<f64>) -> f64 {
 impl Surface {
     /// The surface of one scenario's reach, over the region's places (not `outside` ones) plus a margin.
     pub fn compute(net: &Network, params: &Params, reach: &Reach, measure: Measure, cfg: Config) -> Surface {
-        let units: Vec<&crate::network::Place> = net.places.iter().filter(|p| p.kind.is_unit()).collect();
-        let (mut lo0, mut lo1, mut la0, mut la1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-        for p in &units {
-            lo0 = lo0.min(p.lon);
-            lo1 = lo1.max(p.lon);
-            la0 = la0.min(p.lat);
-            la1 = la1.max(p.lat);
-        }
-        let proj = Projection::new((lo0 + lo1) / 2.0, (la0 + la1) / 2.0);
-        let (xa, ya) = proj.xy(lo0, la0);
-        let (xb, yb) = proj.xy(lo1, la1);
-        Surface::over(net, params, reach, measure, cfg, proj, (xa - cfg.margin_km, ya - cfg.margin_km, xb + cfg.margin_km, yb + cfg.margin_km))
+        let (proj, rect) = region_frame(net, cfg.margin_km);
+        Surface::over(net, params, reach, measure, cfg, proj, rect)
     }
 
     /// The surface over the projected rectangle `(x_min, y_min, x_max, y_max)` (km).

@@ -223,6 +223,12 @@ fn plot_and_chart_draw_png_svg_and_geojson() {
             }
         }
     }
+    // choropleths of indicators: counties on the census units, cities on their prefectures
+    go(&["indicators", old.to_str().unwrap(), "--compare", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--map", "w.png"]);
+    let out = go(&["indicators", sc.to_str().unwrap(), "--nodes", "cities", "--measure", "door", "--map", "w.svg", "--show", "daily_180"]);
+    assert!(out.contains("wrote w.svg"));
+    assert!(std::fs::read_to_string(t.path().join("w.svg")).unwrap().contains("population within 180 min"));
+    assert_eq!(&std::fs::read(t.path().join("w.png")).unwrap()[..4], b"\x89PNG");
     // bad output name
     let o = Command::new(bin()).args(["plot", sc.to_str().unwrap(), "--out", "m.jpg"]).current_dir(t.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(2));

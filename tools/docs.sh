@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Regenerates the figures in docs/ that README.md shows. Run from the repository root: bash tools/docs.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+r=target/release/ringsim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# 中原: rings maps, minutes saved, the as-built chart, validation and completion orders
+$r plot scenarios/asbuilt-2016.toml --out docs/zhongyuan-asbuilt-2016.png
+$r plot scenarios/asbuilt-2025.toml --out docs/zhongyuan-asbuilt-2025.png --geojson docs/zhongyuan-asbuilt-2025-bands.geojson
+$r plot scenarios/asbuilt-2025.toml --diff scenarios/asbuilt-2016.toml --out docs/zhongyuan-saved-2016-2025.png
+$r plot scenarios/full-buildout.toml --out docs/zhongyuan-full-buildout.png
+$r chart scenarios/asbuilt-20*.toml --out docs/zhongyuan-asbuilt-chart.png
+$r chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out docs/zhongyuan-plans-chart.png
+$r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --plot docs/zhongyuan-validation-2020.png
+$r order scenarios/orders/zhongyuan-hsr.toml --out "$tmp/order"
+cp "$tmp/order/zhongyuan-hsr/order_chart.png" docs/zhongyuan-order-hsr.png
