@@ -10,6 +10,8 @@ A variant of tools/derive/zhongyuan.py (same rules, see networks/README.md "Deri
 differences are documented in networks/changjiang/README.md: the region is the 31 plan cities of the 2015 plan
 (census units by prefecture code), and because the shared county polygons cover only 豫 晋 冀 鲁 皖 陕 鄂 苏, a point
 in 湖南 / 江西 (or any other province without polygons) is placed in the census unit whose government seat is nearest.
+In-city changes between stations (metro / walk connectors) come from facts/transfers.csv; their minutes add a
+change time at both ends (networks/changjiang/README.md, "Transfers").
 Exit codes: 0 ok, 1 --check found differences, 2 bad input.
 """
 from __future__ import annotations
@@ -77,8 +79,13 @@ STATION_ALIASES = {
 # name -> (geocode to keep, short reason, source).
 COORD_DECISIONS = {}
 
-# Sourced station-to-station transfers (both directions). minutes blank = computed from length and kind speed.
-TRANSFERS = []  # read from facts/transfers.csv when present (from,to,kind,length_km,minutes,opened,source)
+# Station-to-station changes inside a city (facts/transfers.csv: from_station,to_station,kind,minutes,length_km,
+# metro_changes,opened,source[,notes]; both directions). `minutes` in the facts is the ride alone (metro in-vehicle
+# time, or walking time); blank = length / params.toml connector.<kind>.speed_kmh. The connector's minutes add the
+# time to change trains at both ends (README "Transfers"):
+#   train -> metro platform: params.toml door.alighting_s (the door measure's arrival-to-street time);
+METRO_WAIT_MIN = 3.0  # assumption: half of a 6-min headway, per metro line boarded (1 + metro_changes)
+TO_TRAIN_MIN = 10.0  # assumption: metro -> departing train (security check, walk to the gate, gate closes 5 min early)
 
 AGREE_TIGHT_KM = 0.5
 AGREE_KM = 2.0
@@ -975,25 +982,59 @@ def build(args):
             conns.append([c, s.sid, "access", fmt_km(g * ca), "", "",
                           f"derived: great-circle {g:.3f} km x access circuity {ca:g} (params.toml {capath}) ; "
                           f"assumption: road access from the place's seat to the station ({why})"])
-    transfers = list(TRANSFERS)
     f_tr = os.path.join(facts, "transfers.csv")
     if os.path.exists(f_tr):
-        for r in read_csv(f_tr, ["from", "to", "kind", "source"]):
-            a, b = resolve_name(r.req("from"), r, "from"), resolve_name(r.req("to"), r, "to")
-            for n, fld in ((a, "from"), (b, "to")):
+        conn_p = params.get("connector", {})
+        door = params.get("door", {})
+        if "alighting_s" not in door:
+            fail(params_path, None, "door.alighting_s", "needed for the change time of transfers")
+        to_metro = float(door["alighting_s"]) / 60.0
+        seen_tr = set()
+        for r in read_csv(f_tr, ["from_station", "to_station", "kind", "length_km", "opened", "source"]):
+            a = resolve_name(r.req("from_station"), r, "from_station")
+            b = resolve_name(r.req("to_station"), r, "to_station")
+            for n, fld in ((a, "from_station"), (b, "to_station")):
                 if n not in stations:
                     fail(r.path, r.line, fld, f"station {n!r} is on no stretch")
+            if a == b:
+                fail(r.path, r.line, "to_station", "a transfer joins two different stations")
+            key = tuple(sorted((stations[a].sid, stations[b].sid)))
+            if key in seen_tr:
+                fail(r.path, r.line, "to_station", f"pair {a}–{b} listed twice")
+            seen_tr.add(key)
             kind = r.req("kind")
             if kind not in ("metro", "walk"):
                 fail(r.path, r.line, "kind", f"kind must be metro or walk, got {kind!r}")
             km = r.num("length_km", positive=True)
-            mins = r.num("minutes", required=False, positive=True)
-            transfers.append((a, b, kind, km, None if mins is None else int(round(mins)),
-                              check_date(r, "opened", r.opt("opened")), r.req("source")))
-    for a, b, kind, km, minutes, opened, src in transfers:
-        if a in stations and b in stations:
-            conns.append([stations[a].sid, stations[b].sid, kind, fmt_km(km), "" if minutes is None else str(minutes),
-                          opened, src])
+            ride = r.num("minutes", required=False, positive=True)
+            raw_ch = r.opt("metro_changes", default="0")
+            if not raw_ch.isdigit():
+                fail(r.path, r.line, "metro_changes", f"must be a whole number >= 0, got {raw_ch!r}")
+            changes = int(raw_ch)
+            opened = check_date(r, "opened", r.opt("opened"))
+            if ride is None:
+                sp = conn_p.get(kind, {}).get("speed_kmh")
+                if not sp:
+                    fail(params_path, None, f"connector.{kind}.speed_kmh", "needed for a transfer without minutes")
+                ride = km / float(sp) * 60.0
+                ride_src = f"{ride:.1f} min ride = {km:.3f} km at {float(sp):g} km/h (params.toml connector.{kind}.speed_kmh)"
+            else:
+                ride_src = f"{ride:g} min ride (facts)"
+            if kind == "metro":
+                n_wait = 1 + changes
+                change = to_metro + METRO_WAIT_MIN * n_wait + TO_TRAIN_MIN
+                ch_src = (f"{to_metro:g} min train to metro platform (params.toml door.alighting_s) + {n_wait} x "
+                          f"{METRO_WAIT_MIN:g} min metro wait (assumption: half a 6-min headway per line boarded) + "
+                          f"{TO_TRAIN_MIN:g} min metro to departing train (assumption: security check, walk to the gate, "
+                          "gates close 5 min before departure)")
+            else:
+                change = to_metro + TO_TRAIN_MIN
+                ch_src = (f"{to_metro:g} min off the train (params.toml door.alighting_s) + {TO_TRAIN_MIN:g} min to the "
+                          "departing train (assumption: security check, walk to the gate)")
+            total = ride + change
+            conns.append([stations[a].sid, stations[b].sid, kind, fmt_km(km), f"{total:.1f}", opened,
+                          f"derived: {total:.1f} min = {ride_src} + {change:g} min change ({ch_src}) ; "
+                          f"{r.req('source')}"])
     conns.sort(key=lambda x: (x[2], x[0], x[1]))
 
     # ---- connectivity check (roads, from Zhengzhou's seat district)
