@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Derive simplified basemap layers (province and prefecture outlines) for one network.
+"""Derive simplified basemap layers (province and prefecture outlines, census county units) for one network.
 
     python3 tools/derive/basemap.py --shared ../shared/data --network networks/zhongyuan [--check]
 
 Inputs:  <shared>/boundaries/provinces_wgs84.geojson (31 provinces, tudigong/CTAmap 2021, property `code` only),
          <shared>/boundaries/prefectures_8prov_wgs84.geojson (prefectures of 豫 晋 冀 鲁 皖 陕 鄂 苏, Aliyun DataV 2025),
+         <shared>/boundaries/counties_8prov_wgs84.geojson (the 1,085 county-level units of the 2020 census in the
+         same 8 provinces, tudigong/CTAmap boundaries 2021; property `code` = census code, incl. 7x development zones),
          <shared>/admin-points/admin_points_all_china.csv (province names, level=province),
-         <network>/places.csv (lon, lat, kind).
-Outputs: <network>/basemap/provinces.geojson and <network>/basemap/prefectures.geojson, byte-for-byte deterministic.
+         <network>/places.csv (place_id, name, lon, lat, kind, province).
+Outputs: <network>/basemap/provinces.geojson, prefectures.geojson and units.geojson, byte-for-byte deterministic.
 
 Rules:
 - Extent: the bounding box of the network's places.csv rows whose `kind` is not `outside`, padded by
@@ -43,6 +45,24 @@ Rules:
 - Coordinates rounded to 5 decimals (≈1 m); exterior rings counter-clockwise, holes clockwise (RFC 7946).
 - Properties: `code` (6-digit adcode, string), `name` (Chinese); prefectures also `province` (Chinese name).
   Features sorted by code; one feature per line.
+
+Units layer (units.geojson, for choropleths of per-unit indicators):
+- Selection: one feature per places.csv row whose kind is district, county or devzone (not outside, not point),
+  matched on place_id = the feature's `code` (both are 2020 census codes: 410173 郑州航空港经济综合实验区 is its own
+  unit; 孟津县 410322 and 吉利区 410306 are still apart, as in the census, not the 2021 孟津区 410308). Not clipped, not
+  selected by box. Properties `code` (= place_id) and `name` (places.csv). A unit without a feature in the file
+  (e.g. 湖南 and 江西: the file covers the 8 provinces only) is listed in the summary and in the top-level `missing`
+  array ({code, name, kind, province}), never dropped silently.
+- Development zones: the source cuts every zone out of its host (98 added units, mod_flag=2; 141 altered units,
+  mod_flag=1; some zones are holes of their host): no unit overlaps another (checked by sampling), so every point is
+  in at most one unit, as in the census, which counts zone residents apart from their hosts.
+- Simplification as above, on the arcs of the whole 1,085-unit layer (the same unit looks the same in every
+  network; all borders of the source already share exact vertices, so snapping moves none), with two differences:
+  crossings are checked between all rings of the layer, not only within one polygon, and the tolerance of the arcs
+  of a ring that would keep fewer than 3 distinct points is halved as well; rings below MIN_UNIT_RING_AREA_DEG2
+  (0.0002 deg², ≈2 km²) are dropped, except each unit's largest, so no unit vanishes; every hole of the source
+  that is filled by an exclave of another unit is larger than that, so holes and their enclaves stay matched. The
+  summary also counts crossings in the written (rounded) file.
 Exit codes: 0 ok, 1 --check found differences, 2 bad input.
 """
 from __future__ import annotations
@@ -58,11 +78,14 @@ from common import InputError, Output, fail, log, read_csv  # noqa: E402
 
 PROVINCES = "boundaries/provinces_wgs84.geojson"
 PREFECTURES = "boundaries/prefectures_8prov_wgs84.geojson"
+COUNTIES = "boundaries/counties_8prov_wgs84.geojson"
+UNIT_KINDS = ("district", "county", "devzone")
 ADMIN = "admin-points/admin_points_all_china.csv"
 
 BBOX_PAD_DEG = 1.0
 TOLERANCE_DEG = 0.01
 MIN_RING_AREA_DEG2 = 0.001
+MIN_UNIT_RING_AREA_DEG2 = 0.0002
 SNAP_DEG = 0.0001
 DECIMALS = 5
 
@@ -304,17 +327,49 @@ def crossings(rings):
     return out
 
 
-def kept_polygons(polys, stats=None):
-    """The rings that survive the area threshold: [[exterior, holes...], ...] (a dropped exterior drops its holes)."""
+def grid_crossings(rings, cell=0.05):
+    """crossings() for many rings at once: segments are bucketed on a grid of `cell` degrees and only segments
+    sharing a cell are compared. Same answer as crossings(), each pair once, in sorted order."""
+    grid = {}
+    segs = []
+    for k, r in enumerate(rings):
+        n = len(r)
+        for i in range(n):
+            a, b = r[i], r[(i + 1) % n]
+            s = len(segs)
+            segs.append((k, i, a, b))
+            for gx in range(math.floor(min(a[0], b[0]) / cell), math.floor(max(a[0], b[0]) / cell) + 1):
+                for gy in range(math.floor(min(a[1], b[1]) / cell), math.floor(max(a[1], b[1]) / cell) + 1):
+                    grid.setdefault((gx, gy), []).append(s)
+    found = set()
+    for members in grid.values():
+        for x in range(len(members)):
+            k1, i1, a, b = segs[members[x]]
+            for y in range(x + 1, len(members)):
+                k2, i2, c, d = segs[members[y]]
+                if k1 == k2 and abs(i1 - i2) in (1, len(rings[k1]) - 1):
+                    continue
+                if max(a[0], b[0]) < min(c[0], d[0]) or max(c[0], d[0]) < min(a[0], b[0]) \
+                        or max(a[1], b[1]) < min(c[1], d[1]) or max(c[1], d[1]) < min(a[1], b[1]):
+                    continue
+                if _proper_cross(a, b, c, d):
+                    found.add(((k1, i1), (k2, i2)))
+    return sorted(found)
+
+
+def kept_polygons(polys, stats=None, min_area=MIN_RING_AREA_DEG2, keep_largest=False):
+    """The rings that survive the area threshold: [[exterior, holes...], ...] (a dropped exterior drops its holes).
+    keep_largest: the largest exterior is kept whatever its area, so the feature never vanishes."""
     res = []
-    for poly in polys:
-        if abs(signed_area(poly[0])) < MIN_RING_AREA_DEG2:
+    largest = max(range(len(polys)), key=lambda i: abs(signed_area(polys[i][0]))) if keep_largest else -1
+    for n, poly in enumerate(polys):
+        if abs(signed_area(poly[0])) < min_area and n != largest:
             if stats is not None:
                 stats["dropped"] += len(poly)
             continue
         rings = [poly[0]]
         for ring in poly[1:]:
-            if abs(signed_area(ring)) < MIN_RING_AREA_DEG2:
+            if abs(signed_area(ring)) < min_area:
                 if stats is not None:
                     stats["dropped"] += 1
                 continue
@@ -327,12 +382,16 @@ class ArcSimplifier:
     """Douglas–Peucker on the arcs of a whole layer, so shared borders simplify identically on both sides.
 
     settle() then halves the tolerance of the arcs involved in a crossing (within one polygon: a ring crossing
-    itself or its holes) until no crossing is left, over the whole layer, before any feature is written."""
+    itself or its holes; with layer_wide, any two rings of the layer) and of the arcs of a ring that would keep
+    fewer than 3 distinct points, until neither is left, over the whole layer, before any feature is written."""
 
     MAX_ROUNDS = 12
 
-    def __init__(self, features, tol):
+    def __init__(self, features, tol, min_area=MIN_RING_AREA_DEG2, keep_largest=False, layer_wide=False):
         self.tol = tol
+        self.min_area = min_area
+        self.keep_largest = keep_largest
+        self.layer_wide = layer_wide
         pairs = {}
         for _props, polys in features:
             for poly in polys:
@@ -357,9 +416,12 @@ class ArcSimplifier:
             self.cache[canon] = s
         return (list(s) if canon == fwd else list(reversed(s))), canon
 
-    def ring_with_arcs(self, ring):
-        """Simplified open ring and, per output segment i (point i to i+1), the canonical arc it comes from
-        (None for a ring re-simplified alone)."""
+    def kept(self, polys, stats=None):
+        return kept_polygons(polys, stats, self.min_area, self.keep_largest)
+
+    def ring_arcs(self, ring):
+        """Simplified open ring from the shared arcs (may have fewer than 3 distinct points) and, per output
+        segment i (point i to i+1), the canonical arc it comes from."""
         n = len(ring)
         idx = [i for i, p in enumerate(ring) if p in self.junctions]
         if not idx:
@@ -375,15 +437,30 @@ class ArcSimplifier:
             pts, canon = self._arc(rot[a:b + 1])
             out.extend(pts[:-1])
             keys.extend([canon] * (len(pts) - 1))
+        return out, keys
+
+    def ring_with_arcs(self, ring):
+        """ring_arcs(), or, for a ring that keeps fewer than 3 distinct points, the ring re-simplified alone
+        (segment keys None), in a canonical start and direction so that a hole and the enclave filling it
+        still come out the same."""
+        out, keys = self.ring_arcs(ring)
         if len(set(out)) >= 3:
             return out, keys
         self.fallback_rings.add(tuple(ring))
+        n = len(ring)
+        start = min(range(n), key=lambda i: ring[i])
+        fwd = ring[start:] + ring[:start]
+        rev = [fwd[0]] + fwd[:0:-1]
+        canon = min(fwd, rev)
         tol = self.tol
         while True:
             tol /= 2
-            out = douglas_peucker(ring + [ring[0]], tol)[:-1]
+            out = douglas_peucker(canon + [canon[0]], tol)[:-1]
             if len(set(out)) >= 3 or len(out) == n:
-                return out, [None] * len(out)
+                break
+        if canon is not fwd:
+            out = [out[0]] + out[:0:-1]
+        return out, [None] * len(out)
 
     def ring(self, ring):
         return self.ring_with_arcs(ring)[0]
@@ -393,27 +470,41 @@ class ArcSimplifier:
         self.tightened = set()
         for _ in range(self.MAX_ROUNDS):
             changed = False
-            for polys in layer:
-                for poly in kept_polygons(polys):
-                    res = [self.ring_with_arcs(r) for r in poly]
-                    bad = set()
-                    for (k1, i1), (k2, i2) in crossings([r for r, _keys in res]):
-                        bad.add(res[k1][1][i1])
-                        bad.add(res[k2][1][i2])
-                    bad.discard(None)
-                    for canon in sorted(bad):
-                        t = self.arc_tol.get(canon, self.tol) / 2
-                        if t < self.tol / 1024:
-                            continue
-                        self.arc_tol[canon] = t
-                        self.cache.pop(canon, None)
-                        self.tightened.add(canon)
-                        changed = True
+            groups = [poly for polys in layer for poly in self.kept(polys)]
+            if self.layer_wide:
+                groups = [[r for poly in groups for r in poly]]
+            for group in groups:
+                res = []
+                bad = set()
+                for r in group:
+                    out, keys = self.ring_arcs(r)
+                    if len(set(out)) < 3:
+                        bad.update(keys)
+                        out, keys = self.ring_with_arcs(r)
+                    res.append((out, keys))
+                for (k1, i1), (k2, i2) in (grid_crossings if self.layer_wide else crossings)(
+                        [r for r, _keys in res]):
+                    bad.add(res[k1][1][i1])
+                    bad.add(res[k2][1][i2])
+                bad.discard(None)
+                for canon in sorted(bad):
+                    t = self.arc_tol.get(canon, self.tol) / 2
+                    if t < self.tol / 1024:
+                        continue
+                    self.arc_tol[canon] = t
+                    self.cache.pop(canon, None)
+                    self.tightened.add(canon)
+                    changed = True
             self.rounds += 1
             if not changed:
                 break
-        self.remaining = sum(len(crossings([self.ring(r) for r in poly]))
-                             for polys in layer for poly in kept_polygons(polys))
+        self.fallback_rings = set()
+        if self.layer_wide:
+            self.remaining = len(grid_crossings([self.ring(r) for polys in layer for poly in self.kept(polys)
+                                                 for r in poly]))
+        else:
+            self.remaining = sum(len(crossings([self.ring(r) for r in poly]))
+                                 for polys in layer for poly in self.kept(polys))
 
 
 def round_ring(ring):
@@ -430,7 +521,7 @@ def round_ring(ring):
 def simplify_feature(polys, simp, stats):
     """Simplified, rounded, oriented polygons (list of [exterior, holes...], closed rings)."""
     res = []
-    for poly in kept_polygons(polys, stats):
+    for poly in simp.kept(polys, stats):
         rings = []
         for k, ring in enumerate(poly):
             r = round_ring(simp.ring(ring))
@@ -463,16 +554,25 @@ def geometry_json(polys):
     return '{"type":"MultiPolygon","coordinates":[' + ",".join(poly_s(p) for p in polys) + "]}"
 
 
-def collection_text(name, source, bbox, feats):
-    """feats: list of (props dict, polygons); deterministic, one feature per line."""
-    head = {"type": "FeatureCollection", "name": name, "source": source,
-            "selection_bbox": [float(fmt(v)) for v in bbox]}
+def collection_text(name, source, bbox, feats, extra=None):
+    """feats: list of (props dict, polygons); deterministic, one feature per line. extra: more top-level members
+    (after the header, before the features; a list value is written one item per line)."""
+    head = {"type": "FeatureCollection", "name": name, "source": source}
+    if bbox is not None:
+        head["selection_bbox"] = [float(fmt(v)) for v in bbox]
+    for key, value in (extra or {}).items():
+        if not isinstance(value, list):
+            head[key] = value
     lines = []
     for props, polys in feats:
         lines.append('{"type":"Feature","properties":' + json.dumps(props, ensure_ascii=False, separators=(",", ":"))
                      + ',"geometry":' + geometry_json(polys) + "}")
-    h = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
-    return h[:-1] + ',"features":[\n' + ",\n".join(lines) + "\n]}\n"
+    h = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+    for key, value in (extra or {}).items():
+        if isinstance(value, list):
+            items = [json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in value]
+            h += "," + json.dumps(key) + ":[" + ("\n" + ",\n".join(items) + "\n" if items else "") + "]"
+    return h + ',"features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def layer_stats(feats):
@@ -540,6 +640,47 @@ def build(shared, network, check):
 
     missing = [p for p in pout if p[0]["code"] not in covered]
 
+    # ---- census units
+    cpath = os.path.join(shared, COUNTIES)
+    units = load_layer(cpath)
+    by_code = {}
+    for n, (props, _polys) in enumerate(units):
+        for key in ("code", "name"):
+            if key not in props:
+                fail(cpath, None, f"features[{n}].properties.{key}", "missing")
+        code = str(props["code"])
+        if code in by_code:
+            fail(cpath, None, f"features[{n}].properties.code", f"duplicate code {code}")
+        by_code[code] = n
+    units_snapped, umoved = snap_layer(units, SNAP_DEG)
+    usimp = ArcSimplifier(units_snapped, TOLERANCE_DEG, min_area=MIN_UNIT_RING_AREA_DEG2, keep_largest=True,
+                          layer_wide=True)
+    ustats = {"dropped": 0}
+    uout, umissing, seen = [], [], set()
+    places_path = os.path.join(network, "places.csv")
+    for r in read_csv(places_path, required_columns=("place_id", "name", "kind", "province")):
+        if r.req("kind") not in UNIT_KINDS:
+            continue
+        code = r.req("place_id")
+        if code in seen:
+            fail(places_path, r.line, "place_id", f"duplicate {code}")
+        seen.add(code)
+        if code not in by_code:
+            umissing.append({"code": code, "name": r.req("name"), "kind": r.req("kind"),
+                             "province": r.req("province")})
+            continue
+        src_name = units[by_code[code]][0]["name"]
+        if src_name != r.req("name"):
+            log(f"  units: {code} is {r.req('name')} in places.csv, {src_name} in {COUNTIES} (places.csv name kept)")
+        uout.append(({"code": code, "name": r.req("name")},
+                     simplify_feature(units_snapped[by_code[code]][1], usimp, ustats)))
+    uout.sort(key=lambda t: t[0]["code"])
+    umissing.sort(key=lambda m: m["code"])
+    ufallback = sum(1 for code in seen if code in by_code
+                    for poly in usimp.kept(units_snapped[by_code[code]][1]) for ring in poly
+                    if tuple(ring) in usimp.fallback_rings)
+    ucross = len(grid_crossings([ring[:-1] for _pr, polys in uout for poly in polys for ring in poly]))
+
     out = Output(os.path.join(network, "basemap"), check=check)
     texts = {
         "provinces.geojson": collection_text(
@@ -548,6 +689,15 @@ def build(shared, network, check):
         "prefectures.geojson": collection_text(
             "prefectures", f"shared:boundaries/prefectures_8prov_wgs84.geojson ; shared:{ADMIN} (province names) ; "
             + method, bbox, fout),
+        "units.geojson": collection_text(
+            "units", f"shared:{COUNTIES} (census 2020 county-level units incl. development zones; feature code = "
+            f"census code = place_id) ; network:places.csv (selection, names) ; derived:tools/derive/basemap.py "
+            f"(Douglas–Peucker on the shared arcs of the whole layer, tolerance {TOLERANCE_DEG}°, lowered where "
+            f"rings of the layer would cross or collapse; rings < {MIN_UNIT_RING_AREA_DEG2} deg² dropped except "
+            f"each unit's largest; {DECIMALS} decimals; RFC 7946 winding)", None, uout,
+            {"selection": "one feature per places.csv row whose kind is " + ", ".join(UNIT_KINDS),
+             "missing_reason": f"no feature with this code in {COUNTIES} (it covers 豫 晋 冀 鲁 皖 陕 鄂 苏 only)",
+             "missing": umissing}),
     }
     for name, text in texts.items():
         out.add(name, text)
@@ -559,6 +709,20 @@ def build(shared, network, check):
             f"(this extent); whole layer: {moved} source vertices snapped, {len(simp.tightened)} arcs with a "
             f"lowered tolerance against crossings, {simp.remaining} crossings left, "
             f"{len(simp.fallback_rings)} rings re-simplified alone to keep 4 points")
+    rings, points = layer_stats(uout)
+    log(f"  units.geojson: {len(uout)} features of {len(seen)} places of kind {'/'.join(UNIT_KINDS)}, {rings} rings, "
+        f"{points} points, {len(texts['units.geojson'].encode('utf-8'))} bytes; {ustats['dropped']} rings < "
+        f"{MIN_UNIT_RING_AREA_DEG2} deg² dropped, {ufallback} rings re-simplified alone, {ucross} crossings "
+        f"between or within its rings after rounding; whole layer: {umoved} source vertices snapped, "
+        f"{len(usimp.tightened)} arcs with a lowered tolerance against crossings or collapse, {usimp.remaining} "
+        f"crossings left, {len(usimp.fallback_rings)} rings re-simplified alone to keep 4 points")
+    if umissing:
+        by_prov = {}
+        for m in umissing:
+            by_prov.setdefault(m["province"], []).append(m)
+        log(f"  units without a polygon in {COUNTIES} ({len(umissing)}, listed in units.geojson 'missing'): "
+            + "; ".join(f"{prov} {len(ms)}: " + " ".join(f"{m['name']}({m['code']})" for m in ms)
+                        for prov, ms in sorted(by_prov.items())))
     if missing:
         log("  provinces without prefectures (outside prefectures_8prov, outline only): "
             + " ".join(f"{p[0]['name']}({p[0]['code']})" for p in missing))
