@@ -16,3 +16,10 @@ $r chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.t
 $r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --plot docs/zhongyuan-validation-2020.png
 $r order scenarios/orders/zhongyuan-hsr.toml --out "$tmp/order"
 cp "$tmp/order/zhongyuan-hsr/order_chart.png" docs/zhongyuan-order-hsr.png
+$r indicators scenarios/asbuilt-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --map docs/zhongyuan-watt-2016-2025.png
+# the other regions
+$r plot scenarios/changjiang/asbuilt-2025.toml --out docs/changjiang-asbuilt-2025.png
+$r matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot docs/changjiang-pairs-2025.png >/dev/null
+$r matrix scenarios/changjiang/buildout.toml --roles core,metro,node,member-2015 --within 120 --plot docs/changjiang-pairs-buildout.png >/dev/null
+$r plot scenarios/guanzhong/asbuilt-2025-yuncheng.toml --out docs/guanzhong-asbuilt-2025-yuncheng.png
+$r plot scenarios/zhengkai/asbuilt-2025.toml --cell-km 1 --out docs/zhengkai-asbuilt-2025.png
