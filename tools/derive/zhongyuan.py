@@ -119,6 +119,26 @@ def split_list(value):
     return [p.strip() for p in value.split("|") if p.strip()]
 
 
+def part_projects(r, names):
+    """Optional `part_projects` of a stretch row: `|`-separated `<from>-<to>:<project_id>`, a run of consecutive
+    stations of the stretch whose sections belong to another plan project than the stretch's `project_id` (the
+    stretch length is still split once over all its sections). Returns {section index: (project, from, to)}."""
+    out = {}
+    for part in split_list(r.opt("part_projects")):
+        span, sep, pid = part.rpartition(":")
+        frm, dash, to = span.partition("-")
+        if not sep or not dash or not pid.strip():
+            fail(r.path, r.line, "part_projects", f"expected <from>-<to>:<project_id>, got {part!r}")
+        frm, to = resolve_name(frm.strip(), r, "part_projects"), resolve_name(to.strip(), r, "part_projects")
+        if frm not in names or to not in names or names.index(frm) >= names.index(to):
+            fail(r.path, r.line, "part_projects", f"{frm}–{to} is not a run of the stretch's stations in order")
+        for i in range(names.index(frm), names.index(to)):
+            if i in out:
+                fail(r.path, r.line, "part_projects", f"parts overlap at {names[i]}–{names[i + 1]}")
+            out[i] = (pid.strip(), frm, to)
+    return out
+
+
 def find_circuity(params, params_path, kind, tokens):
     """Find the circuity factor of one class in params.toml: a numeric leaf (or a table with `value`) whose
     key path mentions 'circuity' and one of `tokens`. Returns (value, dotted path)."""
@@ -703,15 +723,21 @@ def build(args):
             fail(r.path, r.line, "operating_speed_kmh", f"{oper:g} > design {design:g}")
         opened = check_date(r, "opened", r.opt("opened"))
         project = r.opt("project_id")
-        if not opened and not project:
+        parts = part_projects(r, names)
+        if not opened and not project and len(parts) < len(names) - 1:
             fail(r.path, r.line, "project_id", "a stretch that is not open needs a project_id")
         for i in range(len(names) - 1):
             seq = seqs.get(lid, 0) + 1
             seqs[lid] = seq
             a, b = stations[names[i]], stations[names[i + 1]]
             used_stations.update((names[i], names[i + 1]))
+            sec_project, part_src = project, ""
+            if i in parts:
+                sec_project, frm, to = parts[i]
+                part_src = (f" ; derived: project {sec_project} for the part {frm}–{to} (facts/rail_stretches.csv "
+                            "part_projects; see the row's notes)")
             sections.append([f"{lid}:{seq}", lid, seq, a.sid, b.sid, fmt_km(lens[i]), f"{design:g}", f"{oper:g}",
-                             opened, project, base + oper_src])
+                             opened, sec_project, base + oper_src + part_src])
             for s in (a, b):
                 if opened and (not s.opened or date_key(opened) < date_key(s.opened)):
                     s.opened = opened
