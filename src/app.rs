@@ -393,7 +393,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
     }
     if let Some(p) = a.plot {
         let fig = crate::plot::Heatmap {
-            title: format!("{}: {} times between {} ({} measure), target {} min", b.sc.name, a.nodes, if a.roles.is_empty() { "all".to_string() } else { a.roles.join("/") }, m.as_str(), a.within.map(|w| fmt_cutoff(crate::units::Minutes(w))).unwrap_or_else(|| "120".into())),
+            title: format!("{}: times between {}{} ({} measure), target {} min", b.sc.name, a.nodes, if a.roles.is_empty() { String::new() } else { format!(" of role {}", a.roles.join("/")) }, m.as_str(), a.within.map(|w| fmt_cutoff(crate::units::Minutes(w))).unwrap_or_else(|| "120".into())),
             labels: mx.members.iter().map(|x| x.name.trim_end_matches('市').to_string()).collect(),
             cells: mx.times.iter().map(|r| r.iter().map(|t| t.map(|t| t.0 as f64 / 60.0)).collect()).collect(),
             limit: a.within.unwrap_or(120.0),

@@ -356,7 +356,7 @@ impl Heatmap {
 impl Figure for Heatmap {
     fn size(&self) -> (u32, u32) {
         let n = self.labels.len() as i32;
-        ((Self::MARGIN + n * Self::CELL + 40) as u32, (Self::TOP + n * Self::CELL + 120) as u32)
+        ((Self::MARGIN + n * Self::CELL + 40).max(960) as u32, (Self::TOP + n * Self::CELL + 120) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
@@ -386,14 +386,14 @@ impl Figure for Heatmap {
             }
         }
         let ly = y0 + self.labels.len() as i32 * c + 30;
-        let steps = [(0.2, "≤ ¼"), (0.4, "¼–½"), (0.7, "½–¾"), (0.9, "¾–1"), (1.2, "1–1.5"), (2.0, "> 1.5")];
+        let steps = [(0.2, "≤ 0.25"), (0.4, "0.25–0.5"), (0.7, "0.5–0.75"), (0.9, "0.75–1"), (1.2, "1–1.5"), (2.0, "> 1.5")];
         let mut x = 20;
         root.draw(&Text::new(format!("× target ({} min):", self.limit.round() as i64), (x, ly + 4), text(16.0))).map_err(err)?;
         x += 190;
         for (r, label) in steps {
             root.draw(&Rectangle::new([(x, ly), (x + 24, ly + 24)], self.fill(Some(r * self.limit)).filled())).map_err(err)?;
             root.draw(&Text::new(label.to_string(), (x + 30, ly + 4), text(16.0))).map_err(err)?;
-            x += 100;
+            x += 120;
         }
         root.draw(&Text::new("minutes, row → column; blank: unreachable".to_string(), (20, ly + 40), text(16.0))).map_err(err)?;
         Ok(())
