@@ -660,7 +660,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         }
         meta.push((format!("< {} min saved, or unreached", SAVED_LEVELS_MIN[3]), None, Some(SAVED_LEVELS_MIN[3]), SAVED_FILLS[4]));
         bands_meta = meta;
-        title = format!("{} against {}: minutes saved to {} ({} measure)", b.sc.name, other.sc.name, origin.name, m.as_str());
+        title = format!("{} (as of {}) against {} (as of {}): minutes saved to {} ({} measure)", b.sc.name, b.sc.as_of, other.sc.name, other.sc.as_of, origin.name, m.as_str());
         legend_title = "节省时间 minutes saved · population in band".into();
     } else {
         values = surface.values.clone();
@@ -675,7 +675,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         let last = b.sc.cutoffs.last().map(|c| c.0).unwrap_or(0.0);
         meta.push((format!("over {} min or unreached", fmt_cutoff(crate::units::Minutes(last))), Some(last), None, BEYOND_FILL));
         bands_meta = meta;
-        title = format!("{}: travel time to {} ({} measure)", b.sc.name, origin.name, m.as_str());
+        title = format!("{} (as of {}): travel time to {} ({} measure)", b.sc.name, b.sc.as_of, origin.name, m.as_str());
         legend_title = format!("到{}时间 time band · population in band", origin.name.trim_end_matches('市'));
     }
     let band_of = |v: Option<f64>| -> usize { v.map_or(levels.len(), |v| levels.iter().position(|&l| v <= l).unwrap_or(levels.len())) };
@@ -702,8 +702,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         })
         .collect();
     let subtitle = format!(
-        "as of {} · {} · grid {} km · 2020 census population · basemap {}",
-        b.sc.as_of,
+        "{} · grid {} km · 2020 census population · basemap {}",
         b.sc.description,
         a.cell_km,
         if have_basemap { "from networks/<name>/basemap" } else { "missing (run tools/derive/basemap.py)" }

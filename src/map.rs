@@ -349,7 +349,8 @@ impl Figure for MapFigure {
 }
 
 /// The bands as a GeoJSON FeatureCollection in WGS84 (RFC 7946: exterior rings counter-clockwise, holes
-/// clockwise), one MultiPolygon feature per band with `band`, `min_minutes`, `max_minutes` and `population`.
+/// clockwise), one MultiPolygon feature per band with `band` (its label), `minutes` (its upper cutoff, null for the
+/// last band), `min_minutes`, `max_minutes` and `population` (2020 census, units whose time falls in the band).
 pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u64, &[Polygon])]) -> Vec<u8> {
     use std::fmt::Write;
     let ring = |r: &Ring| -> String {
@@ -376,8 +377,9 @@ pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u6
         }
         let _ = write!(
             out,
-            "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
+            "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"minutes\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
             serde_json::Value::String(label.clone()),
+            num(*hi),
             num(*lo),
             num(*hi),
             pop,

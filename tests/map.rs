@@ -214,6 +214,8 @@ fn plot_and_chart_draw_png_svg_and_geojson() {
     assert_eq!(feats.len(), 4);
     let pop: u64 = feats.iter().map(|f| f["properties"]["population"].as_u64().unwrap()).sum();
     assert_eq!(pop, 164_576_876);
+    let upper: Vec<Option<f64>> = feats.iter().map(|f| f["properties"]["minutes"].as_f64()).collect();
+    assert_eq!(upper, vec![Some(30.0), Some(60.0), Some(90.0), None]);
     for f in feats {
         assert_eq!(f["geometry"]["type"], "MultiPolygon");
         for poly in f["geometry"]["coordinates"].as_array().unwrap() {
