@@ -67,14 +67,13 @@ Exit codes: 0 ok, 1 --check found differences, 2 bad input.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import InputError, Output, fail, log, read_csv  # noqa: E402
+from common import Output, derive_parser, fail, feature_polygons, log, read_csv, read_geojson, run_cli  # noqa: E402
 
 PROVINCES = "boundaries/provinces_wgs84.geojson"
 PREFECTURES = "boundaries/prefectures_8prov_wgs84.geojson"
@@ -94,22 +93,9 @@ DECIMALS = 5
 
 def load_layer(path):
     """Features as (props, polygons); polygons = [[ring, ...], ...], ring = open list of (lon, lat) tuples."""
-    if not os.path.exists(path):
-        fail(path, None, None, "file not found")
-    with open(path, encoding="utf-8") as fh:
-        try:
-            gj = json.load(fh)
-        except json.JSONDecodeError as e:
-            fail(path, None, None, f"JSON error: {e}")
     out = []
-    for n, feat in enumerate(gj.get("features", [])):
-        geom = feat.get("geometry") or {}
-        if geom.get("type") == "Polygon":
-            polys = [geom["coordinates"]]
-        elif geom.get("type") == "MultiPolygon":
-            polys = geom["coordinates"]
-        else:
-            fail(path, None, f"features[{n}].geometry.type", f"unsupported {geom.get('type')!r}")
+    for n, feat in enumerate(read_geojson(path).get("features", [])):
+        polys = feature_polygons(path, n, feat)
         clean = []
         for poly in polys:
             rings = []
@@ -730,25 +716,9 @@ def build(shared, network, check):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", required=True, help="the shared data folder (../shared/data)")
-    ap.add_argument("--network", required=True, help="the network folder (networks/zhongyuan)")
-    ap.add_argument("--check", action="store_true", help="compare with the files on disk; write nothing")
+    ap = derive_parser(__doc__, out_flag="--network", out_help="the network folder (networks/zhongyuan)")
     args = ap.parse_args(argv)
-    try:
-        out = build(args.shared, args.network, args.check)
-    except InputError as e:
-        log(f"error: {e}")
-        return 2
-    changed = out.finish()
-    if args.check:
-        if changed:
-            log("differs: " + " ".join(changed))
-            return 1
-        log("basemap: up to date")
-    else:
-        log("wrote: " + (" ".join(changed) if changed else "(nothing changed)"))
-    return 0
+    return run_cli(lambda: build(args.shared, args.network, args.check), up_to_date="basemap: up to date")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Shared helpers for the network derivation scripts (standard library only).
 
-Reading CSV with line numbers, clear input errors (exit 2), great-circle distances, point-in-polygon on the
-shared county boundaries, deterministic number formatting and atomic writes / --check comparison.
+Reading CSV with line numbers, clear input errors (exit 2), GeoJSON polygons, great-circle distances,
+point-in-polygon on the shared county boundaries, deterministic number formatting, atomic writes / --check
+comparison and the command-line boilerplate of the derivation scripts (derive_parser, run_cli).
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -131,26 +133,37 @@ def _ring_contains(x, y, ring):
     return inside
 
 
+def read_geojson(path):
+    """A GeoJSON file as parsed JSON (missing file or bad JSON is an input error)."""
+    if not os.path.exists(path):
+        fail(path, None, None, "file not found")
+    with open(path, encoding="utf-8") as fh:
+        try:
+            return json.load(fh)
+        except json.JSONDecodeError as e:
+            fail(path, None, None, f"JSON error: {e}")
+
+
+def feature_polygons(path, n, feat):
+    """The polygons (lists of rings) of feature number n: a Polygon or MultiPolygon geometry."""
+    geom = feat.get("geometry") or {}
+    if geom.get("type") == "Polygon":
+        return [geom["coordinates"]]
+    if geom.get("type") == "MultiPolygon":
+        return geom["coordinates"]
+    fail(path, None, f"features[{n}].geometry.type", f"unsupported {geom.get('type')!r}")
+
+
 class PolygonIndex:
     """County polygons from a GeoJSON FeatureCollection, keyed by a property (bbox prefilter + ray casting)."""
 
     def __init__(self, path, key="code"):
-        if not os.path.exists(path):
-            fail(path, None, None, "file not found")
-        with open(path, encoding="utf-8") as fh:
-            gj = json.load(fh)
         self.items = []  # (key, props, [polygons], bbox)
-        for n, feat in enumerate(gj.get("features", [])):
+        for n, feat in enumerate(read_geojson(path).get("features", [])):
             props = feat.get("properties") or {}
             if key not in props:
                 fail(path, None, f"features[{n}].properties.{key}", "missing")
-            geom = feat.get("geometry") or {}
-            if geom.get("type") == "Polygon":
-                polys = [geom["coordinates"]]
-            elif geom.get("type") == "MultiPolygon":
-                polys = geom["coordinates"]
-            else:
-                fail(path, None, f"features[{n}].geometry.type", f"unsupported {geom.get('type')!r}")
+            polys = feature_polygons(path, n, feat)
             xs = [pt[0] for poly in polys for pt in poly[0]]
             ys = [pt[1] for poly in polys for pt in poly[0]]
             self.items.append((str(props[key]), props, polys, (min(xs), min(ys), max(xs), max(ys))))
@@ -167,6 +180,10 @@ class PolygonIndex:
                     out.append(k)
                     break
         return out
+
+    def by_polygon(self, lon, lat):
+        """The polygon lookup itself (a locator wrapping this index may add a fallback in `containing`)."""
+        return self.containing(lon, lat)
 
     def props(self, key):
         for k, p, _polys, _bb in self.items:
@@ -236,3 +253,42 @@ class Output:
 
 def log(msg):
     print(msg, file=sys.stderr)
+
+
+
+# ---------------------------------------------------------------- command line
+
+def derive_parser(doc, out_flag="--out", out_help="the network folder", before=()):
+    """The argument parser of a derivation script: `before` ((flag, help) pairs, required), --shared, the output
+    folder flag and --check."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for flag, help_text in before:
+        ap.add_argument(flag, required=True, help=help_text)
+    ap.add_argument("--shared", required=True, help="the shared data folder (../shared/data)")
+    ap.add_argument(out_flag, required=True, help=out_help)
+    ap.add_argument("--check", action="store_true", help="compare with the files on disk; write nothing")
+    return ap
+
+
+def run_cli(build, base=None, up_to_date="check: all derived files up to date"):
+    """Run build() -> Output or [Output, ...]; write or compare the files (names relative to `base`, default the
+    first output's folder). Exit code 0 ok, 1 --check found differences, 2 bad input (InputError, printed)."""
+    try:
+        outputs = build()
+    except InputError as e:
+        log(f"error: {e}")
+        return 2
+    if isinstance(outputs, Output):
+        outputs = [outputs]
+    base = outputs[0].out_dir if base is None else base
+    changed = []
+    for o in outputs:
+        changed += [os.path.relpath(os.path.join(o.out_dir, n), base) for n in o.finish()]
+    if outputs[0].check:
+        if changed:
+            log("differs: " + " ".join(changed))
+            return 1
+        log(up_to_date)
+        return 0
+    log(f"wrote: {' '.join(changed) if changed else '(nothing changed)'}")
+    return 0

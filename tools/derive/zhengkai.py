@@ -24,13 +24,13 @@ Rules (networks/zhengkai/README.md explains them):
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (InputError, Output, csv_text, fail, fmt_coord, fmt_km, haversine_km, log,  # noqa: E402
-                    read_csv, read_toml)
+from common import (  # noqa: E402
+    Output, csv_text, derive_parser, fail, fmt_coord, fmt_km, haversine_km, log, read_csv, read_toml, run_cli,
+)
 
 KEEP_PREFECTURES = ("410100", "410200")  # 郑州市, 开封市: the two cities seed 004 names
 STREET_NEIGHBOURS = 3
@@ -360,28 +360,10 @@ def build(args):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--zhongyuan", required=True, help="the derived 中原 network folder (networks/zhongyuan)")
-    ap.add_argument("--shared", required=True, help="the shared data folder (../shared/data)")
-    ap.add_argument("--out", required=True, help="the network folder (networks/zhengkai)")
-    ap.add_argument("--check", action="store_true", help="compare with the files on disk; write nothing")
+    ap = derive_parser(__doc__, out_help="the network folder (networks/zhengkai)",
+                       before=[("--zhongyuan", "the derived 中原 network folder (networks/zhongyuan)")])
     args = ap.parse_args(argv)
-    try:
-        outputs = build(args)
-    except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    changed = []
-    for o, prefix in zip(outputs, ("", "observed/")):
-        changed += [prefix + n for n in o.finish()]
-    if args.check:
-        if changed:
-            print("differs: " + " ".join(changed), file=sys.stderr)
-            return 1
-        log("check: all derived files up to date")
-        return 0
-    log(f"wrote: {' '.join(changed) if changed else '(nothing changed)'}")
-    return 0
+    return run_cli(lambda: build(args), base=args.out)
 
 
 if __name__ == "__main__":
