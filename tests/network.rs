@@ -86,3 +86,25 @@ fn as_built_years_never_get_slower() {
         prev = Some(now);
     }
 }
+
+#[test]
+fn every_network_loads_and_its_sections_fit_their_stations() {
+    // A section's track is never much shorter than the straight line between its stations, nor absurdly longer: a
+    // ratio outside [0.8, 2.5] means a misplaced station (a geocode in another province once made 郑渝's sections
+    // one tenth of their length). 0.8 leaves room for stations placed at their county seat by assumption.
+    let mut checked = 0;
+    for name in ["zhongyuan", "changjiang", "guanzhong", "zhengkai"] {
+        let n = Network::load(&repo().join("networks").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!n.places.is_empty() && !n.stations.is_empty() && !n.cities.is_empty(), "{name} is empty");
+        for s in &n.sections {
+            let (a, b) = (&n.stations[s.from.i()], &n.stations[s.to.i()]);
+            let g = ringsim::units::great_circle(a.lon, a.lat, b.lon, b.lat).0;
+            if g > 3.0 {
+                let r = s.length.0 / g;
+                assert!((0.8..=2.5).contains(&r), "{name}: section {} {}–{} is {:.1} km of track over {g:.1} km of straight line", s.id, a.name, b.name, s.length.0);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 400, "{checked} sections checked");
+}
