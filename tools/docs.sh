@@ -11,6 +11,7 @@ $r plot scenarios/asbuilt-2016.toml --out docs/zhongyuan-asbuilt-2016.png
 $r plot scenarios/asbuilt-2025.toml --out docs/zhongyuan-asbuilt-2025.png --geojson docs/zhongyuan-asbuilt-2025-bands.geojson
 $r plot scenarios/asbuilt-2025.toml --diff scenarios/asbuilt-2016.toml --out docs/zhongyuan-saved-2016-2025.png
 $r plot scenarios/full-buildout.toml --out docs/zhongyuan-full-buildout.png
+$r plot scenarios/asbuilt-2025.toml --measure door --out docs/zhongyuan-asbuilt-2025-door.png
 $r chart scenarios/asbuilt-20*.toml --out docs/zhongyuan-asbuilt-chart.png
 $r chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out docs/zhongyuan-plans-chart.png
 $r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --plot docs/zhongyuan-validation-2020.png
