@@ -85,19 +85,27 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
 }
 
+/// A random network of `min + below(span)` places and a random orders file over the projects it uses, in a fresh
+/// temp dir: `None` when the network happens to use no project. Returns the dir (kept alive), the orders file and
+/// its text (printed when a case fails).
+fn random_case(rng: &mut Rng, min: usize, span: u64) -> Option<(tempfile::TempDir, PathBuf, String)> {
+    let t = tempfile::tempdir().unwrap();
+    let size = min + rng.below(span) as usize;
+    let all = random_network(&t.path().join("net"), rng, size);
+    let projects = used_projects(&t.path().join("net"), &all);
+    if projects.is_empty() {
+        return None;
+    }
+    let (path, text) = random_orders(t.path(), rng, &projects);
+    Some((t, path, text))
+}
+
 #[test]
 fn dp_equals_brute_force_and_shapley_adds_up_on_random_networks() {
     let mut rng = Rng(5_2016_12_28);
     let mut checked = 0;
     for case in 0..40 {
-        let t = tempfile::tempdir().unwrap();
-        let size = 12 + rng.below(20) as usize;
-        let all = random_network(&t.path().join("net"), &mut rng, size);
-        let projects = used_projects(&t.path().join("net"), &all);
-        if projects.is_empty() {
-            continue;
-        }
-        let (path, text) = random_orders(t.path(), &mut rng, &projects);
+        let Some((_t, path, text)) = random_case(&mut rng, 12, 20) else { continue };
         let (st, _net) = Study::load(&path).unwrap_or_else(|e| panic!("case {case}: {e}\n{text}"));
         let n = st.n;
         assert!(n <= 7);
@@ -150,14 +158,7 @@ fn incremental_update_equals_full_recomputation() {
     let mut rng = Rng(77);
     let mut cases = 0;
     for net_case in 0..40 {
-        let t = tempfile::tempdir().unwrap();
-        let size = 10 + rng.below(30) as usize;
-        let all = random_network(&t.path().join("net"), &mut rng, size);
-        let projects = used_projects(&t.path().join("net"), &all);
-        if projects.is_empty() {
-            continue;
-        }
-        let (path, text) = random_orders(t.path(), &mut rng, &projects);
+        let Some((_t, path, text)) = random_case(&mut rng, 10, 30) else { continue };
         let (mut st, _net) = Study::load(&path).unwrap();
         for bounded in [true, false] {
             if !bounded {
@@ -224,14 +225,7 @@ fn check_against_graph_build(file: &Path, net: &Network, rng: &mut Rng, subsets:
 fn filtered_graph_equals_graph_build_on_random_networks() {
     let mut rng = Rng(4242);
     for case in 0..30 {
-        let t = tempfile::tempdir().unwrap();
-        let size = 10 + rng.below(30) as usize;
-        let all = random_network(&t.path().join("net"), &mut rng, size);
-        let projects = used_projects(&t.path().join("net"), &all);
-        if projects.is_empty() {
-            continue;
-        }
-        let (path, _) = random_orders(t.path(), &mut rng, &projects);
+        let Some((t, path, _)) = random_case(&mut rng, 10, 30) else { continue };
         let net = Network::load(&t.path().join("net")).unwrap();
         check_against_graph_build(&path, &net, &mut rng, 6, &format!("random case {case}"));
     }
