@@ -617,8 +617,11 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     let loaded = load(&paths)?;
     let bound = loaded.bind_all()?;
     let b = &bound[0];
-    if bound.len() == 2 && !std::ptr::eq(b.net, bound[1].net) {
-        return Err(Error::Usage(format!("'{}' and '{}' use different networks; a difference map needs one network", b.sc.name, bound[1].sc.name)));
+    if bound.len() == 2 && (!std::ptr::eq(b.net, bound[1].net) || b.origin != bound[1].origin) {
+        return Err(Error::Usage(format!(
+            "'{}' and '{}' differ in network or origin; a difference map compares times to one origin on one network",
+            b.sc.name, bound[1].sc.name
+        )));
     }
     let net = b.net;
     let m = measure_or(a.measure, b)?;
@@ -636,7 +639,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
         // saving, so band 0 holds the largest savings.
         let g2 = Graph::build(other);
         let r2 = Reach::compute(other, &g2);
-        let s2 = Surface::over(net, &other.params, &r2, m, cfg, surface.proj, (surface.x0, surface.y0, surface.x0 + (surface.nx - 1) as f64 * surface.h, surface.y0 + (surface.ny - 1) as f64 * surface.h));
+        let s2 = Surface::like(net, &other.params, &r2, m, &surface);
         let neg_saved = |this: f64, that: f64| -> f64 {
             match (this.is_nan(), that.is_nan()) {
                 (true, _) => f64::NAN,
@@ -719,8 +722,20 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     }
     text.push_str(&format!("wrote {}\n", a.out.display()));
     if let Some(gj) = a.geojson {
-        let rows: Vec<(String, Option<f64>, Option<f64>, u64, &[contour::Polygon])> =
-            bands_meta.iter().zip(&pops).zip(&polys).map(|(((l, lo, hi, _), p), poly)| (l.clone(), *lo, *hi, *p, poly.as_slice())).collect();
+        let diff = bound.len() == 2;
+        let rows: Vec<crate::map::GeoBand> = bands_meta
+            .iter()
+            .zip(&pops)
+            .zip(&polys)
+            .map(|(((l, lo, hi, _), p), poly)| crate::map::GeoBand {
+                label: l.clone(),
+                minutes: if diff { *lo } else { *hi },
+                min_minutes: *lo,
+                max_minutes: *hi,
+                population: *p,
+                polygons: poly.as_slice(),
+            })
+            .collect();
         write_atomic(gj, &crate::map::geojson(&surface.proj, &rows))?;
         text.push_str(&format!("wrote {}\n", gj.display()));
     }

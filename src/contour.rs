@@ -84,8 +84,10 @@ type EdgeId = (isize, isize, u8);
 
 /// Rings of the boundary of `{v ≤ c}`, oriented with the region on the left.
 pub fn level_rings(g: &Grid, c: f64) -> Vec<Ring> {
+    // Infinite values (the +∞ padding, unreached points, a −∞ "newly reached" saving) are clamped to large finite
+    // ones so that interpolated crossings stay finite.
     let finite_big = 1e12;
-    let val = |i: isize, j: isize| g.at(i, j).min(finite_big);
+    let val = |i: isize, j: isize| g.at(i, j).clamp(-finite_big, finite_big);
     let inside = |i: isize, j: isize| g.at(i, j) <= c;
     let cross = |e: EdgeId| -> (f64, f64) {
         let (i, j, dir) = e;

@@ -8,8 +8,9 @@
 //! - **Daily accessibility**: the population of the units reachable within 2, 3 and 4 hours (the thresholds are a
 //!   parameter), the origin's own unit included (Gutiérrez 2001; Wang & Zhang 2019, Sustainability 11(9):2583).
 //! - **Potential accessibility**: `Σ_j P_j / t_ij^α` over the other units, t in minutes, α configurable (default 1,
-//!   the gravity form of Hansen 1959, J. Am. Inst. Planners 25(2):73). The origin's own unit is left out, as its
-//!   time is zero.
+//!   the gravity form of Hansen 1959, J. Am. Inst. Planners 25(2):73). Units at time zero have an infinite term and
+//!   are left out: the origin's own unit, and under the station measure the units holding one of the origin's
+//!   stations (郑州's 金水 or 航空港, say). Their number is reported in `zero_time` so that the omission is visible.
 //!
 //! Destinations are always the region's county-level units (not `outside` places); origins are the plan cities
 //! (their seats and stations) or the units themselves.
@@ -56,6 +57,8 @@ pub struct Indicators {
     /// Weighted average travel time; `None` when no other unit is reachable.
     pub watt: Option<Minutes>,
     pub unreachable: usize,
+    /// Other units at time zero, left out of the potential (see the module header).
+    pub zero_time: usize,
     /// Population reachable within each threshold of [`Config::daily`].
     pub daily: Vec<u64>,
     pub potential: f64,
@@ -77,7 +80,7 @@ pub fn compute(net: &Network, g: &Graph, set: NodeSet, cfg: &Config) -> Result<V
                 crate::network::NodeRef::Place(p) => Some(p.i()),
                 crate::network::NodeRef::Station(s) => Some(net.stations[s.i()].place.i()),
             };
-            let (mut wsum, mut psum, mut unreachable, mut potential) = (0.0, 0u64, 0usize, 0.0);
+            let (mut wsum, mut psum, mut unreachable, mut zero_time, mut potential) = (0.0, 0u64, 0usize, 0usize, 0.0);
             let mut daily = vec![0u64; cfg.daily.len()];
             for &j in &dest {
                 let pop = net.places[j].population;
@@ -100,10 +103,12 @@ pub fn compute(net: &Network, g: &Graph, set: NodeSet, cfg: &Config) -> Result<V
                 psum += pop;
                 if minutes > 0.0 {
                     potential += pop as f64 / minutes.powf(cfg.alpha);
+                } else {
+                    zero_time += 1;
                 }
             }
             let watt = if psum > 0 { Some(Minutes(wsum / psum as f64)) } else { None };
-            Indicators { id: m.id.clone(), name: m.name.clone(), population: m.population, watt, unreachable, daily, potential }
+            Indicators { id: m.id.clone(), name: m.name.clone(), population: m.population, watt, unreachable, zero_time, daily, potential }
         })
         .collect())
 }
@@ -112,13 +117,14 @@ fn opt(v: Option<Minutes>) -> String {
     v.map(|m| format!("{:.1}", m.0)).unwrap_or_default()
 }
 
-/// `id,name,population,watt_min,unreachable,daily_<T>,…,potential`, and with `other` (a second scenario, same
+/// `id,name,population,watt_min,unreachable,daily_<T>,…,potential,zero_time`, and with `other` (a second scenario, same
 /// order) the same columns suffixed `_other` and the changes (`other − this`; a negative WATT change is a gain).
 pub fn csv(cfg: &Config, rows: &[Indicators], other: Option<&[Indicators]>) -> Vec<u8> {
     let mut cols: Vec<String> = vec!["id".into(), "name".into(), "population".into(), "watt_min".into(), "unreachable".into()];
     let dnames: Vec<String> = cfg.daily.iter().map(|d| format!("daily_{}", crate::rings::fmt_cutoff(*d))).collect();
     cols.extend(dnames.iter().cloned());
     cols.push("potential".into());
+    cols.push("zero_time".into());
     if other.is_some() {
         for c in ["watt_min", "unreachable"].iter().map(|s| s.to_string()).chain(dnames.iter().cloned()).chain(["potential".to_string()]) {
             cols.push(format!("{c}_other"));
@@ -133,6 +139,7 @@ pub fn csv(cfg: &Config, rows: &[Indicators], other: Option<&[Indicators]>) -> V
         let mut row = vec![r.id.clone(), r.name.clone(), r.population.to_string(), opt(r.watt), r.unreachable.to_string()];
         row.extend(r.daily.iter().map(|d| d.to_string()));
         row.push(format!("{:.1}", r.potential));
+        row.push(r.zero_time.to_string());
         if let Some(o) = other.map(|o| &o[i]) {
             row.push(opt(o.watt));
             row.push(o.unreachable.to_string());

@@ -15,7 +15,8 @@
 //! metric looks at) are not propagated: they cannot change the metric.
 //!
 //! The two measures mirror [`crate::rings`]: `door` is one search from the origin seat over every edge;
-//! `station` is rail only from the origin city's open stations, then egress and road from every station reached.
+//! `station` is rail (with changes between a city's stations by metro or on foot) from the origin city's open
+//! stations, then egress and road from every station reached.
 
 use crate::graph::{EdgeKind, Graph, Node, Provenance};
 use crate::network::{NodeRef, PlaceKind, StationIx};
@@ -174,7 +175,7 @@ impl Engine {
             let layer = match measure {
                 Measure::Door => Some(0),
                 Measure::Station => match kind {
-                    EdgeKind::Rail(_) => Some(0),
+                    EdgeKind::Rail(_) | EdgeKind::Metro | EdgeKind::Walk => Some(0),
                     EdgeKind::Egress | EdgeKind::Road(_) => Some(1),
                     _ => None,
                 },

@@ -125,7 +125,7 @@ enum Cmd {
         /// Another scenario of the same network: map the minutes this scenario saves against it.
         #[arg(long)]
         diff: Option<PathBuf>,
-        /// Also write the bands as GeoJSON polygons (band, min_minutes, max_minutes, population).
+        /// Also write the bands as GeoJSON polygons (band, minutes, min_minutes, max_minutes, population).
         #[arg(long)]
         geojson: Option<PathBuf>,
         /// Grid cell size in km.

@@ -348,10 +348,23 @@ impl Figure for MapFigure {
     }
 }
 
+/// One band of [`geojson`].
+pub struct GeoBand<'a> {
+    pub label: String,
+    /// The band's cutoff: the upper bound of a travel-time band (null beyond the last cutoff), or the minutes saved a
+    /// band of a difference map starts at (null for the last, "under 5 minutes" band).
+    pub minutes: Option<f64>,
+    pub min_minutes: Option<f64>,
+    pub max_minutes: Option<f64>,
+    /// 2020 census population of the units whose time (or saving) falls in the band.
+    pub population: u64,
+    pub polygons: &'a [Polygon],
+}
+
 /// The bands as a GeoJSON FeatureCollection in WGS84 (RFC 7946: exterior rings counter-clockwise, holes
-/// clockwise), one MultiPolygon feature per band with `band` (its label), `minutes` (its upper cutoff, null for the
-/// last band), `min_minutes`, `max_minutes` and `population` (2020 census, units whose time falls in the band).
-pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u64, &[Polygon])]) -> Vec<u8> {
+/// clockwise), one MultiPolygon feature per band with the properties `band` (its label), `minutes`, `min_minutes`,
+/// `max_minutes` and `population` of [`GeoBand`].
+pub fn geojson(proj: &Projection, bands: &[GeoBand]) -> Vec<u8> {
     use std::fmt::Write;
     let ring = |r: &Ring| -> String {
         let mut s = String::from("[");
@@ -368,7 +381,7 @@ pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u6
     };
     let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_else(|| "null".into());
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for (k, (label, lo, hi, pop, polys)) in bands.iter().enumerate() {
+    for (k, GeoBand { label, minutes, min_minutes: lo, max_minutes: hi, population: pop, polygons: polys }) in bands.iter().enumerate() {
         let mut coords = Vec::new();
         for p in polys.iter() {
             let mut rs = vec![ring(&p.outer)];
@@ -379,7 +392,7 @@ pub fn geojson(proj: &Projection, bands: &[(String, Option<f64>, Option<f64>, u6
             out,
             "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"minutes\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
             serde_json::Value::String(label.clone()),
-            num(*hi),
+            num(*minutes),
             num(*lo),
             num(*hi),
             pop,

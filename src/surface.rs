@@ -118,6 +118,17 @@ impl Surface {
 
     /// The surface over the projected rectangle `(x_min, y_min, x_max, y_max)` (km).
     pub fn over(net: &Network, params: &Params, reach: &Reach, measure: Measure, cfg: Config, proj: Projection, rect: (f64, f64, f64, f64)) -> Surface {
+        let h = cfg.cell_km;
+        let nx = (((rect.2 - rect.0) / h).ceil() as usize).max(1) + 1;
+        let ny = (((rect.3 - rect.1) / h).ceil() as usize).max(1) + 1;
+        let grid = Surface { proj, nx, ny, x0: rect.0, y0: rect.1, h, values: Vec::new(), lipschitz: 0.0, cones: Vec::new(), radius_km: cfg.radius_km };
+        Surface::like(net, params, reach, measure, &grid)
+    }
+
+    /// The surface of another reach on exactly the grid of `grid` (same projection, origin, cell and size), so the
+    /// two can be compared point by point (`ringsim plot --diff`).
+    pub fn like(net: &Network, params: &Params, reach: &Reach, measure: Measure, grid: &Surface) -> Surface {
+        let proj = grid.proj;
         let place_leg = s_per_km(params.road.trunk.speed_kmh, params.road.trunk.circuity);
         let station_leg = s_per_km(params.connector.access.speed_kmh, params.connector.access.circuity);
         let alight = if measure == Measure::Door { params.door.alighting_s } else { 0.0 };
@@ -134,11 +145,9 @@ impl Surface {
                 cones.push(Cone { lon: st.lon, lat: st.lat, x, y, t0: s.0 as f64 + alight, s_per_km: station_leg });
             }
         }
-        let h = cfg.cell_km;
-        let nx = (((rect.2 - rect.0) / h).ceil() as usize).max(1) + 1;
-        let ny = (((rect.3 - rect.1) / h).ceil() as usize).max(1) + 1;
-        let mut s = Surface { proj, nx, ny, x0: rect.0, y0: rect.1, h, values: Vec::new(), lipschitz: place_leg.max(station_leg), cones, radius_km: cfg.radius_km };
-        let bins = Bins::new(&s.cones, cfg.radius_km);
+        let (nx, ny, h) = (grid.nx, grid.ny, grid.h);
+        let mut s = Surface { proj, nx, ny, x0: grid.x0, y0: grid.y0, h, values: Vec::new(), lipschitz: place_leg.max(station_leg), cones, radius_km: grid.radius_km };
+        let bins = Bins::new(&s.cones, s.radius_km);
         let values: Vec<f64> = (0..ny)
             .into_par_iter()
             .flat_map_iter(|j| {
@@ -197,8 +206,9 @@ struct Bins {
 
 impl Bins {
     fn new(cones: &[Cone], radius: f64) -> Bins {
-        // The projected distance underestimates the great-circle one by at most the x-scale error; a 20% larger
-        // bin keeps every cone within the radius in the 3 × 3 neighbourhood.
+        // The projected distance differs from the great-circle one by the x-scale error of the projection
+        // (cos(lat0)/cos(lat): under 1.1 within 4° of the centre latitude); bins 20% larger than the radius keep
+        // every cone within the radius in the 3 × 3 neighbourhood.
         let size = radius * 1.2;
         let mut map: std::collections::HashMap<(i64, i64), Vec<usize>> = std::collections::HashMap::new();
         for (k, c) in cones.iter().enumerate() {

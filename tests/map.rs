@@ -236,3 +236,67 @@ fn plot_and_chart_draw_png_svg_and_geojson() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains(".png or .svg"));
 }
+
+/// Writes a copy of a bundled scenario under `dir` with another name (and optionally another `as_of`), pointing at
+/// the bundled network by absolute path.
+fn scenario_copy(dir: &std::path::Path, from: &str, name: &str, as_of: Option<&str>) -> std::path::PathBuf {
+    let src = repo().join("scenarios").join(from);
+    let text = std::fs::read_to_string(&src).unwrap();
+    let net_dir = src.parent().unwrap().join(text.lines().find(|l| l.starts_with("network")).unwrap().split('"').nth(1).unwrap());
+    let mut out = String::new();
+    for l in text.lines() {
+        if l.starts_with("name") {
+            out.push_str(&format!("name = \"{name}\"\n"));
+        } else if l.starts_with("network") {
+            out.push_str(&format!("network = \"{}\"\n", net_dir.display()));
+        } else if l.starts_with("as_of") && as_of.is_some() {
+            out.push_str(&format!("as_of = \"{}\"\n", as_of.unwrap()));
+        } else {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
+fn band_features(path: &std::path::Path) -> Vec<serde_json::Value> {
+    let gj: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    gj["features"].as_array().unwrap().clone()
+}
+
+#[test]
+fn difference_maps_compare_the_same_grid_and_keep_newly_reached_places() {
+    let t = tempfile::tempdir().unwrap();
+    let go = |args: &[&str]| {
+        let o = Command::new(bin()).args(args).current_dir(t.path()).output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    // A scenario against an identical copy saves nothing anywhere, at a cell size whose grid is not a whole
+    // number of cells (1.6 km once shifted the second grid by a column).
+    let a = repo().join("scenarios/asbuilt-2025.toml");
+    let same = scenario_copy(t.path(), "asbuilt-2025.toml", "same-2025", None);
+    let (code, err) = go(&["plot", a.to_str().unwrap(), "--diff", same.to_str().unwrap(), "--cell-km", "1.6", "--out", "d.png", "--geojson", "d.geojson"]);
+    assert_eq!(code, Some(0), "{err}");
+    let f = band_features(&t.path().join("d.geojson"));
+    assert_eq!(f.len(), 5);
+    for band in &f[..4] {
+        assert!(band["geometry"]["coordinates"].as_array().unwrap().is_empty(), "identical scenarios save time in band {}", band["properties"]["band"]);
+        assert_eq!(band["properties"]["population"], 0);
+    }
+    // Against a network with nothing open, everything reached is newly reached: the largest-saving band holds
+    // the whole region, geometry included.
+    let empty = scenario_copy(t.path(), "guanzhong/asbuilt-2025.toml", "gz-nothing", Some("1900-01-01"));
+    let b = repo().join("scenarios/guanzhong/asbuilt-2025.toml");
+    let (code, err) = go(&["plot", b.to_str().unwrap(), "--diff", empty.to_str().unwrap(), "--out", "n.svg", "--geojson", "n.geojson"]);
+    assert_eq!(code, Some(0), "{err}");
+    let f = band_features(&t.path().join("n.geojson"));
+    assert_eq!(f[0]["properties"]["minutes"], 60.0);
+    assert!(!f[0]["geometry"]["coordinates"].as_array().unwrap().is_empty(), "newly reached places must be drawn");
+    // Different origins cannot be differenced.
+    let other_origin = repo().join("scenarios/guanzhong/asbuilt-2025-yuncheng.toml");
+    let (code, err) = go(&["plot", b.to_str().unwrap(), "--diff", other_origin.to_str().unwrap(), "--out", "x.png"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("origin"), "{err}");
+}

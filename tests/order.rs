@@ -5,6 +5,7 @@
 
 mod common;
 use common::{bin, random_network, repo, Rng};
+use ringsim::app::load;
 use ringsim::graph::Graph;
 use ringsim::lattice::{Set, UNREACHED};
 use ringsim::network::Network;
@@ -307,4 +308,38 @@ fn cli_smoke_on_a_random_network_writes_png_svg_and_csv_same_bytes_at_any_thread
         outs.push((orders, std::fs::read_to_string(dir.join("projects.csv")).unwrap(), out.replace(&format!("o{threads}"), "o")));
     }
     assert_eq!(outs[0], outs[1]);
+}
+
+#[test]
+fn order_metric_equals_run_where_stations_of_a_city_are_linked_by_metro() {
+    // In changjiang the station measure changes between 南昌's, 武汉's and 长沙's stations by metro: the order
+    // search must see those links as `run` does, in the base state and with every project open.
+    let t = tempfile::tempdir().unwrap();
+    let base = repo().join("scenarios/changjiang/asbuilt-2025-nanchang.toml");
+    let projects = ["cj-hsr-xiayu", "cj-hsr-changjiu"];
+    let quoted: Vec<String> = projects.iter().map(|p| format!("\"{p}\"")).collect();
+    std::fs::write(
+        t.path().join("o.toml"),
+        format!(
+            "format = 1\nname = \"cj-metro\"\nbase = \"{}\"\nprojects = [{}]\n[metric]\nkind = \"population\"\ncutoff = 180\nmeasure = \"station\"\n",
+            base.display(),
+            quoted.join(", ")
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(t.path(), &["order", "o.toml", "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    let line = out.lines().find(|l| l.trim_start().starts_with("base ")).unwrap();
+    let nums: Vec<u64> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    // run: the base scenario, and the base with both projects added
+    let all = t.path().join("all.toml");
+    let text = std::fs::read_to_string(&base).unwrap().replace("network = \"../../networks/changjiang\"", &format!("network = \"{}\"", repo().join("networks/changjiang").display())).replace("name = \"cj-asbuilt-2025-nanchang\"", "name = \"all\"");
+    std::fs::write(&all, format!("{text}[projects]\nadd = [{}]\n", quoted.join(", "))).unwrap();
+    let within = |path: &Path| -> u64 {
+        let l = load(&[path.to_path_buf()]).unwrap();
+        let b = l.bind_all().unwrap().remove(0);
+        let g = Graph::build(&b);
+        Reach::compute(&b, &g).summaries(b.net).iter().find(|r| r.cutoff.0 == 180.0).unwrap().population
+    };
+    assert_eq!(nums, vec![within(&base), within(&all)], "{line}");
 }
