@@ -771,12 +771,7 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     dates.dedup();
     let over_years = dates.len() == bound.len() && bound.iter().all(|b| b.sc.added.is_empty() && b.sc.removed.is_empty());
     let origin = &first.net.cities[first.origin.i()].name;
-    let year = |b: &Bound| {
-        let d = b.sc.as_of;
-        let start = crate::units::Date::new(d.year, 1, 1).days_from_epoch();
-        let end = crate::units::Date::new(d.year + 1, 1, 1).days_from_epoch();
-        d.year as f64 + (d.days_from_epoch() - start) as f64 / (end - start) as f64
-    };
+    let year = |b: &Bound| b.sc.as_of.fractional_year();
     let mut order: Vec<usize> = (0..bound.len()).collect();
     if over_years {
         order.sort_by(|&a, &b| bound[a].sc.as_of.cmp(&bound[b].sc.as_of));

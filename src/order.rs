@@ -1212,6 +1212,34 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     }
     render(&chart, &dir.join("order_chart.png"))?;
     render(&chart, &dir.join("order_chart.svg"))?;
+    // The real trajectory on a calendar axis: the metric as the projects' elements actually opened (projects that
+    // have not opened are left out). Only when some project has an opening date.
+    let mut dated: Vec<usize> = (0..st.n).filter(|&j| st.opened[j].is_some()).collect();
+    dated.sort_by_key(|&j| (st.opened[j], j));
+    let wrote_dates = !dated.is_empty();
+    if wrote_dates {
+        let mut s: Set = 0;
+        let mut v = st.value_full(s) / div;
+        let mut pts = vec![(st.opened[dated[0]].unwrap().fractional_year() - 0.5, v)];
+        for &j in &dated {
+            let x = st.opened[j].unwrap().fractional_year();
+            pts.push((x, v));
+            s |= 1 << j;
+            v = st.value_full(s) / div;
+            pts.push((x, v));
+        }
+        let mut c = Chart::new(
+            format!("{}: {} as the projects actually opened ({} of {})", st.file.name, metric_desc, dated.len(), st.n),
+            "opening date (tick = 1 January)",
+            unit,
+        );
+        c.integer_x = true;
+        let mut line = Series::line("actual", pts, PALETTE[1]);
+        line.marker = false;
+        c.series.push(line);
+        render(&c, &dir.join("actual_by_date.png"))?;
+        render(&c, &dir.join("actual_by_date.svg"))?;
+    }
     // summary
     let mut t = format!("== {} ({} projects; metric: {}) ==\n", st.file.name, st.n, metric_desc);
     let f0 = a.orders.first().map(|o| o.2.values[0]).unwrap_or(0.0);
@@ -1256,6 +1284,10 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
             num(s.shapley)
         ));
     }
-    t.push_str(&format!("  wrote {}/{{orders.csv, projects.csv, order_chart.png, order_chart.svg}}\n", dir.display()));
+    t.push_str(&format!(
+        "  wrote {}/{{orders.csv, projects.csv, order_chart.png, order_chart.svg{}}}\n",
+        dir.display(),
+        if wrote_dates { ", actual_by_date.png, actual_by_date.svg" } else { "" }
+    ));
     Ok(t)
 }

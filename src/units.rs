@@ -114,6 +114,13 @@ impl Date {
         }
     }
     /// Days since 1970-01-01 (proleptic Gregorian), for fractional years in charts.
+    /// The date as a fractional year (2016-12-31 ≈ 2016.997), for time axes.
+    pub fn fractional_year(self) -> f64 {
+        let start = Date::new(self.year, 1, 1).days_from_epoch();
+        let end = Date::new(self.year + 1, 1, 1).days_from_epoch();
+        self.year as f64 + (self.days_from_epoch() - start) as f64 / (end - start) as f64
+    }
+
     pub fn days_from_epoch(self) -> i64 {
         let y = if self.month <= 2 { self.year - 1 } else { self.year } as i64;
         let era = if y >= 0 { y } else { y - 399 } / 400;

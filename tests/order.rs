@@ -343,3 +343,19 @@ fn order_metric_equals_run_where_stations_of_a_city_are_linked_by_metro() {
     };
     assert_eq!(nums, vec![within(&base), within(&all)], "{line}");
 }
+
+#[test]
+fn bundled_orders_file_runs_and_draws_the_real_trajectory_by_date() {
+    let t = tempfile::tempdir().unwrap();
+    let file = repo().join("scenarios/orders/zhongyuan-hsr.toml");
+    let (code, out, err) = run(t.path(), &["order", file.to_str().unwrap(), "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("best [exact]") && out.contains("actual [named]") && out.contains("plan [named]"), "{out}");
+    let dir = t.path().join("o/zhongyuan-hsr");
+    for f in ["orders.csv", "projects.csv", "order_chart.png", "order_chart.svg", "actual_by_date.png"] {
+        assert!(dir.join(f).exists(), "{f} missing");
+    }
+    // the dated chart steps up at real opening years (郑万 and 郑阜 opened in 2019–2022)
+    let svg = std::fs::read_to_string(dir.join("actual_by_date.svg")).unwrap();
+    assert!(svg.contains("as the projects actually opened") && svg.contains("2020") && svg.contains("2022"));
+}

@@ -17,6 +17,7 @@ $r chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.t
 $r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --plot docs/zhongyuan-validation-2020.png
 $r order scenarios/orders/zhongyuan-hsr.toml --out "$tmp/order"
 cp "$tmp/order/zhongyuan-hsr/order_chart.png" docs/zhongyuan-order-hsr.png
+cp "$tmp/order/zhongyuan-hsr/actual_by_date.png" docs/zhongyuan-order-actual-by-date.png
 $r indicators scenarios/asbuilt-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --map docs/zhongyuan-watt-2016-2025.png
 # the other regions
 $r plot scenarios/changjiang/asbuilt-2025.toml --out docs/changjiang-asbuilt-2025.png
