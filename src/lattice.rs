@@ -188,7 +188,7 @@ impl Engine {
         }
         let layers = all_edges.into_iter().map(|e| Csr::new(n_nodes, n_projects, e)).collect();
         let origin = &net.cities[all.origin.i()];
-        let origin_stations = origin.stations.iter().map(|&s| (g.station(s).0, served[s.i()].clone())).collect();
+        let origin_stations = all.origin_stations.iter().map(|&s| (g.station(s).0, served[s.i()].clone())).collect();
         let mut is_station = vec![false; n_nodes];
         for i in 0..net.stations.len() {
             is_station[g.station(StationIx(i as u32)).0 as usize] = true;

@@ -137,6 +137,11 @@ impl Origin {
         let city = &net.cities[c.i()];
         Origin { door: g.place(city.seat), stations: city.stations.iter().filter(|s| g.station_open[s.i()]).map(|&s| g.station(s)).collect() }
     }
+    /// A scenario's origin: its city's seat, and the scenario's origin stations that are open.
+    pub fn scenario(b: &Bound, g: &Graph) -> Origin {
+        let seat = b.net.cities[b.origin.i()].seat;
+        Origin { door: g.place(seat), stations: b.origin_stations.iter().filter(|s| g.station_open[s.i()]).map(|&s| g.station(s)).collect() }
+    }
     /// A place: its seat, and the open stations inside it (`own` from [`stations_by_place`]).
     pub fn place(g: &Graph, p: crate::network::PlaceIx, own: &[Vec<Node>]) -> Origin {
         Origin { door: g.place(p), stations: own[p.i()].clone() }
@@ -188,7 +193,7 @@ impl Targets {
 impl Reach {
     pub fn compute(b: &Bound, g: &Graph) -> Reach {
         let own = stations_by_place(b.net, g);
-        let t = Targets::compute(b.net, g, &Origin::city(b.net, g, b.origin), &own);
+        let t = Targets::compute(b.net, g, &Origin::scenario(b, g), &own);
         Reach { measure: b.sc.measure, origin: b.origin, cutoffs: b.sc.cutoffs.clone(), places: t.places, stations: t.stations, cities: t.cities }
     }
 

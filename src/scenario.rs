@@ -47,6 +47,8 @@ struct RawScenario {
     description: String,
     network: String,
     origin: Option<String>,
+    /// The stations the station measure starts from (ids or exact names); default: the origin city's stations.
+    origin_stations: Option<Vec<String>>,
     as_of: String,
     cutoffs: Option<Vec<f64>>,
     measure: Option<String>,
@@ -80,6 +82,8 @@ pub struct Scenario {
     pub description: String,
     pub network_dir: PathBuf,
     pub origin_key: String,
+    /// Station ids or names the station measure starts from; empty: every station of the origin city.
+    pub origin_station_keys: Vec<String>,
     pub as_of: Date,
     pub cutoffs: Vec<Minutes>,
     pub measure: Measure,
@@ -96,6 +100,9 @@ pub struct Bound<'n> {
     pub sc: Scenario,
     pub net: &'n Network,
     pub origin: CityIx,
+    /// The stations the station measure starts from: `origin_stations` if the scenario gives them (e.g. only
+    /// 郑州东, as official claims are stated), else every station of the origin city. Closed ones are skipped.
+    pub origin_stations: Vec<crate::network::StationIx>,
     pub params: Params,
 }
 
@@ -139,6 +146,7 @@ impl Scenario {
             description: raw.description,
             network_dir: base.join(&raw.network),
             origin_key: raw.origin.unwrap_or_default(),
+            origin_station_keys: raw.origin_stations.unwrap_or_default(),
             as_of,
             cutoffs: cutoffs.into_iter().map(Minutes).collect(),
             measure,
@@ -158,6 +166,20 @@ impl Scenario {
             Error::config(&path, "origin", format!("'{key}' is not a city of network '{}'; use one of: {}", net.name, names.join(" ")))
         })?;
         self.origin_key = key;
+        let origin_stations = if self.origin_station_keys.is_empty() {
+            net.cities[origin.i()].stations.clone()
+        } else {
+            let mut v = Vec::new();
+            for k in &self.origin_station_keys {
+                let st = net.station(k).or_else(|| net.stations.iter().position(|s| s.name == *k).map(|i| crate::network::StationIx(i as u32)));
+                match st {
+                    Some(s) if !v.contains(&s) => v.push(s),
+                    Some(_) => return Err(Error::config(&path, "origin_stations", format!("'{k}' is listed twice"))),
+                    None => return Err(Error::config(&path, "origin_stations", format!("'{k}' is not a station id or exact station name of network '{}'", net.name))),
+                }
+            }
+            v
+        };
         let (add, remove, add_status, add_horizon) = std::mem::take(&mut self.raw_projects);
         for (field, ids) in [("projects.add", &add), ("projects.remove", &remove)] {
             for id in ids {
@@ -203,7 +225,7 @@ impl Scenario {
                 })?
             }
         };
-        Ok(Bound { sc: self, net, origin, params })
+        Ok(Bound { sc: self, net, origin, origin_stations, params })
     }
 
     /// Is an element with this opening date and project in use in this scenario? An element with neither an

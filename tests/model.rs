@@ -103,3 +103,32 @@ fn opening_projects_never_slows_a_trip_and_rings_nest() {
         }
     }
 }
+
+#[test]
+fn origin_stations_narrow_the_station_measure() {
+    // Starting only from 郑州东 (as official claims are stated) can only lengthen station-measure times; the
+    // default (every 郑州 station) is the same as listing them all. An unknown station is an error naming the field.
+    let t = tempfile::tempdir().unwrap();
+    let base = repo().join("scenarios/asbuilt-2025.toml");
+    let text = std::fs::read_to_string(&base).unwrap().replace("network = \"../networks/zhongyuan\"", &format!("network = \"{}\"", repo().join("networks/zhongyuan").display()));
+    let write = |name: &str, extra: &str| {
+        let p = t.path().join(format!("{name}.toml"));
+        std::fs::write(&p, text.replace("name = \"asbuilt-2025\"", &format!("name = \"{name}\"")).replace("measure = \"station\"", &format!("measure = \"station\"\n{extra}"))).unwrap();
+        p
+    };
+    let east = write("east", "origin_stations = [\"郑州东\"]");
+    let all = write("all", "origin_stations = [\"郑州\", \"郑州东\", \"郑州西\", \"郑州航空港\"]");
+    let (d_st, _, _, _) = reach_of(&base);
+    let (e_st, _, _, _) = reach_of(&east);
+    let (a_st, _, _, _) = reach_of(&all);
+    assert_eq!(a_st, d_st, "listing every 郑州 station is the default");
+    assert!(e_st.iter().zip(&d_st).all(|(e, d)| match (e, d) {
+        (Some(e), Some(d)) => e >= d,
+        (None, _) => true,
+        (Some(_), None) => false,
+    }));
+    assert!(e_st.iter().zip(&d_st).any(|(e, d)| e != d), "郑州东 alone must be slower somewhere (航空港's own units)");
+    let bad = write("bad", "origin_stations = [\"郑州北站\"]");
+    let err = load(&[bad]).unwrap().bind_all().err().unwrap().to_string();
+    assert!(err.contains("origin_stations") && err.contains("郑州北站"), "{err}");
+}
