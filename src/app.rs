@@ -594,6 +594,7 @@ const SAVED_FILLS: [plotters::style::RGBColor; 5] = [
     plotters::style::RGBColor(203, 201, 226),
     plotters::style::RGBColor(242, 240, 247),
 ];
+/// Presentation classes of minutes saved (not a sourced quantity): an hour, half an hour, a quarter, five minutes.
 const SAVED_LEVELS_MIN: [f64; 4] = [60.0, 30.0, 15.0, 5.0];
 
 fn millions(p: u64) -> String {

@@ -71,7 +71,7 @@ pub fn compute(net: &Network, g: &Graph, set: NodeSet, cfg: &Config) -> Result<V
     }
     let own = stations_by_place(net, g);
     let dest: Vec<usize> = (0..net.places.len()).filter(|&i| net.places[i].kind.is_unit()).collect();
-    let origins = members(net, g, set);
+    let origins = members(net, g, set, &own);
     Ok(origins
         .par_iter()
         .map(|m| {

@@ -75,8 +75,8 @@ pub fn city_population(net: &Network, c: CityIx) -> u64 {
 }
 
 /// The members of a node set in file order (cities, places and stations keep the order of the network files).
-pub fn members(net: &Network, g: &Graph, set: NodeSet) -> Vec<Member> {
-    let own = stations_by_place(net, g);
+/// `own`: the open stations of every place ([`stations_by_place`]).
+pub fn members(net: &Network, g: &Graph, set: NodeSet, own: &[Vec<crate::graph::Node>]) -> Vec<Member> {
     match set {
         NodeSet::Cities => (0..net.cities.len())
             .map(|i| {
@@ -90,7 +90,7 @@ pub fn members(net: &Network, g: &Graph, set: NodeSet) -> Vec<Member> {
             .map(|i| {
                 let p = PlaceIx(i as u32);
                 let pl = &net.places[i];
-                Member { id: pl.id.clone(), name: pl.name.clone(), population: pl.population, origin: Origin::place(g, p, &own), target: Target::Place(p) }
+                Member { id: pl.id.clone(), name: pl.name.clone(), population: pl.population, origin: Origin::place(g, p, own), target: Target::Place(p) }
             })
             .collect(),
         NodeSet::Stations => (0..net.stations.len())
@@ -114,8 +114,8 @@ pub struct Matrix {
 
 /// One search per origin, in parallel; the result does not depend on the thread count.
 pub fn compute(net: &Network, g: &Graph, set: NodeSet, measure: Measure) -> Matrix {
-    let members = members(net, g, set);
     let own = stations_by_place(net, g);
+    let members = members(net, g, set, &own);
     let rows: Vec<(Vec<Option<Seconds>>, Vec<String>)> = members
         .par_iter()
         .map(|m| {

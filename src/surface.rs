@@ -67,7 +67,8 @@ pub struct Config {
     /// How far from a node the local road leg may reach. Assumption: 50 km; the region's county seats lie about
     /// 30 km apart, so every point of the region is within reach of a seat.
     pub radius_km: f64,
-    /// Margin around the region's places, in km.
+    /// Margin around the region's places, in km: presentation only (30 km, about one county, so border units are not
+    /// cut at the map's edge).
     pub margin_km: f64,
 }
 
