@@ -187,11 +187,9 @@ impl MapFigure {
 
     const TOP: i32 = 90;
 
+    /// Pixels per km: the map's width spans the rectangle's width.
     fn scale(&self) -> f64 {
-        let (w, h) = (self.rect.2 - self.rect.0, self.rect.3 - self.rect.1);
-        let ph = (self.width as f64) * h / w;
-        let _ = ph;
-        self.width as f64 / w
+        self.width as f64 / (self.rect.2 - self.rect.0)
     }
 
     /// Height of the legend panel below the map.
