@@ -181,17 +181,18 @@ pub fn compare(a: &Path, b: &Path, out: Option<&Path>) -> Result<String> {
 fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     let line = |label: &str, s: &calibrate::Stats| {
         format!(
-            "  {label}: {} pairs; mean absolute error {:.1} min ({:.1}%), bias (model − observed) {:+.1} min, 90th percentile {:.1} min, max {:.1} min\n",
-            s.n, s.mae, s.mape, s.bias, s.p90, s.max
+            "  {label}: {} pairs; mean absolute error {:.1} min ({:.1}%), bias (model − observed) {:+.1} min, 90th percentile {:.1} min, max {:.1} min, {} off by more than 10 min\n",
+            s.n, s.mae, s.mape, s.bias, s.p90, s.max, s.over_10
         )
     };
-    let mut t = line("comparable pairs (model path of the observed train's kind)", &e.stats);
+    let mut t = line("high-speed and intercity trains (G, D, C)", &e.fast);
+    t.push_str(&line("conventional trains", &e.conventional));
     t.push_str(&line("all matched pairs", &e.all));
-    let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().filter(|p| p.comparable).collect();
-    w.sort_by(|a, b| (b.model - b.observed).abs().partial_cmp(&(a.model - a.observed).abs()).unwrap().then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
-    t.push_str("  worst comparable pairs:\n");
+    let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().collect();
+    w.sort_by(|a, b| (b.model - b.observed).abs().total_cmp(&(a.model - a.observed).abs()).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
+    t.push_str("  worst pairs, with the likely cause:\n");
     for p in w.iter().take(worst) {
-        t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1})\n", p.from, p.to, p.model, p.observed, p.model - p.observed));
+        t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1}): {}\n", p.from, p.to, p.model, p.observed, p.model - p.observed, cause(p)));
     }
     t.push_str(&format!("  unmatched pairs: {}\n", e.unmatched.len()));
     let mut why: BTreeMap<&str, usize> = BTreeMap::new();
@@ -204,60 +205,145 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     t
 }
 
-/// Model against observed minutes, comparable pairs and the rest apart, with the y = x line.
+/// The likely cause of a large error, from what the model's trip looks like.
+pub fn cause(p: &calibrate::PairResult) -> &'static str {
+    let err = p.model - p.observed;
+    if err.abs() <= 10.0 {
+        "within 10 min"
+    } else if err > 0.0 && p.changes > 0 {
+        "the model has no through train here and changes trains (a corridor or service missing from the network)"
+    } else if err > 0.0 {
+        "the model's train runs a longer route or slower lines than the real one (a missing corridor, or speed limits)"
+    } else if !p.fast {
+        "the observed fastest train is a slow conventional train while the model runs a faster service or line"
+    } else {
+        "the observed train makes stops the boards cannot show (stations without a board) or waits to be overtaken"
+    }
+}
+
+/// Model against observed minutes, high-speed and conventional trains apart, with the y = x line.
 fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plot::Chart {
     use crate::plot::{colour, Chart, Series};
     let file = observed.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let mut c = Chart::new(
-        format!("{name} against {file}: MAE {:.1} min, bias {:+.1} min ({} comparable pairs)", e.stats.mae, e.stats.bias, e.stats.n),
+        format!("{name} against {file}: MAE {:.1} min (G/D/C trains {:.1} min over {} pairs)", e.all.mae, e.fast.mae, e.fast.n),
         "observed (min)",
         "model (min)",
     );
     c.diagonal = true;
-    let pts = |comparable: bool| e.pairs.iter().filter(|p| p.comparable == comparable).map(|p| (p.observed, p.model)).collect::<Vec<_>>();
-    c.series.push(Series::scatter(format!("other matched pairs ({})", e.all.n - e.stats.n), pts(false), colour(3)));
-    c.series.push(Series::scatter(format!("comparable pairs ({})", e.stats.n), pts(true), colour(0)));
+    let pts = |fast: bool| e.pairs.iter().filter(|p| p.fast == fast).map(|p| (p.observed, p.model)).collect::<Vec<_>>();
+    c.series.push(Series::scatter(format!("conventional trains ({})", e.conventional.n), pts(false), colour(3)));
+    c.series.push(Series::scatter(format!("high-speed and intercity trains ({})", e.fast.n), pts(true), colour(0)));
     c.size = (1000, 1000);
     c
 }
 
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "comparable"]);
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "likely_cause"]);
     for p in &e.pairs {
-        w.row([p.from.clone(), p.to.clone(), format!("{:.0}", p.observed), format!("{:.1}", p.model), format!("{:+.1}", p.model - p.observed), p.comparable.to_string()]);
+        w.row([
+            p.from.clone(),
+            p.to.clone(),
+            format!("{:.0}", p.observed),
+            format!("{:.1}", p.model),
+            format!("{:+.1}", p.model - p.observed),
+            (if p.fast { "hsr_intercity" } else { "conventional" }).to_string(),
+            p.changes.to_string(),
+            cause(p).to_string(),
+        ]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), format!("unmatched: {why}"), String::new()]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), format!("unmatched: {why}")]);
     }
     w.into_bytes()
 }
 
-/// `ringsim calibrate`: fit the rail parameters to observed times; print the fitted values as TOML.
-pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minutes: f64) -> Result<String> {
+/// A 64-bit FNV-1a hash, to name the exact observed file a fit used.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn stats_toml(name: &str, s: &calibrate::Stats) -> String {
+    format!(
+        "[fit.{name}]\npairs = {}\nmae_min = {:.2}\nbias_min = {:.2}\np90_min = {:.2}\nmax_min = {:.2}\nover_10_min = {}\n",
+        s.n, s.mae, s.bias, s.p90, s.max, s.over_10
+    )
+}
+
+/// `ringsim calibrate`: fit the rail physics to observed times, cross-validate, report; with `write`, write the
+/// fitted values, the fit's figures and its provenance to a calibration file (see `rail.calibration`).
+pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minutes: f64, folds: usize, write: Option<&Path>) -> Result<String> {
+    if !(2..=20).contains(&folds) {
+        return Err(Error::Usage(format!("--folds {folds}: use 2 to 20 folds")));
+    }
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    let mut obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
-    let before = {
-        let g = Graph::build(&b);
-        let screened = calibrate::screen(&g, &mut obs);
-        eprintln!("calibrate: {screened} pairs outside the fit band {:?} of model/observed are reported, not fitted", calibrate::FIT_BAND);
-        calibrate::evaluate(&g, &obs)
-    };
-    let (p, after) = calibrate::fit(&b, &obs, |m| eprintln!("calibrate: {m}"));
-    let mut t = format!("== calibration of {} on {} (pairs up to {} min) ==\nbefore:\n", b.sc.name, observed.display(), max_minutes);
+    let all_obs = calibrate::read_observed(b.net, observed)?;
+    let n_all = all_obs.len();
+    let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
+    let before = calibrate::evaluate(&Graph::build(&b), &obs);
+    let p = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
+    let g = crate::graph::build(b.net, &p, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
+    let after = calibrate::evaluate(&g, &obs);
+    let cv = calibrate::cross_validate(&b, &obs, folds, |m| eprintln!("calibrate: {m}"));
+    let mut t = format!(
+        "== calibration of {} on {} ({} of {} rows: observed times up to {} min) ==\nbefore (the network's parameters):\n",
+        b.sc.name,
+        observed.display(),
+        obs.len(),
+        n_all,
+        max_minutes
+    );
     t.push_str(&eval_report(&before, 5));
-    t.push_str("after:\n");
-    t.push_str(&eval_report(&after, 15));
-    t.push_str("fitted rail parameters (paste into params.toml):\n");
+    t.push_str("fitted on every pair (in sample):\n");
+    t.push_str(&eval_report(&after, 5));
+    t.push_str(&format!("{folds}-fold cross-validation (each pair predicted by a fit that did not see it):\n"));
+    t.push_str(&eval_report(&cv, 20));
+    let mut f = String::from("# Generated by `ringsim calibrate`: the fitted rail physics and the fit's figures. Do not edit by hand;\n# regenerate with the command below. params.toml's `rail.calibration` names this file.\nformat = 1\n\n[provenance]\n");
+    f.push_str(&format!(
+        "command = \"ringsim calibrate {} --observed {} --max-minutes {} --folds {folds} --write <this file>\"\nscenario = \"{}\"\nobserved_rows = {}\nobserved_rows_fitted = {}\nobserved_fnv1a64 = \"{:016x}\"\nknobs = \"{}\"\n\n",
+        scenario.display(),
+        observed.display(),
+        max_minutes,
+        b.sc.name,
+        n_all,
+        obs.len(),
+        fnv1a(&crate::table::read_bytes(observed)?),
+        calibrate::KNOBS.iter().map(|(c, f, _)| format!("rail.{}{f}", c.map(|c| format!("{}.", c.as_str())).unwrap_or_default())).collect::<Vec<_>>().join(" "),
+    ));
+    f.push_str(&stats_toml("in_sample_all", &after.all));
+    f.push_str(&stats_toml("in_sample_hsr_intercity", &after.fast));
+    f.push_str(&stats_toml("in_sample_conventional", &after.conventional));
+    f.push_str(&format!("[fit.cross_validated]\nfolds = {folds}\n"));
+    f.push_str(&stats_toml("cross_validated.all", &cv.all).replace("[fit.cross_validated.all]", "[fit.cross_validated.all]"));
+    f.push_str(&stats_toml("cross_validated.hsr_intercity", &cv.fast));
+    f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
+    f.push_str(&format!("\n[rail]\nunknown_stop_share = {}\n", p.rail.unknown_stop_share));
     for (name, m) in p.rail_modes() {
-        t.push_str(&format!(
-            "[rail.{name}]\nspeed_factor = {}\nstop_penalty_s = {}\nintermediate_penalty_s = {}\nintermediate_cap = {}\n",
-            m.speed_factor, m.stop_penalty_s, m.intermediate_penalty_s, m.intermediate_cap
-        ));
+        let fitted: Vec<&str> = calibrate::KNOBS.iter().filter(|k| k.0.map(|c| c.as_str()) == Some(name)).map(|k| k.1).collect();
+        if fitted.is_empty() {
+            continue;
+        }
+        f.push_str(&format!("\n[rail.{name}]\n"));
+        for k in fitted {
+            f.push_str(&format!("{k} = {}\n", m.get(k)));
+        }
+    }
+    t.push_str("fitted values:\n");
+    t.push_str(&f.lines().filter(|l| !l.starts_with('#')).map(|l| format!("  {l}\n")).collect::<String>());
+    if let Some(w) = write {
+        write_atomic(w, f.as_bytes())?;
+        t.push_str(&format!("wrote {}\n", w.display()));
     }
     if let Some(o) = out {
         write_atomic(&o.join("calibration_pairs.csv"), &pairs_csv(&after))?;
-        t.push_str(&format!("wrote {}\n", o.join("calibration_pairs.csv").display()));
+        write_atomic(&o.join("cross_validation_pairs.csv"), &pairs_csv(&cv))?;
+        t.push_str(&format!("wrote {} and {}\n", o.join("calibration_pairs.csv").display(), o.join("cross_validation_pairs.csv").display()));
     }
     Ok(t)
 }
@@ -266,9 +352,8 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    let mut obs = calibrate::read_observed(b.net, observed)?;
+    let obs = calibrate::read_observed(b.net, observed)?;
     let g = Graph::build(&b);
-    calibrate::screen(&g, &mut obs);
     let e = calibrate::evaluate(&g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));

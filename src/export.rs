@@ -2,31 +2,38 @@
 //! igraph, QGIS). Nodes are named by their stable external ids (place codes, station ids), never by graph indices,
 //! so the files join with the network's own `places.csv` and `stations.csv`.
 //!
-//! A plain Dijkstra over `edges.csv` from the origin's seat gives `ringsim run`'s door times. Restricted to the rail
-//! modes (`hsr`, `intercity`, `suburban`, `conventional`) and the in-city changes (`metro`, `walk`) from the
-//! origin's stations, then to `egress` and the road classes, it gives the station measure (see `crate::rings`).
-//! `tests/outputs.rs` checks both.
+//! Every station has two nodes: its platform (`<id>`, where trains arrive) and its boarding node (`<id>:board`,
+//! where trains depart; `change` edges join the two with the connection time). A plain Dijkstra over `edges.csv`
+//! with `seconds + wait_seconds` from the origin's seat gives `ringsim run`'s door times. With `seconds`, restricted
+//! to the rail modes (`hsr`, `intercity`, `suburban`, `conventional`), `change` and the in-city changes (`metro`,
+//! `walk`) from the origin's stations (platform and boarding node), then to `egress` and the road classes, it gives
+//! the station measure (see `crate::rings`). `tests/outputs.rs` checks both.
 
 use crate::graph::Graph;
 use crate::network::{Network, NodeRef};
 use crate::table::CsvOut;
 
-/// `from,to,seconds,mode,link_id`, one row per directed edge, in the graph's build order.
+/// The external id of a graph node: a place or station id, `<station id>:board` for a boarding node.
+pub fn node_name(net: &Network, g: &Graph, n: crate::graph::Node) -> String {
+    let id = crate::graph::node_id(net, g.node_ref(n));
+    if g.is_board(n) {
+        format!("{id}:board")
+    } else {
+        id.to_string()
+    }
+}
+
+/// `from,to,seconds,wait_seconds,mode,link_id`, one row per directed edge, in the graph's build order; `link_id`
+/// is the service, road link or connector the edge comes from.
 pub fn edges_csv(net: &Network, g: &Graph) -> Vec<u8> {
-    let mut w = CsvOut::new(&["from", "to", "seconds", "mode", "link_id"]);
+    let mut w = CsvOut::new(&["from", "to", "seconds", "wait_seconds", "mode", "link_id"]);
     for (a, b, e) in g.edges() {
-        w.row([
-            crate::graph::node_id(net, g.node_ref(a)),
-            crate::graph::node_id(net, g.node_ref(b)),
-            &e.secs.0.to_string(),
-            e.kind.as_str(),
-            &g.labels[e.label as usize],
-        ]);
+        w.row([node_name(net, g, a), node_name(net, g, b), e.secs.0.to_string(), e.wait.0.to_string(), e.kind.as_str().to_string(), g.labels[e.label as usize].clone()]);
     }
     w.into_bytes()
 }
 
-/// `node_id,kind,name,lon,lat,population,open`: every node (places then stations), with WGS84 coordinates so the
+/// `node_id,kind,name,lon,lat,population,open`: every node (places, then station platforms, then boarding nodes), with WGS84 coordinates so the
 /// edges can be drawn in QGIS. `open` says whether a station is served in the scenario (places are always open).
 pub fn nodes_csv(net: &Network, g: &Graph) -> Vec<u8> {
     let mut w = CsvOut::new(&["node_id", "kind", "name", "lon", "lat", "population", "open"]);
@@ -39,7 +46,8 @@ pub fn nodes_csv(net: &Network, g: &Graph) -> Vec<u8> {
             }
             NodeRef::Station(s) => {
                 let st = &net.stations[s.i()];
-                w.row([st.id.as_str(), "station", &st.name, &format!("{:.6}", st.lon), &format!("{:.6}", st.lat), "", &g.station_open[s.i()].to_string()]);
+                let (id, kind) = if g.is_board(n) { (format!("{}:board", st.id), "board") } else { (st.id.clone(), "station") };
+                w.row([id.as_str(), kind, &st.name, &format!("{:.6}", st.lon), &format!("{:.6}", st.lat), "", &g.station_open[s.i()].to_string()]);
             }
         }
     }

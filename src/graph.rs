@@ -1,20 +1,25 @@
 //! Stage 3 of the pipeline: a bound scenario → the weighted directed graph the search runs on.
 //!
-//! Nodes are the network's places followed by its stations, in file order, so a node's position is fixed by the
-//! network files alone (the graph is built once and never has nodes removed, so petgraph's indices stay stable;
-//! they stay private to this crate and never reach a file). Edges carry integer seconds and what they are:
+//! Nodes are the network's places, then its stations (the platform where a train arrives), then one boarding node
+//! per station, in file order, so a node's position is fixed by the network files alone (the graph is built once
+//! and never has nodes removed, so petgraph's indices stay stable; they stay private to this crate and never reach
+//! a file). Edges carry integer seconds and what they are:
 //!
-//! - rail: for every line, every pair of stations on a run of consecutive open sections, in both directions, with
-//!   `sum(length / (operating speed × speed_factor)) + stop_penalty + intermediate_penalty × min(stations passed,
-//!   intermediate_cap)`;
+//! - rail: for every train service open in the scenario ([`crate::services`]), from the boarding node of each stop
+//!   to the platform of every later stop, with the physical running time of that train ([`crate::services::leg_seconds`])
+//!   and, for the door measure, the expected wait for it (half its mean headway);
+//! - change: platform → boarding node of the same station, the minimum connection time (`rail.change_s`): riding
+//!   on is free, changing trains is not;
 //! - road: both directions, `length / class speed`;
-//! - access (place → station, adds the boarding penalty) and egress (station → place, adds alighting);
-//! - metro / walk between stations (both directions).
+//! - access (place → boarding node, adds the boarding penalty) and egress (platform → place, adds alighting);
+//! - metro / walk between the platforms of two stations (both directions).
 
 use crate::network::{ConnectorKind, Network, NodeRef, PlaceIx, RailMode, RoadClass, StationIx};
 use crate::params::Params;
 use crate::scenario::Bound;
 use crate::units::{Kmh, Seconds};
+#[allow(unused_imports)]
+use petgraph::visit::EdgeRef as _;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -26,6 +31,8 @@ pub enum EdgeKind {
     Egress,
     Metro,
     Walk,
+    /// Changing trains at a station (platform → boarding node).
+    Change,
 }
 
 impl EdgeKind {
@@ -37,16 +44,24 @@ impl EdgeKind {
             EdgeKind::Egress => "egress",
             EdgeKind::Metro => "metro",
             EdgeKind::Walk => "walk",
+            EdgeKind::Change => "change",
         }
     }
     pub fn is_rail(self) -> bool {
         matches!(self, EdgeKind::Rail(_))
+    }
+    /// The edges the station measure's rail search uses: trains, changes, and metro or walking changes between a
+    /// city's stations.
+    pub fn is_station_measure(self) -> bool {
+        matches!(self, EdgeKind::Rail(_) | EdgeKind::Change | EdgeKind::Metro | EdgeKind::Walk)
     }
 }
 
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub secs: Seconds,
+    /// Expected wait before boarding, counted by the door measure only (rail edges; zero elsewhere).
+    pub wait: Seconds,
     pub kind: EdgeKind,
     /// The network element this edge comes from: a line id, road link id or connector description.
     pub label: u32,
@@ -59,6 +74,7 @@ pub struct Node(pub u32);
 pub struct Graph {
     pub(crate) g: DiGraph<(), Edge, u32>,
     n_places: u32,
+    n_stations: u32,
     pub labels: Vec<String>,
     /// Stations served by at least one open rail edge in this scenario.
     pub station_open: Vec<bool>,
@@ -77,12 +93,35 @@ impl Graph {
             NodeRef::Station(s) => self.station(s),
         }
     }
+    /// The boarding node of a station: where trains depart from; a trip that starts at the station starts here
+    /// too (no connection time), one that arrives by train reaches it through a change edge.
+    pub fn board(&self, s: StationIx) -> Node {
+        Node(self.n_places + self.n_stations + s.0)
+    }
+    /// Whether a node is a boarding node.
+    pub fn is_board(&self, n: Node) -> bool {
+        n.0 >= self.n_places + self.n_stations
+    }
+    /// The network element of a node (a boarding node maps to its station).
     pub fn node_ref(&self, n: Node) -> NodeRef {
         if n.0 < self.n_places {
             NodeRef::Place(PlaceIx(n.0))
-        } else {
+        } else if n.0 < self.n_places + self.n_stations {
             NodeRef::Station(StationIx(n.0 - self.n_places))
+        } else {
+            NodeRef::Station(StationIx(n.0 - self.n_places - self.n_stations))
         }
+    }
+    /// The sources of a trip that starts at the given platforms: each platform and its boarding node at `t`.
+    pub fn start_at(&self, starts: &[Node], t: Seconds) -> Vec<(Node, Seconds)> {
+        let mut v = Vec::with_capacity(starts.len() * 2);
+        for &n in starts {
+            v.push((n, t));
+            if n.0 >= self.n_places && !self.is_board(n) {
+                v.push((Node(n.0 + self.n_stations), t));
+            }
+        }
+        v
     }
     pub fn node_count(&self) -> usize {
         self.g.node_count()
@@ -110,9 +149,9 @@ impl Graph {
             g.add_node(());
         }
         for &(a, b, s) in edges {
-            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds::ZERO, kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
         }
-        Graph { g, n_places: n as u32, labels: vec!["edge".into()], station_open: Vec::new() }
+        Graph { g, n_places: n as u32, n_stations: 0, labels: vec!["edge".into()], station_open: Vec::new() }
     }
 
     /// Builds the graph of a bound scenario.
@@ -131,6 +170,8 @@ pub enum Provenance {
     Road(usize),
     /// A connector edge from `net.connectors[i]`: it exists only while its stations are served by rail.
     Connector(usize),
+    /// A change of trains at a station: it exists only while the station is served by rail.
+    Change(StationIx),
 }
 
 /// Builds the graph for the elements `open(opened, project)` selects, at date `as_of` (for speed changes).
@@ -152,92 +193,120 @@ pub fn build_traced(
     mut trace: Option<&mut Vec<Provenance>>,
 ) -> Graph {
     let n_places = net.places.len() as u32;
-    let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(net.places.len() + net.stations.len(), 0);
-    for _ in 0..(net.places.len() + net.stations.len()) {
+    let n_stations = net.stations.len() as u32;
+    let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(net.places.len() + 2 * net.stations.len(), 0);
+    for _ in 0..(net.places.len() + 2 * net.stations.len()) {
         g.add_node(());
     }
     let mut labels: Vec<String> = Vec::new();
     let mut station_open = vec![false; net.stations.len()];
     let st = |s: StationIx| NodeIndex::new((n_places + s.0) as usize);
+    let board = |s: StationIx| NodeIndex::new((n_places + n_stations + s.0) as usize);
     let pl = |p: PlaceIx| NodeIndex::new(p.0 as usize);
 
-    // Rail: per line, runs of consecutive open sections in seq order.
-    for (li, line) in net.lines.iter().enumerate() {
-        let mut secs: Vec<(usize, &crate::network::Section)> =
-            net.sections.iter().enumerate().filter(|(_, s)| s.line.i() == li && open(s.opened, s.project.as_deref())).collect();
-        secs.sort_by_key(|s| s.1.seq);
-        let change = net
-            .speed_changes
-            .iter()
-            .filter(|c| c.line.i() == li && c.effective <= as_of)
-            .last();
-        let mode = params_mode(params, line.mode);
-        let label = labels.len() as u32;
-        labels.push(line.id.clone());
-        // A station whose own opening is later than the section's is passed without a stop.
-        let stops = |x: StationIx| {
-            let st = &net.stations[x.i()];
-            // `opened` alone is informational (the first section through the station); a station-level opening
-            // comes with the project that built the station (e.g. 郑州航空港, hub-zhengzhounan).
-            st.project.is_none() || open(st.opened, st.project.as_deref())
-        };
-        // station, running seconds (f64) from run start, position in the run before stations are dropped
-        let mut run: Vec<(StationIx, f64, usize)> = Vec::new();
-        // the sections of the run, in order (section k joins positions k and k + 1)
-        let mut run_secs: Vec<usize> = Vec::new();
-        let flush = |run: &mut Vec<(StationIx, f64, usize)>,
-                     run_secs: &mut Vec<usize>,
-                     g: &mut DiGraph<(), Edge, u32>,
-                     station_open: &mut Vec<bool>,
-                     trace: &mut Option<&mut Vec<Provenance>>| {
-            // stations not yet open are passed without a stop: their running times stay in the cumulative sums
-            run.retain(|x| stops(x.0));
-            // Stations passed count towards the intermediate penalty, except those with a station-level opening
-            // (built on an open line): trains that stopped nowhere there before keep their times, so opening such
-            // a station never slows a trip through it.
-            let mut passed = vec![0usize; run.len() + 1];
-            for (k, x) in run.iter().enumerate() {
-                passed[k + 1] = passed[k] + usize::from(net.stations[x.0.i()].project.is_none());
+    // Rail: every open service, from each stop to every later stop.
+    let hub = crate::services::junctions(net);
+    let defaults = crate::services::defaults(net, &net.services, &params.rail);
+    // A station with a station-level opening (built on an open line, e.g. 郑州航空港) is a stop only while open.
+    let stops_at = |x: StationIx| {
+        let s = &net.stations[x.i()];
+        s.project.is_none() || open(s.opened, s.project.as_deref())
+    };
+    let speed_of = |si: usize| -> f64 {
+        let s = &net.sections[si];
+        let mut v = s.operating_speed.0;
+        if let Some(c) = net.speed_changes.iter().filter(|c| c.line == s.line && c.effective <= as_of).last() {
+            // A speed change applies to sections open when it took effect (later sections keep their own).
+            if s.opened.map_or(false, |o| o <= c.effective) {
+                v = c.speed.0;
             }
-            for i in 0..run.len() {
-                station_open[run[i].0.i()] |= run.len() > 1;
-                for j in (i + 1)..run.len() {
-                    let between = passed[j] - passed[i + 1];
-                    let t = run[j].1 - run[i].1 + mode.stop_penalty_s + mode.intermediate_penalty_s * between.min(mode.intermediate_cap as usize) as f64;
-                    let secs = Seconds(t.round().max(1.0) as u32);
-                    g.add_edge(st(run[i].0), st(run[j].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
-                    g.add_edge(st(run[j].0), st(run[i].0), Edge { secs, kind: EdgeKind::Rail(line.mode), label });
-                    if let Some(tr) = trace.as_deref_mut() {
-                        let sections = run_secs[run[i].2..run[j].2].to_vec();
-                        tr.push(Provenance::Rail { sections: sections.clone(), from: run[i].0, to: run[j].0 });
-                        tr.push(Provenance::Rail { sections, from: run[j].0, to: run[i].0 });
+        }
+        v.min(s.design_speed.0)
+    };
+    let section_open: Vec<bool> = net.sections.iter().map(|s| open(s.opened, s.project.as_deref())).collect();
+    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label)
+    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32)>> = Default::default();
+    for svc in net.services.iter().chain(defaults.iter()) {
+        let c = params.rail.class(svc.class);
+        let vmax = svc.max_kmh;
+        let hops: Vec<Option<crate::services::Hop>> = svc
+            .hops
+            .iter()
+            .map(|cands| {
+                cands.iter().find(|&&si| section_open[si]).map(|&si| crate::services::Hop {
+                    section: si,
+                    km: net.sections[si].length.0,
+                    v: speed_of(si).min(vmax) / 3.6,
+                })
+            })
+            .collect();
+        let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day / 2.0).round() as u32;
+        // A service stops at a station with a station-level opening only in a second variant, so that opening a
+        // station on an open line never slows the trains that ran through it before.
+        let without: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
+        let with: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && stops_at(*x)).collect();
+        let variants: Vec<Vec<bool>> = if with == without { vec![with] } else { vec![without, with] };
+        let label = labels.len() as u32;
+        labels.push(svc.id.clone());
+        // maximal runs of open hops: a service cut by a closed section runs on each open part
+        let mut a = 0;
+        while a < svc.route.len() - 1 {
+            if hops[a].is_none() {
+                a += 1;
+                continue;
+            }
+            let mut b = a;
+            while b < svc.route.len() - 1 && hops[b].is_some() {
+                b += 1;
+            }
+            // route positions a..=b are joined by open hops a..b
+            let run_hops: Vec<crate::services::Hop> = hops[a..b].iter().map(|h| h.unwrap()).collect();
+            let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| hub[x.i()]).collect();
+            let run_unknown = &svc.unknown[a..=b];
+            for stops in &variants {
+                let run_stops = &stops[a..=b];
+                // trains board and alight at stops, and at stations where the timetable cannot tell (some trains
+                // of the pattern are taken to call there; through trips are charged the unknown share)
+                let pos: Vec<usize> = (0..run_stops.len()).filter(|&k| run_stops[k] || (run_unknown[k] && stops_at(svc.route[a + k]))).collect();
+                for (x, &i) in pos.iter().enumerate() {
+                    for &j in &pos[x + 1..] {
+                        let t = crate::services::leg_seconds(c, &run_hops, run_stops, run_unknown, params.rail.unknown_stop_share, &run_hub, i, j);
+                        let secs = t.round().max(1.0) as u32;
+                        let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
+                        legs.entry((svc.route[a + i], svc.route[a + j], sections)).or_default().push((secs, wait, svc.class, label));
                     }
                 }
             }
-            run.clear();
-            run_secs.clear();
-        };
-        let mut last_end: Option<StationIx> = None;
-        for (si, s) in secs {
-            if last_end != Some(s.from) {
-                flush(&mut run, &mut run_secs, &mut g, &mut station_open, &mut trace);
-                run.push((s.from, 0.0, 0));
-            }
-            last_end = Some(s.to);
-            let mut v = s.operating_speed.0;
-            if let Some(c) = change {
-                // A speed change applies to sections open when it took effect (later sections keep their own).
-                if s.opened.map_or(false, |o| o <= c.effective) {
-                    v = c.speed.0;
-                }
-            }
-            let v = v.min(s.design_speed.0) * mode.speed_factor;
-            let t = s.length.0 / v * 3600.0;
-            let t0 = run.last().unwrap().1;
-            run.push((s.to, t0 + t, run.len()));
-            run_secs.push(si);
+            a = b;
         }
-        flush(&mut run, &mut run_secs, &mut g, &mut station_open, &mut trace);
+    }
+    for ((from, to, sections), mut cands) in legs {
+        // keep the fastest (ties: the shortest wait), and the best door alternative when it differs
+        cands.sort_by_key(|c| (c.0, c.1, c.3));
+        let first = cands[0];
+        let door_best = *cands.iter().min_by_key(|c| (c.0 + c.1, c.0, c.3)).unwrap();
+        let keep = if door_best != first { vec![first, door_best] } else { vec![first] };
+        station_open[from.i()] = true;
+        station_open[to.i()] = true;
+        for (secs, wait, mode, label) in keep {
+            g.add_edge(board(from), st(to), Edge { secs: Seconds(secs), wait: Seconds(wait), kind: EdgeKind::Rail(mode), label });
+            if let Some(tr) = trace.as_deref_mut() {
+                tr.push(Provenance::Rail { sections: sections.clone(), from, to });
+            }
+        }
+    }
+    // Changes of train at every served station.
+    let change = Seconds(params.rail.change_s.round() as u32);
+    let change_label = labels.len() as u32;
+    labels.push("change".into());
+    for i in 0..net.stations.len() {
+        if station_open[i] {
+            let s = StationIx(i as u32);
+            g.add_edge(st(s), board(s), Edge { secs: change, wait: Seconds::ZERO, kind: EdgeKind::Change, label: change_label });
+            if let Some(tr) = trace.as_deref_mut() {
+                tr.push(Provenance::Change(s));
+            }
+        }
     }
 
     // Roads.
@@ -252,8 +321,8 @@ pub fn build_traced(
         let secs = Seconds::travel(r.length, r.speed.unwrap_or(v));
         let label = labels.len() as u32;
         labels.push(r.id.clone());
-        g.add_edge(pl(r.from), pl(r.to), Edge { secs, kind: EdgeKind::Road(r.class), label });
-        g.add_edge(pl(r.to), pl(r.from), Edge { secs, kind: EdgeKind::Road(r.class), label });
+        g.add_edge(pl(r.from), pl(r.to), Edge { secs, wait: Seconds::ZERO, kind: EdgeKind::Road(r.class), label });
+        g.add_edge(pl(r.to), pl(r.from), Edge { secs, wait: Seconds::ZERO, kind: EdgeKind::Road(r.class), label });
         if let Some(tr) = trace.as_deref_mut() {
             tr.extend([Provenance::Road(ri), Provenance::Road(ri)]);
         }
@@ -289,31 +358,22 @@ pub fn build_traced(
                     (NodeRef::Place(p), NodeRef::Station(s)) | (NodeRef::Station(s), NodeRef::Place(p)) => (p, s),
                     _ => unreachable!("checked on load: access joins a place and a station"),
                 };
-                let board = base + Seconds(params.door.boarding_s.round() as u32);
+                let board_t = base + Seconds(params.door.boarding_s.round() as u32);
                 let alight = base + Seconds(params.door.alighting_s.round() as u32);
-                g.add_edge(pl(p), st(s), Edge { secs: board, kind: EdgeKind::Access, label });
-                g.add_edge(st(s), pl(p), Edge { secs: alight, kind: EdgeKind::Egress, label });
+                g.add_edge(pl(p), board(s), Edge { secs: board_t, wait: Seconds::ZERO, kind: EdgeKind::Access, label });
+                g.add_edge(st(s), pl(p), Edge { secs: alight, wait: Seconds::ZERO, kind: EdgeKind::Egress, label });
             }
             ConnectorKind::Metro | ConnectorKind::Walk => {
                 let kind = if c.kind == ConnectorKind::Metro { EdgeKind::Metro } else { EdgeKind::Walk };
-                g.add_edge(node(c.from), node(c.to), Edge { secs: base, kind, label });
-                g.add_edge(node(c.to), node(c.from), Edge { secs: base, kind, label });
+                g.add_edge(node(c.from), node(c.to), Edge { secs: base, wait: Seconds::ZERO, kind, label });
+                g.add_edge(node(c.to), node(c.from), Edge { secs: base, wait: Seconds::ZERO, kind, label });
             }
         }
         if let Some(tr) = trace.as_deref_mut() {
             tr.extend([Provenance::Connector(ci), Provenance::Connector(ci)]);
         }
     }
-    Graph { g, n_places, labels, station_open }
-}
-
-fn params_mode(p: &Params, m: RailMode) -> &crate::params::RailMode {
-    match m {
-        RailMode::Hsr => &p.rail.hsr,
-        RailMode::Intercity => &p.rail.intercity,
-        RailMode::Suburban => &p.rail.suburban,
-        RailMode::Conventional => &p.rail.conventional,
-    }
+    Graph { g, n_places, n_stations, labels, station_open }
 }
 
 /// The external id of a node reference (place id or station id).

@@ -133,7 +133,9 @@ impl Engine {
         let g: Graph = crate::graph::build_traced(net, &all.params, |o, p| all.sc.is_open(o, p), all.sc.as_of, Some(&mut trace));
         let bit = |p: Option<&str>, d| project_bit(p, d).map_or(0, |b| 1u64 << b);
         let st_req = |s: StationIx| bit(net.stations[s.i()].project.as_deref(), net.stations[s.i()].opened);
-        let edges: Vec<(Node, Node, EdgeKind, u32)> = g.edges().map(|(a, b, e)| (a, b, e.kind, e.secs.0)).collect();
+        // the door measure counts the expected wait before each train; the station measure does not
+        let edges: Vec<(Node, Node, EdgeKind, u32)> =
+            g.edges().map(|(a, b, e)| (a, b, e.kind, if measure == Measure::Door { e.secs.0.saturating_add(e.wait.0) } else { e.secs.0 })).collect();
         let mut masks: Vec<Set> = vec![0; edges.len()];
         // rail and road first; a station is served under any of the masks of its rail edges
         let mut served: Vec<Vec<Set>> = vec![Vec::new(); net.stations.len()];
@@ -153,7 +155,7 @@ impl Engine {
                     let r = &net.roads[*ri];
                     masks[k] = bit(r.project.as_deref(), r.opened);
                 }
-                Provenance::Connector(_) => {}
+                Provenance::Connector(_) | Provenance::Change(_) => {}
             }
         }
         let served: Vec<Vec<Set>> = served.into_iter().map(minimal).collect();
@@ -170,12 +172,13 @@ impl Engine {
                     let (x, y) = (alts_of(c.from), alts_of(c.to));
                     minimal(x.iter().flat_map(|m| y.iter().map(move |n| m | n)).collect())
                 }
+                Provenance::Change(s) => served[s.i()].clone(),
                 _ => vec![masks[k]],
             };
             let layer = match measure {
                 Measure::Door => Some(0),
                 Measure::Station => match kind {
-                    EdgeKind::Rail(_) | EdgeKind::Metro | EdgeKind::Walk => Some(0),
+                    EdgeKind::Rail(_) | EdgeKind::Change | EdgeKind::Metro | EdgeKind::Walk => Some(0),
                     EdgeKind::Egress | EdgeKind::Road(_) => Some(1),
                     _ => None,
                 },
@@ -188,7 +191,12 @@ impl Engine {
         }
         let layers = all_edges.into_iter().map(|e| Csr::new(n_nodes, n_projects, e)).collect();
         let origin = &net.cities[all.origin.i()];
-        let origin_stations = all.origin_stations.iter().map(|&s| (g.station(s).0, served[s.i()].clone())).collect();
+        // a trip starts on the platform and at the boarding node of each origin station (no connection time)
+        let origin_stations = all
+            .origin_stations
+            .iter()
+            .flat_map(|&s| [(g.station(s).0, served[s.i()].clone()), (g.board(s).0, served[s.i()].clone())])
+            .collect();
         let mut is_station = vec![false; n_nodes];
         for i in 0..net.stations.len() {
             is_station[g.station(StationIx(i as u32)).0 as usize] = true;

@@ -29,6 +29,7 @@ pub mod rings;
 pub mod scenario;
 pub mod search;
 pub mod seeds;
+pub mod services;
 pub mod surface;
 pub mod table;
 pub mod units;

@@ -54,9 +54,15 @@ enum Cmd {
         observed: PathBuf,
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Ignore observations slower than this (overnight conventional trains are not the fastest way).
+        /// Fit only observations up to this many minutes (overnight conventional trains are not the fastest way).
         #[arg(long, default_value_t = 360.0)]
         max_minutes: f64,
+        /// Folds of the cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Write the fitted values, the fit's figures and provenance to this calibration file.
+        #[arg(long)]
+        write: Option<PathBuf>,
     },
     /// Compare completion orders of projects: the metric after each step, the exact best and worst orders, and
     /// each project's gains and Shapley value. Writes OUT/<name>/{orders.csv, projects.csv, order_chart.png/.svg}.
@@ -193,7 +199,7 @@ fn main() -> ExitCode {
         Cmd::Run { scenarios, out } => ringsim::app::run(scenarios, out),
         Cmd::Od { scenario, pairs, out, by_mode } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode),
         Cmd::Compare { a, b, out } => ringsim::app::compare(a, b, out.as_deref()),
-        Cmd::Calibrate { scenario, observed, out, max_minutes } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes),
+        Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
         Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
         Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,

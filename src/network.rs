@@ -246,6 +246,9 @@ pub struct Network {
     pub roads: Vec<RoadLink>,
     pub connectors: Vec<Connector>,
     pub cities: Vec<City>,
+    /// The as-built train services of `services.csv` (default services are added per scenario, see
+    /// [`crate::services`]).
+    pub services: Vec<crate::services::Service>,
     pub seeds: Seeds,
     pub params: Params,
     /// The raw params table, so that scenario overrides can be merged into it.
@@ -519,7 +522,7 @@ impl Network {
             }
         }
 
-        let net = Network {
+        let mut net = Network {
             dir: dir.to_path_buf(),
             name: meta.name,
             description: meta.description,
@@ -533,6 +536,7 @@ impl Network {
             roads,
             connectors,
             cities,
+            services: Vec::new(),
             seeds,
             params,
             params_value,
@@ -542,6 +546,7 @@ impl Network {
         if net.city_by_key(&net.default_origin).is_none() {
             return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network", net.default_origin)));
         }
+        net.services = crate::services::load(dir, &net)?;
         Ok(net)
     }
 

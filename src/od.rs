@@ -120,7 +120,7 @@ impl Modes {
 pub fn times_by(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], modes: Modes) -> Vec<Option<Seconds>> {
     let (origins, index) = distinct_origins(pairs);
     let trees: Vec<crate::search::Tree> =
-        origins.par_iter().map(|&o| dijkstra(g, &[(o.door_node(net, g), Seconds::ZERO)], |k| modes.allows(k))).collect();
+        origins.par_iter().map(|&o| crate::search::dijkstra_door(g, &g.start_at(&[o.door_node(net, g)], Seconds::ZERO), |k| modes.allows(k))).collect();
     pairs.iter().map(|(f, t)| trees[index[f]].at(t.door_node(net, g))).collect()
 }
 
@@ -134,7 +134,7 @@ pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Op
                 Endpoint::Station(s) => Some(StationTrees::compute(g, &[g.station(s)])),
                 _ => None,
             };
-            let door = dijkstra(g, &[(o.door_node(net, g), Seconds::ZERO)], |_| true);
+            let door = crate::search::dijkstra_door(g, &g.start_at(&[o.door_node(net, g)], Seconds::ZERO), |_| true);
             (rail, door)
         })
         .collect();
@@ -156,7 +156,7 @@ pub fn times_with_modes(g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option
     let trees: Vec<Option<crate::search::Tree>> = origins
         .par_iter()
         .map(|&o| match o {
-            Endpoint::Station(s) => Some(dijkstra(g, &[(g.station(s), Seconds::ZERO)], |k| k.is_rail())),
+            Endpoint::Station(s) => Some(dijkstra(g, &g.start_at(&[g.station(s)], Seconds::ZERO), |k| k.is_rail() || k == crate::graph::EdgeKind::Change)),
             _ => None,
         })
         .collect();

@@ -49,26 +49,112 @@ pub struct RailParams {
     /// Route length over great-circle length, used by the derivation where a line's length is not published.
     pub circuity: f64,
     pub circuity_source: String,
-    pub hsr: RailMode,
-    pub intercity: RailMode,
-    pub suburban: RailMode,
-    pub conventional: RailMode,
+    /// A file written by `ringsim calibrate --write` (relative to this params.toml) whose `[rail.<class>]` values
+    /// replace the starting values below; scenario overrides still apply on top.
+    #[serde(default)]
+    pub calibration: Option<String>,
+    /// Minimum time to change from one train to another at the same station.
+    pub change_s: f64,
+    /// Hours a day trains run, for the door measure's expected wait (half the mean headway of the service boarded).
+    pub service_hours: f64,
+    /// The share of a stop charged at a station where the timetable cannot tell whether a train stops (fitted).
+    pub unknown_stop_share: f64,
+    /// Source of `change_s`, `service_hours` and `unknown_stop_share`.
+    pub source: String,
+    pub defaults: DefaultServices,
+    pub hsr: TrainClass,
+    pub intercity: TrainClass,
+    pub suburban: TrainClass,
+    pub conventional: TrainClass,
 }
 
-/// How a train of one mode turns section lengths into a station-to-station time:
-/// `sum(length / (operating speed * speed_factor)) + stop_penalty_s + intermediate_penalty_s * min(stations passed, intermediate_cap)`.
+/// The default services every line gets (see [`crate::services`]).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct RailMode {
-    /// Mean running speed between stops as a share of the section's operating (maximum) speed.
-    pub speed_factor: f64,
-    /// Time lost once per trip leg: acceleration at the start, braking at the end.
-    pub stop_penalty_s: f64,
-    /// Expected time lost per intermediate station (share of trains stopping × (dwell + acceleration + braking)).
-    pub intermediate_penalty_s: f64,
-    /// At most this many intermediate stations are charged: the fastest train of a long trip skips most stops.
-    pub intermediate_cap: u32,
+pub struct DefaultServices {
+    pub stopping_per_day: f64,
+    pub express_per_day: f64,
     pub source: String,
+}
+
+/// The physics of a train class: `section length / min(limit, max_kmh) × (1 + margin)` per section, `v / 2·brake`
+/// and `v / 2·accel` lost at each stop, dwell (longer at junctions) and the junction throat.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrainClass {
+    /// Maximum speed of the class's trains on default services (timetable services carry their own).
+    pub max_kmh: f64,
+    /// Mean acceleration from a stop to line speed (m/s²).
+    pub accel_ms2: f64,
+    /// Mean service braking from line speed to a stop (m/s²).
+    pub brake_ms2: f64,
+    /// Dwell at an intermediate stop.
+    pub dwell_s: f64,
+    /// Dwell at a junction (a station where three or more directions meet).
+    pub hub_dwell_s: f64,
+    /// Time lost in a junction's station throat (slow approach and turnouts) when the train stops there.
+    pub hub_throat_s: f64,
+    /// Running-time supplement (recovery margin) as a share of the pure running time.
+    pub margin: f64,
+    pub source: String,
+}
+
+/// Plausible bounds of the physical parameters (a value outside is an error; the fit stays inside).
+pub const CLASS_BOUNDS: [(&str, f64, f64); 7] = [
+    ("max_kmh", 40.0, 450.0),
+    ("accel_ms2", 0.05, 1.2),
+    ("brake_ms2", 0.1, 1.5),
+    ("dwell_s", 0.0, 1200.0),
+    ("hub_dwell_s", 0.0, 1800.0),
+    ("hub_throat_s", 0.0, 600.0),
+    ("margin", 0.0, 0.3),
+];
+
+impl TrainClass {
+    pub fn get(&self, field: &str) -> f64 {
+        match field {
+            "max_kmh" => self.max_kmh,
+            "accel_ms2" => self.accel_ms2,
+            "brake_ms2" => self.brake_ms2,
+            "dwell_s" => self.dwell_s,
+            "hub_dwell_s" => self.hub_dwell_s,
+            "hub_throat_s" => self.hub_throat_s,
+            "margin" => self.margin,
+            _ => panic!("unknown train class field {field}"),
+        }
+    }
+    pub fn set(&mut self, field: &str, v: f64) {
+        let r = match field {
+            "max_kmh" => &mut self.max_kmh,
+            "accel_ms2" => &mut self.accel_ms2,
+            "brake_ms2" => &mut self.brake_ms2,
+            "dwell_s" => &mut self.dwell_s,
+            "hub_dwell_s" => &mut self.hub_dwell_s,
+            "hub_throat_s" => &mut self.hub_throat_s,
+            "margin" => &mut self.margin,
+            _ => panic!("unknown train class field {field}"),
+        };
+        *r = v;
+    }
+}
+
+impl RailParams {
+    pub fn class(&self, m: crate::network::RailMode) -> &TrainClass {
+        match m {
+            crate::network::RailMode::Hsr => &self.hsr,
+            crate::network::RailMode::Intercity => &self.intercity,
+            crate::network::RailMode::Suburban => &self.suburban,
+            crate::network::RailMode::Conventional => &self.conventional,
+        }
+    }
+    pub fn class_mut(&mut self, m: crate::network::RailMode) -> &mut TrainClass {
+        match m {
+            crate::network::RailMode::Hsr => &mut self.hsr,
+            crate::network::RailMode::Intercity => &mut self.intercity,
+            crate::network::RailMode::Suburban => &mut self.suburban,
+            crate::network::RailMode::Conventional => &mut self.conventional,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -94,7 +180,13 @@ impl Params {
 
     pub fn load(path: &Path) -> Result<(Params, toml::Value)> {
         let text = crate::table::read_text(path)?;
-        let v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
+        let mut v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
+        let cal = v.get("rail").and_then(|r| r.get("calibration")).and_then(|c| c.as_str()).map(str::to_string);
+        if let Some(c) = cal {
+            let cpath = path.parent().unwrap_or(Path::new(".")).join(&c);
+            let fitted = read_calibration(&cpath)?;
+            merge(&mut v, &fitted);
+        }
         Ok((Params::from_value(v.clone(), path)?, v))
     }
 
@@ -123,16 +215,25 @@ impl Params {
         speed("connector.walk", &self.connector.walk)?;
         for (name, m) in self.rail_modes() {
             let f = format!("rail.{name}");
-            if !(m.speed_factor > 0.0 && m.speed_factor <= 1.5) {
-                return Err(Error::config(path, &format!("{f}.speed_factor"), format!("must be in (0, 1.5], found {}", m.speed_factor)));
-            }
-            for (k, v) in [("stop_penalty_s", m.stop_penalty_s), ("intermediate_penalty_s", m.intermediate_penalty_s)] {
-                if !(v >= 0.0 && v.is_finite()) {
-                    return Err(Error::config(path, &format!("{f}.{k}"), format!("must be zero or more seconds, found {v}")));
+            for (k, lo, hi) in CLASS_BOUNDS {
+                let v = m.get(k);
+                if !(v.is_finite() && v >= lo && v <= hi) {
+                    return Err(Error::config(path, &format!("{f}.{k}"), format!("{v} is outside the plausible range {lo}–{hi}")));
                 }
             }
             if m.source.trim().is_empty() {
                 return Err(Error::config(path, &format!("{f}.source"), "is empty; cite where the value comes from"));
+            }
+        }
+        for (k, v, lo, hi) in [
+            ("rail.change_s", self.rail.change_s, 0.0, 3600.0),
+            ("rail.service_hours", self.rail.service_hours, 1.0, 24.0),
+            ("rail.unknown_stop_share", self.rail.unknown_stop_share, 0.0, 1.0),
+            ("rail.defaults.stopping_per_day", self.rail.defaults.stopping_per_day, 0.1, 500.0),
+            ("rail.defaults.express_per_day", self.rail.defaults.express_per_day, 0.1, 500.0),
+        ] {
+            if !(v.is_finite() && v >= lo && v <= hi) {
+                return Err(Error::config(path, k, format!("{v} is outside the plausible range {lo}–{hi}")));
             }
         }
         if !(1.0..=3.0).contains(&self.rail.circuity) {
@@ -146,7 +247,7 @@ impl Params {
         Ok(())
     }
 
-    pub fn rail_modes(&self) -> [(&'static str, &RailMode); 4] {
+    pub fn rail_modes(&self) -> [(&'static str, &TrainClass); 4] {
         [
             ("hsr", &self.rail.hsr),
             ("intercity", &self.rail.intercity),
@@ -154,6 +255,28 @@ impl Params {
             ("conventional", &self.rail.conventional),
         ]
     }
+}
+
+/// The `[rail.<class>]` tables of a calibration file written by `ringsim calibrate --write`, as a params overlay
+/// (`{ rail = { hsr = {...}, ... } }`); the file's other tables (provenance, fit figures) are information only.
+pub fn read_calibration(path: &Path) -> Result<toml::Value> {
+    let text = crate::table::read_text(path)?;
+    let v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
+    let rail = v.get("rail").and_then(|r| r.as_table()).ok_or_else(|| Error::config(path, "rail", "missing: a calibration file holds [rail.<class>] tables; regenerate it with ringsim calibrate --write"))?;
+    let mut out = toml::map::Map::new();
+    let mut r = toml::map::Map::new();
+    for (k, t) in rail {
+        if k == "unknown_stop_share" {
+            r.insert(k.clone(), t.clone());
+            continue;
+        }
+        if !["hsr", "intercity", "suburban", "conventional"].contains(&k.as_str()) {
+            return Err(Error::config(path, &format!("rail.{k}"), "unknown train class; use hsr, intercity, suburban or conventional"));
+        }
+        r.insert(k.clone(), t.clone());
+    }
+    out.insert("rail".into(), toml::Value::Table(r));
+    Ok(toml::Value::Table(out))
 }
 
 /// Deep-merges `over` into `base` (tables merge key by key; anything else replaces).

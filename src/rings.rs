@@ -74,13 +74,13 @@ pub struct StationTrees {
 
 impl StationTrees {
     pub fn compute(g: &Graph, starts: &[Node]) -> StationTrees {
-        let src: Vec<(Node, Seconds)> = starts.iter().map(|&s| (s, Seconds::ZERO)).collect();
-        let rail = dijkstra(g, &src, |k| k.is_rail() || matches!(k, EdgeKind::Metro | EdgeKind::Walk));
+        let src = g.start_at(starts, Seconds::ZERO);
+        let rail = dijkstra(g, &src, |k| k.is_station_measure());
         let n = g.node_count();
         let mut src2 = Vec::new();
         for i in 0..n {
             let node = Node(i as u32);
-            if let (crate::network::NodeRef::Station(_), Some(t)) = (g.node_ref(node), rail.at(node)) {
+            if let (crate::network::NodeRef::Station(_), false, Some(t)) = (g.node_ref(node), g.is_board(node), rail.at(node)) {
                 src2.push((node, t));
             }
         }
@@ -156,9 +156,18 @@ impl Origin {
 impl Targets {
     /// `own`: the open stations of every place ([`stations_by_place`]), computed once per graph by the caller.
     pub fn compute(net: &Network, g: &Graph, o: &Origin, own: &[Vec<Node>]) -> Targets {
-        let door = dijkstra(g, &[(o.door, Seconds::ZERO)], |_| true);
+        let door = crate::search::dijkstra_door(g, &g.start_at(&[o.door], Seconds::ZERO), |_| true);
         let st = StationTrees::compute(g, &o.stations);
         let door_of = |n: Node| (door.at(n), door.at(n).map(|_| mode_label(&door.kinds(g, n))).unwrap_or_default());
+        // a station is reached door to door at its platform (by train) or at its boarding node (by road access)
+        let door_station = |s: crate::network::StationIx| {
+            let (p, b) = (g.station(s), g.board(s));
+            match (door.at(p), door.at(b)) {
+                (Some(tp), Some(tb)) if tb < tp => door_of(b),
+                (None, Some(_)) => door_of(b),
+                _ => door_of(p),
+            }
+        };
         let places = (0..net.places.len())
             .map(|i| {
                 let n = g.place(crate::network::PlaceIx(i as u32));
@@ -171,7 +180,7 @@ impl Targets {
             .map(|i| {
                 let n = g.station(crate::network::StationIx(i as u32));
                 let (station, station_mode) = st.best(g, &[n], None);
-                let (dt, door_mode) = door_of(n);
+                let (dt, door_mode) = door_station(crate::network::StationIx(i as u32));
                 Times { station, door: dt, station_mode, door_mode }
             })
             .collect();

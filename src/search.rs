@@ -5,7 +5,7 @@
 //! same on every run and at every thread count. An edge filter restricts a search to some edge kinds (the station
 //! measure searches rail only, then egress and road).
 
-use crate::graph::{EdgeKind, Graph, Node};
+use crate::graph::{Edge, EdgeKind, Graph, Node};
 use crate::units::Seconds;
 use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
@@ -41,8 +41,24 @@ impl Tree {
     }
 }
 
-/// Dijkstra from several sources (each with a start time) over the edges `allow` accepts.
+/// Dijkstra from several sources (each with a start time) over the edges `allow` accepts, at their running
+/// seconds (no waits: the station measure, and road-only searches).
 pub fn dijkstra(g: &Graph, sources: &[(Node, Seconds)], allow: impl Fn(EdgeKind) -> bool) -> Tree {
+    dijkstra_by(g, sources, |e| if allow(e.kind) { Some(e.secs.0) } else { None })
+}
+
+/// The door measure's cost of an edge: its seconds plus the expected wait before boarding a train.
+pub fn door_cost(e: &Edge) -> u32 {
+    e.secs.0.saturating_add(e.wait.0)
+}
+
+/// Dijkstra from several sources over the edges `allow` accepts, under the door measure (waits counted).
+pub fn dijkstra_door(g: &Graph, sources: &[(Node, Seconds)], allow: impl Fn(EdgeKind) -> bool) -> Tree {
+    dijkstra_by(g, sources, |e| if allow(e.kind) { Some(door_cost(e)) } else { None })
+}
+
+/// Dijkstra with an edge cost function (`None`: the edge is not used).
+pub fn dijkstra_by(g: &Graph, sources: &[(Node, Seconds)], cost: impl Fn(&Edge) -> Option<u32>) -> Tree {
     let n = g.node_count();
     let mut time: Vec<Option<Seconds>> = vec![None; n];
     let mut pred = vec![None; n];
@@ -65,14 +81,14 @@ pub fn dijkstra(g: &Graph, sources: &[(Node, Seconds)], allow: impl Fn(EdgeKind)
         done[ui] = true;
         for e in g.g.edges(petgraph::graph::NodeIndex::new(ui)) {
             let w = e.weight();
-            if !allow(w.kind) {
+            let Some(c) = cost(w) else {
                 continue;
-            }
+            };
             let v = e.target().index();
             if done[v] {
                 continue;
             }
-            let nt = t.saturating_add(w.secs.0);
+            let nt = t.saturating_add(c);
             if time[v].map_or(true, |old| nt < old.0) {
                 time[v] = Some(Seconds(nt));
                 pred[v] = Some(e.id());

@@ -33,28 +33,34 @@ fn m(x: f64) -> Option<Seconds> {
 
 #[test]
 fn tiny_base_by_hand() {
-    // Rail 甲站→乙站: 100 km at 300 km/h = 1200 s, + stop penalty 120 s = 22.0 min.
+    // Rail 甲站→乙站 (the default stopping train; tests/data/tiny/params.toml): 100 km at 300 km/h = 1200 s, + 60 s
+    // accelerating (v/2a = (250/3 m/s) / (2 × 25/36 m/s²)) + 60 s braking = 22.0 min.
     // Egress 乙站→乙区: 5 km at 30 km/h = 600 s + alighting 300 s. 乙区→丙区 trunk 80 km at 60 km/h = 80 min.
-    // 丙区→丁县 trunk 30 km = 30 min. Door: access 甲区→甲站 10 km = 20 min + boarding 10 min.
+    // 丙区→丁县 trunk 30 km = 30 min. Door: access 甲区→甲站 10 km = 20 min + boarding 10 min + the expected wait
+    // (2 h / 6 trains / 2 = 10 min) + 22 + 15 = 77 min, beaten by the G1 expressway 甲区→乙区, 120 km at 100 km/h
+    // = 72 min.
     let (st, door, cst, cdoor) = reach_of(&tiny("base.toml"));
     assert_eq!(st, vec![m(0.0), m(22.0), m(22.0 + 15.0 + 80.0), m(22.0 + 15.0 + 80.0 + 30.0)]);
-    assert_eq!(door, vec![m(0.0), m(30.0 + 22.0 + 15.0), m(67.0 + 80.0), m(67.0 + 80.0 + 30.0)]);
+    assert_eq!(door, vec![m(0.0), m(72.0), m(72.0 + 80.0), m(72.0 + 80.0 + 30.0)]);
     assert_eq!(cst, vec![m(0.0), m(22.0), m(117.0)]);
-    assert_eq!(cdoor, vec![m(0.0), m(67.0), m(147.0)]);
+    assert_eq!(cdoor, vec![m(0.0), m(72.0), m(152.0)]);
 }
 
 #[test]
 fn tiny_projects_by_hand() {
-    // p-hsr-bc adds 乙站–丙站 60 km (12 min): 甲站→丙站 = 20 + 12 + 2 (stop) + 1 (one station passed) = 35 min.
+    // p-hsr-bc adds 乙站–丙站 60 km (12 min). The line now has a section no timetable covers, so it also gets a
+    // default express stopping only at its ends: 甲站→丙站 = 20 + 12 + 1 (acceleration) + 1 (braking) = 34 min,
+    // faster than the stopping train's 20 + 12 + 2 + 2 (a stop at 乙站: braking, acceleration) + 1 (dwell) = 37.
     let (st, door, cst, _) = reach_of(&tiny("plan.toml"));
-    assert_eq!(cst[2], m(35.0));
-    assert_eq!(st[2], m(35.0));
-    assert_eq!(st[3], m(35.0 + 15.0 + 30.0));
-    assert_eq!(door[2], m(30.0 + 35.0 + 15.0));
-    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 30 + 35 + 15 + 30 = 110.
+    assert_eq!(cst[2], m(34.0));
+    assert_eq!(st[2], m(34.0));
+    assert_eq!(st[3], m(34.0 + 15.0 + 30.0));
+    // door: 30 (access, boarding) + 10 (wait) + 34 + 15 (egress)
+    assert_eq!(door[2], m(30.0 + 10.0 + 34.0 + 15.0));
+    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 89 + 30 = 119.
     let (_, door, _, cdoor) = reach_of(&tiny("full.toml"));
     assert_eq!(door[3], m(90.0));
-    assert_eq!(cdoor[2], m(80.0));
+    assert_eq!(cdoor[2], m(89.0));
 }
 
 #[test]

@@ -33,8 +33,9 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn indicators_by_hand_on_the_tiny_network() {
-    // Door times between the four units of tiny-base (see tests/model.rs for the legs): 甲–乙 67 min (rail beats
-    // the 72-min expressway both ways), 乙–丙 80, 丙–丁 30, so 甲–丙 147, 甲–丁 177, 乙–丁 110.
+    // Door times between the four units of tiny-base (see tests/model.rs for the legs): 甲–乙 72 min by the
+    // expressway both ways (rail takes 77 with the 10-min expected wait), 乙–丙 80, 丙–丁 30, so 甲–丙 152,
+    // 甲–丁 182, 乙–丁 110.
     // Populations 甲 1000, 乙 500, 丙 300, 丁 200.
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("tests/data/tiny-scenarios/base.toml");
@@ -42,26 +43,26 @@ fn indicators_by_hand_on_the_tiny_network() {
     let r = rows(&out);
     let get = |i: usize, c: &str| r[i][c].clone();
     assert_eq!(r.len(), 4);
-    // WATT 甲 = (500·67 + 300·147 + 200·177) / 1000 = 113.0; 乙 = (1000·67 + 300·80 + 200·110) / 1500 = 75.33;
-    // 丙 = (1000·147 + 500·80 + 200·30) / 1700 = 113.53; 丁 = (1000·177 + 500·110 + 300·30) / 1800 = 133.89.
-    assert_eq!([get(0, "watt_min"), get(1, "watt_min"), get(2, "watt_min"), get(3, "watt_min")], ["113.0", "75.3", "113.5", "133.9"]);
+    // WATT 甲 = (500·72 + 300·152 + 200·182) / 1000 = 118.0; 乙 = (1000·72 + 300·80 + 200·110) / 1500 = 78.67;
+    // 丙 = (1000·152 + 500·80 + 200·30) / 1700 = 116.47; 丁 = (1000·182 + 500·110 + 300·30) / 1800 = 136.67.
+    assert_eq!([get(0, "watt_min"), get(1, "watt_min"), get(2, "watt_min"), get(3, "watt_min")], ["118.0", "78.7", "116.5", "136.7"]);
     // Daily accessibility includes the unit itself.
     assert_eq!([get(0, "daily_60"), get(0, "daily_120")], ["1000", "1500"]);
     assert_eq!([get(1, "daily_60"), get(1, "daily_120")], ["500", "2000"]);
     assert_eq!([get(2, "daily_60"), get(2, "daily_120")], ["500", "1000"]);
     assert_eq!([get(3, "daily_60"), get(3, "daily_120")], ["500", "1000"]);
-    // Potential 甲 = 500/67 + 300/147 + 200/177 = 10.63.
-    assert_eq!(get(0, "potential"), "10.6");
-    // α = 2: 甲 = 500/67² + 300/147² + 200/177² = 0.1271.
+    // Potential 甲 = 500/72 + 300/152 + 200/182 = 10.02.
+    assert_eq!(get(0, "potential"), "10.0");
+    // α = 2: 甲 = 500/72² + 300/152² + 200/182² = 0.1155.
     let out2 = run(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--alpha", "2"]);
     assert_eq!(rows(&out2)[0]["potential"], "0.1");
-    // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 80, 甲–丁 = 90, so WATT 甲 falls to
-    // (500·67 + 300·80 + 200·90) / 1000 = 75.5.
+    // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 30 + 10 (wait) + 34 (express) + 15 = 89,
+    // 甲–丁 = 90, so WATT 甲 falls to (500·72 + 300·89 + 200·90) / 1000 = 80.7.
     let full = repo().join("tests/data/tiny-scenarios/full.toml");
     let cmp = run(t.path(), &["indicators", sc.to_str().unwrap(), "--compare", full.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--daily", "60,120"]);
     let c = rows(&cmp);
-    assert_eq!(c[0]["watt_min_other"], "75.5");
-    assert_eq!(c[0]["watt_change_min"], "-37.5");
+    assert_eq!(c[0]["watt_min_other"], "80.7");
+    assert_eq!(c[0]["watt_change_min"], "-37.3");
     assert_eq!(c[0]["daily_120_change"], "+500");
     // Bad options exit 2 with a message that says what to do.
     assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--alpha", "0"]).contains("positive"));
@@ -155,18 +156,24 @@ fn exported_graph_reproduces_run() {
     let edges = rows(&read(&t.path().join("edges.csv")));
     let nodes = rows(&read(&t.path().join("nodes.csv")));
     assert!(edges.len() > 1000);
+    // two weights: running seconds (station measure), and seconds plus the expected wait (door measure)
     let mut adj: HashMap<String, Vec<(String, u64, String)>> = HashMap::new();
+    let mut adj_door: HashMap<String, Vec<(String, u64, String)>> = HashMap::new();
     for e in &edges {
-        adj.entry(e["from"].clone()).or_default().push((e["to"].clone(), e["seconds"].parse().unwrap(), e["mode"].clone()));
+        let (secs, wait): (u64, u64) = (e["seconds"].parse().unwrap(), e["wait_seconds"].parse().unwrap());
+        adj.entry(e["from"].clone()).or_default().push((e["to"].clone(), secs, e["mode"].clone()));
+        adj_door.entry(e["from"].clone()).or_default().push((e["to"].clone(), secs + wait, e["mode"].clone()));
     }
     let city = rows(&read(&repo().join("networks/zhongyuan/cities.csv"))).into_iter().find(|c| c["city_id"] == "410100").unwrap();
     let open: HashMap<String, bool> = nodes.iter().map(|n| (n["node_id"].clone(), n["open"] == "true")).collect();
     // door: one search from the seat over every edge
-    let door = dijkstra(&adj, &[(city["seat_place_id"].clone(), 0)], |_| true);
+    let door = dijkstra(&adj_door, &[(city["seat_place_id"].clone(), 0)], |_| true);
     // station: rail (and changes between a city's stations by metro or on foot) from the open origin stations, then
     // egress and road from every station reached
-    let starts: Vec<(String, u64)> = city["stations"].split('|').filter(|s| open[*s]).map(|s| (s.to_string(), 0)).collect();
-    let rail_modes = ["hsr", "intercity", "suburban", "conventional", "metro", "walk"];
+    // (a trip starts on the platform and at the boarding node of each station: no connection time)
+    let starts: Vec<(String, u64)> =
+        city["stations"].split('|').filter(|s| open[*s]).flat_map(|s| [(s.to_string(), 0), (format!("{s}:board"), 0)]).collect();
+    let rail_modes = ["hsr", "intercity", "suburban", "conventional", "change", "metro", "walk"];
     let rail = dijkstra(&adj, &starts, |m| rail_modes.contains(&m));
     let stations: Vec<(String, u64)> = rail.iter().filter(|(k, _)| nodes.iter().any(|n| &n["node_id"] == *k && n["kind"] == "station")).map(|(k, v)| (k.clone(), *v)).collect();
     let onward = dijkstra(&adj, &stations, |m| m == "egress" || m == "expressway" || m == "trunk");

@@ -1,0 +1,281 @@
+//! Trains, not lines: the rail services of a network and their running times from physics.
+//!
+//! A [`Service`] is one stopping pattern of trains: a route (stations in running order, consecutive ones joined by
+//! a rail section of any line, so trains run through from line to line and onto branches), the stations of the
+//! route where it stops, a train class (hsr, intercity, suburban, conventional: the physics of its rolling stock),
+//! the trains' maximum speed and how many trains a day run it. Services come from two places:
+//!
+//! - `services.csv` of the network: the as-built patterns derived from the 2021 departure boards by
+//!   `tools/derive/services.py` (one row per distinct pattern, with its number of trains);
+//! - default services, generated per line from its sections by a rule stated in `params.toml` (`[rail.defaults]`):
+//!   a stopping train on every line, and an express stopping only at the line's ends and at junctions (stations
+//!   where rail lines of three or more directions meet) on every line that has a section no as-built service uses
+//!   (new lines, projects). Both run in both directions.
+//!
+//! Running time between two stops of a service ([`leg_seconds`]) is physics, with the parameters of the class:
+//! every section at `min(section speed limit, train maximum)` with a running-time supplement (`margin`), plus the
+//! time lost braking to a stop (`v / 2b`) and accelerating away (`v / 2a`) at each stop at the speed of the
+//! section there, plus the dwell (longer at junctions) and the time lost in a junction's station throat where the
+//! train stops there. The same parameters apply to every line, so a line without a timetable gets its times from
+//! the same physics as one with.
+
+use crate::error::{Error, Result};
+use crate::network::{Network, RailMode, StationIx};
+use crate::table::Table;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Where a service comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A pattern of the timetable (`services.csv`).
+    Timetable,
+    /// A default stopping service of a line.
+    DefaultStopping,
+    /// A default express of a line.
+    DefaultExpress,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub id: String,
+    pub class: RailMode,
+    /// The trains' maximum speed.
+    pub max_kmh: f64,
+    pub trains_per_day: f64,
+    /// Stations in running order.
+    pub route: Vec<StationIx>,
+    /// For each hop `route[k] → route[k + 1]`: the sections that join the two stations (several lines may share a
+    /// stretch); the scenario uses the first open one.
+    pub hops: Vec<Vec<usize>>,
+    /// Whether the service stops at `route[k]`.
+    pub stops: Vec<bool>,
+    /// Whether the timetable cannot tell if the service stops at `route[k]` (a station without a board): such a
+    /// station is charged `rail.unknown_stop_share` of a stop.
+    pub unknown: Vec<bool>,
+    pub origin: Origin,
+}
+
+/// The sections joining each unordered station pair, in file order.
+pub fn sections_by_pair(net: &Network) -> BTreeMap<(StationIx, StationIx), Vec<usize>> {
+    let mut m: BTreeMap<(StationIx, StationIx), Vec<usize>> = BTreeMap::new();
+    for (i, s) in net.sections.iter().enumerate() {
+        let k = if s.from < s.to { (s.from, s.to) } else { (s.to, s.from) };
+        m.entry(k).or_default().push(i);
+    }
+    m
+}
+
+/// Reads `services.csv` of a network folder, if there is one.
+pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
+    let path = dir.join("services.csv");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let t = Table::read(&path, &["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "source"])?;
+    let pairs = sections_by_pair(net);
+    let mut out = Vec::new();
+    let mut ids = BTreeSet::new();
+    for r in t.rows() {
+        let id = r.req("service_id")?.to_string();
+        if !ids.insert(id.clone()) {
+            return Err(r.err("service_id", format!("'{id}' appears twice; every service needs its own id")));
+        }
+        let class = RailMode::parse(r.req("class")?).ok_or_else(|| r.err("class", "unknown train class; use hsr, intercity, suburban or conventional"))?;
+        let max_kmh = r.positive("max_kmh")?;
+        if !(40.0..=450.0).contains(&max_kmh) {
+            return Err(r.err("max_kmh", format!("{max_kmh} km/h is outside 40–450 km/h, the range of passenger trains")));
+        }
+        let trains_per_day = r.positive("trains_per_day")?;
+        if trains_per_day > 500.0 {
+            return Err(r.err("trains_per_day", format!("{trains_per_day} trains a day in one pattern is above 500; give trains a day")));
+        }
+        r.req("source")?;
+        let station = |field: &str, key: &str| -> Result<StationIx> {
+            net.station(key).ok_or_else(|| r.err(field, format!("no station '{key}' in stations.csv; use station ids")))
+        };
+        let route: Vec<StationIx> = r.req("route")?.split('|').map(|k| station("route", k.trim())).collect::<Result<_>>()?;
+        if route.len() < 2 {
+            return Err(r.err("route", "a route needs at least two stations, '|'-separated"));
+        }
+        let mut seen = BTreeSet::new();
+        for s in &route {
+            if !seen.insert(*s) {
+                return Err(r.err("route", format!("station '{}' appears twice; a service visits a station once (split loops into two services)", net.stations[s.i()].id)));
+            }
+        }
+        let mut hops = Vec::new();
+        for w in route.windows(2) {
+            let k = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
+            match pairs.get(&k) {
+                // Where several lines share the stretch, the train runs on the section that opened first (the one
+                // open at the timetable's date): a fixed choice, so that a scenario never switches a train onto
+                // another, slower line's section (opening a line must never slow a trip).
+                Some(v) => hops.push(vec![*v.iter().min_by_key(|&&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)).unwrap()]),
+                None => {
+                    return Err(r.err(
+                        "route",
+                        format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].id, net.stations[w[1].i()].id),
+                    ))
+                }
+            }
+        }
+        let stop_ids: Vec<StationIx> = r.req("stops")?.split('|').map(|k| station("stops", k.trim())).collect::<Result<_>>()?;
+        let mut stops = vec![false; route.len()];
+        let mut k = 0;
+        for s in &stop_ids {
+            while k < route.len() && route[k] != *s {
+                k += 1;
+            }
+            if k == route.len() {
+                return Err(r.err("stops", format!("stop '{}' is not on the route after the previous stop; list stops in running order", net.stations[s.i()].id)));
+            }
+            stops[k] = true;
+            k += 1;
+        }
+        if !stops[0] || !stops[route.len() - 1] {
+            return Err(r.err("stops", "a service stops at the first and last station of its route"));
+        }
+        let mut unknown = vec![false; route.len()];
+        for k in r.get("unknown").split('|').map(str::trim).filter(|k| !k.is_empty()) {
+            let s = station("unknown", k)?;
+            match route.iter().position(|x| *x == s) {
+                Some(p) if !stops[p] => unknown[p] = true,
+                Some(_) => return Err(r.err("unknown", format!("'{k}' is listed as a stop too; a station is either a stop or unknown"))),
+                None => return Err(r.err("unknown", format!("'{k}' is not on the route"))),
+            }
+        }
+        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, origin: Origin::Timetable });
+    }
+    Ok(out)
+}
+
+/// Junctions: stations with rail sections towards three or more distinct neighbours (on any line, open or planned,
+/// so that the set does not change with the scenario and opening a line never adds a stop to an existing express).
+pub fn junctions(net: &Network) -> Vec<bool> {
+    let mut nb: Vec<BTreeSet<StationIx>> = vec![BTreeSet::new(); net.stations.len()];
+    for s in &net.sections {
+        nb[s.from.i()].insert(s.to);
+        nb[s.to.i()].insert(s.from);
+    }
+    nb.iter().map(|n| n.len() >= 3).collect()
+}
+
+/// The default services of every line (see the module documentation), given the as-built ones.
+pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
+    let hub = junctions(net);
+    let mut used = vec![false; net.sections.len()];
+    for s in timetable {
+        for h in &s.hops {
+            for &i in h {
+                used[i] = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (li, line) in net.lines.iter().enumerate() {
+        let mut secs: Vec<usize> = (0..net.sections.len()).filter(|&i| net.sections[i].line.i() == li).collect();
+        secs.sort_by_key(|&i| net.sections[i].seq);
+        // chains of sections joined end to start, in seq order (a break starts a new chain: a branch)
+        let mut chains: Vec<Vec<usize>> = Vec::new();
+        for i in secs {
+            match chains.last_mut() {
+                Some(c) if net.sections[*c.last().unwrap()].to == net.sections[i].from => c.push(i),
+                _ => chains.push(vec![i]),
+            }
+        }
+        let class = line.mode;
+        let cp = p.class(class);
+        let express = chains.iter().flatten().any(|&i| !used[i]);
+        for (ci, chain) in chains.iter().enumerate() {
+            let mut route = vec![net.sections[chain[0]].from];
+            route.extend(chain.iter().map(|&i| net.sections[i].to));
+            let hops: Vec<Vec<usize>> = chain.iter().map(|&i| vec![i]).collect();
+            let n = route.len();
+            let mut variants = vec![(Origin::DefaultStopping, "stopping", (0..n).map(|_| true).collect::<Vec<bool>>(), p.defaults.stopping_per_day)];
+            if express && class != RailMode::Suburban {
+                let st: Vec<bool> = (0..n).map(|k| k == 0 || k == n - 1 || hub[route[k].i()]).collect();
+                variants.push((Origin::DefaultExpress, "express", st, p.defaults.express_per_day));
+            }
+            for (origin, name, stops, per_day) in variants {
+                for dir in [false, true] {
+                    let (mut r, mut h, mut s) = (route.clone(), hops.clone(), stops.clone());
+                    if dir {
+                        r.reverse();
+                        h.reverse();
+                        s.reverse();
+                    }
+                    let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
+                    let unknown = vec![false; r.len()];
+                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, origin });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Check that a network's services make sense with its parameters (called on load).
+pub fn check(net: &Network, services: &[Service], path: &Path) -> Result<()> {
+    for s in services {
+        if s.route.len() != s.stops.len() || s.hops.len() + 1 != s.route.len() {
+            return Err(Error::config(path, &s.id, "inconsistent service (internal)"));
+        }
+    }
+    let _ = net;
+    Ok(())
+}
+
+/// One hop of a service in a scenario: its length, its speed limit for this train (m/s) and the section used.
+#[derive(Clone, Copy, Debug)]
+pub struct Hop {
+    pub section: usize,
+    pub km: f64,
+    pub v: f64,
+}
+
+/// Seconds from a stop at route position `i` to a stop at `j > i`, for a train of class parameters `c` whose stops
+/// are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route positions k → k + 1);
+/// `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is charged
+/// `unknown_share` of an intermediate stop.
+///
+/// Between two consecutive stops `D` metres apart the train runs every hop at its limit (`× (1 + margin)`) and
+/// loses `v/2a` accelerating and `v/2b` braking, where `v` is the limit of the first (last) hop, but never more
+/// than the speed reachable in the distance: `√(2D·ab/(a + b))` for the whole run and `√(2aL)` (`√(2bL)`) within
+/// the first (last) hop of length `L`. For one hop this is the exact time of an accelerate–cruise–brake profile
+/// (a triangle when the hop is short), and raising any speed limit never lengthens the time.
+#[allow(clippy::too_many_arguments)]
+pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], i: usize, j: usize) -> f64 {
+    let (a, b) = (c.accel_ms2, c.brake_ms2);
+    let len = |k: usize| hops[k].km * 1000.0;
+    let mut t = 0.0;
+    for k in i..j {
+        t += len(k) / hops[k].v;
+    }
+    t *= 1.0 + c.margin;
+    // acceleration and braking at the stops i, intermediate stops, j
+    let mut p = i;
+    for q in (i + 1)..=j {
+        if q < j && !stops[q] {
+            continue;
+        }
+        let d: f64 = (p..q).map(len).sum();
+        let peak = (2.0 * d * a * b / (a + b)).sqrt();
+        let va = hops[p].v.min(peak).min((2.0 * a * len(p)).sqrt());
+        let vb = hops[q - 1].v.min(peak).min((2.0 * b * len(q - 1)).sqrt());
+        t += va / (2.0 * a) + vb / (2.0 * b);
+        p = q;
+    }
+    let throat = |k: usize| if hub[k] { c.hub_throat_s } else { 0.0 };
+    t += throat(i) + throat(j);
+    for k in (i + 1)..j {
+        if stops[k] {
+            t += if hub[k] { c.hub_dwell_s } else { c.dwell_s } + throat(k);
+        } else if unknown[k] && unknown_share > 0.0 {
+            let vb = hops[k - 1].v.min((2.0 * b * len(k - 1)).sqrt());
+            let va = hops[k].v.min((2.0 * a * len(k)).sqrt());
+            t += unknown_share * (vb / (2.0 * b) + va / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
+        }
+    }
+    t
+}

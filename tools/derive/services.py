@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Derive the as-built train services of a network from the 2021 departure boards.
+
+A train seen on several boards gives its stops among the board stations, in order; its origin and terminus are
+stops too. Within a network, each train becomes the sequence of its stops that are stations of the network, and
+the route between two consecutive stops is the shortest path over the network's rail sections open at the time of
+the boards (high-speed and intercity lines preferred for G/D/C trains, conventional lines for the others). Stations
+the route passes are stops only when the train appears on their board; stations without a board of their own
+(许昌东, 安阳东, 鹤壁东, 驻马店西 ... see shared/data/README.md) are unknown, because the boards cannot show a stop
+there: this is the main known gap of the derived patterns; they are listed in the column `unknown`.
+
+Trains with the same class, maximum speed, route and stops are grouped into one service with `trains_per_day`
+(the boards are one day's timetable, so the number of train codes is trains a day).
+
+Output `services.csv` (one directed service a row):
+  service_id,class,max_kmh,trains_per_day,route,stops,example_trains,source
+  - class: the model's train class (hsr for G and D trains, intercity for C, conventional for the others)
+  - max_kmh: the train's maximum speed by its class letter (see TRAIN_MAX_KMH)
+  - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section
+  - stops: the station ids of the route where the train stops, '|'-separated, in order
+  - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
+    stops (the model charges them the fitted share `rail.unknown_stop_share` of a stop)
+
+Standard library only. Usage (from the repository root):
+  python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
+--check compares the would-be output with networks/<n>/services.csv byte for byte and exits 1 on a difference.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import heapq
+import io
+import os
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import timetable  # noqa: E402  (load_trains, positions: the boards' reading and clock cut, shared with timetable.py)
+
+SCHED = "rail-timetable-2021/station_schedules_2021.csv"
+# The boards date from about January 2021: sections opened later carry no 2021 train.
+BOARDS_DATE = "2021-01-31"
+
+# Maximum speed by the class letter of a train code (model input `max_kmh`).
+TRAIN_MAX_KMH = {
+    # G: 复兴号 CR400 / 和谐号 CRH380 EMUs, 350 km/h (the highest operating speed of the lines the boards cover)
+    "G": (350, "G trains are CR400/CRH380 EMUs built for 350 km/h (the line's own limit applies)"),
+    # D and C: CRH1/2/5/6 EMUs, 250 km/h design (160–250 depending on type: the line's limit applies)
+    "D": (250, "D trains are 250 km/h-class EMUs (CRH1/2/5); on slower lines the line limit applies"),
+    "C": (250, "C intercity trains are 200–250 km/h EMUs (CRH2/CRH6); on the intercity lines (200) the line limit applies"),
+    # China Railway's passenger train classes: Z 直达特快 160, T 特快 140, K 快速 120 km/h maximum
+    "Z": (160, "Z 直达特快: 160 km/h maximum (China Railway passenger train classification)"),
+    "T": (140, "T 特快: 140 km/h maximum (China Railway passenger train classification)"),
+    "K": (120, "K 快速: 120 km/h maximum (China Railway passenger train classification)"),
+}
+OTHER_MAX = (120, "普快/普客/other trains: 120 km/h maximum assumed (the K class's; these trains stop more, not run faster)")
+
+# Route choice: a section of a line of another kind than the train's costs this many times its length, so that a
+# G train keeps to high-speed lines where they exist and a K train to conventional ones.
+OTHER_MODE_FACTOR = 3.0
+# A leg between two consecutive stops whose scheduled average speed is above this is a direction or clock error
+# of a >24 h train, not a trip (the fastest 2021 average between two stops is about 300 km/h).
+MAX_LEG_KMH = 360.0
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def train_class(code):
+    c = code[:1]
+    if c in ("G", "D"):
+        return "hsr"
+    if c == "C":
+        return "intercity"
+    return "conventional"
+
+
+def fast_modes(cls):
+    return {"hsr", "intercity"} if cls in ("hsr", "intercity") else {"conventional"}
+
+
+def build(shared, network):
+    stations = read(os.path.join(network, "stations.csv"))
+    by_name = {}
+    for s in stations:
+        by_name.setdefault(s["name"], s["station_id"])
+    lines = {r["line_id"]: r["mode"] for r in read(os.path.join(network, "rail_lines.csv"))}
+    adj = defaultdict(list)  # station -> [(station, km, mode)]
+    for s in read(os.path.join(network, "rail_sections.csv")):
+        if not s["opened"] or s["opened"][:10] > BOARDS_DATE:
+            continue
+        km = float(s["length_km"])
+        mode = lines[s["line_id"]]
+        adj[s["from_station"]].append((s["to_station"], km, mode))
+        adj[s["to_station"]].append((s["from_station"], km, mode))
+
+    def path(a, b, cls):
+        """Shortest station sequence a..b (preferred modes at full length), with its true length in km."""
+        pref = fast_modes(cls)
+        dist = {a: (0.0, 0.0)}
+        prev = {}
+        heap = [(0.0, 0.0, a)]
+        while heap:
+            d, real, u = heapq.heappop(heap)
+            if u == b:
+                break
+            if dist.get(u, (None,))[0] != d:
+                continue
+            for v, km, mode in sorted(adj[u]):
+                w = km * (1.0 if mode in pref else OTHER_MODE_FACTOR)
+                nd = d + w
+                if v not in dist or nd < dist[v][0] - 1e-9:
+                    dist[v] = (nd, real + km)
+                    prev[v] = u
+                    heapq.heappush(heap, (nd, real + km, v))
+        if b not in dist:
+            return None, None
+        seq = [b]
+        while seq[-1] != a:
+            seq.append(prev[seq[-1]])
+        return seq[::-1], dist[b][1]
+
+    trains = timetable.load_trains(os.path.join(shared, SCHED))
+    boards = set()
+    for calls in trains.values():
+        boards.update(calls)
+    board_ids = {by_name[n] for n in boards if n in by_name}
+    stats = defaultdict(int)
+    groups = defaultdict(list)  # (cls, max, route, stops) -> [codes]
+    unknown_of = {}  # same key -> route stations without a board (stop unknown)
+    for code in sorted(trains):
+        calls = trains[code]
+        any_call = next(iter(calls.values()))
+        origin, terminus = any_call["origin"], any_call["terminus"]
+        pos, _ = timetable.positions(calls)
+        # the train's calls in running order: (position, station name, arr pos, dep pos)
+        seq = []
+        for name, (pa, pd) in pos.items():
+            seq.append(((pa if pa is not None else pd), name, pa, pd))
+        seq.sort()
+        names = [x[1] for x in seq]
+        # origin/terminus without a board of their own are stops too (first and last)
+        if origin not in calls:
+            names.insert(0, origin)
+        if terminus not in calls:
+            names.append(terminus)
+        ids = [by_name.get(n) for n in names]
+        cls = train_class(code)
+        vmax = TRAIN_MAX_KMH.get(code[:1], OTHER_MAX)[0]
+        # split into runs of consecutive network stations
+        runs, cur = [], []
+        for i, sid in enumerate(ids):
+            if sid is None:
+                if len(cur) > 1:
+                    runs.append(cur)
+                cur = []
+            else:
+                cur.append((sid, names[i]))
+        if len(cur) > 1:
+            runs.append(cur)
+        if not runs:
+            stats["no_two_network_stops"] += 1
+            continue
+        for run in runs:
+            route, stops = [run[0][0]], [run[0][0]]
+            ok = True
+            for (a, na), (b, nb) in zip(run, run[1:]):
+                p, km = path(a, b, cls)
+                if p is None:
+                    ok = False
+                    stats["leg_without_path"] += 1
+                    break
+                # the leg's scheduled time, where both calls are on boards, must be physically possible
+                if na in pos and nb in pos and pos[na][1] is not None and pos[nb][0] is not None:
+                    mins = (calls[nb]["arr"] - calls[na]["dep"]) % 1440
+                    if mins <= 0 or km / (mins / 60.0) > MAX_LEG_KMH:
+                        ok = False
+                        stats["leg_impossible_speed"] += 1
+                        break
+                route.extend(p[1:])
+                stops.append(b)
+            if not ok:
+                continue
+            if len(set(route)) != len(route):
+                stats["route_revisits_a_station"] += 1
+                continue
+            groups[(cls, vmax, tuple(route), tuple(stops))].append(code)
+            unknown_of[(cls, vmax, tuple(route), tuple(stops))] = tuple(x for x in route if x not in board_ids and x not in stops)
+            stats["services_from_trains"] += 1
+    return groups, unknown_of, stats
+
+
+def render(groups, unknown_of):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "example_trains", "source"])
+    keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3]))
+    seen = defaultdict(int)
+    for k in keys:
+        cls, vmax, route, stops = k
+        codes = sorted(groups[k])
+        base = f"{route[0]}-{route[-1]}-{cls}"
+        seen[base] += 1
+        sid = f"{base}-{seen[base]}"
+        letter = codes[0][:1]
+        why = TRAIN_MAX_KMH.get(letter, OTHER_MAX)[1]
+        src = (
+            f"shared:{SCHED}#{codes[0]} (and {len(codes) - 1} more train codes of this pattern on the boards) ; "
+            f"derived: stops are the board stations where the trains appear plus their origin and terminus; "
+            f"stations without a board (column unknown) may or may not be stops ; max_kmh: {why}"
+        )
+        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), " ".join(codes[:3]), src])
+    return buf.getvalue()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--network", required=True)
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args()
+    groups, unknown_of, stats = build(a.shared, a.network)
+    text = render(groups, unknown_of)
+    out = os.path.join(a.network, "services.csv")
+    if a.check:
+        try:
+            with open(out, encoding="utf-8") as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = None
+        if old != text:
+            print(f"{out} is out of date: run python3 tools/derive/services.py --shared {a.shared} --network {a.network}", file=sys.stderr)
+            sys.exit(1)
+        print("services: up to date")
+        return
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, out)
+    n = sum(len(v) for v in groups.values())
+    print(f"services: {len(groups)} services from {n} train runs -> {out}", file=sys.stderr)
+    for k in sorted(stats):
+        print(f"  {k}: {stats[k]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
