@@ -91,30 +91,36 @@ pub fn run(paths: &[PathBuf], out: &Path) -> Result<String> {
 
 /// `ringsim od`: times for a file of pairs; with `by_mode`, also door-to-door times by road only and by public
 /// transport only.
-pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool) -> Result<String> {
+pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, measure: Option<&str>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
+    let measure = match measure {
+        None => None,
+        Some(s) => Some(crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station")))?),
+    };
     let ps = od::read_pairs(b.net, pairs)?;
     let g = Graph::build(&b);
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
-    let ts = od::times(b.net, &g, &q);
+    let ts = od::times_measured(b.net, &g, &q, measure);
     let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
-    let bytes = if by_mode {
-        let road = od::times_by(b.net, &g, &q, od::Modes::Road);
-        let transit = od::times_by(b.net, &g, &q, od::Modes::Transit);
-        let mut w = CsvOut::new(&["from", "to", "minutes", "road_minutes", "transit_minutes"]);
-        for (i, p) in ps.iter().enumerate() {
-            w.row([p.from_key.clone(), p.to_key.clone(), fmt(ts[i]), fmt(road[i]), fmt(transit[i])]);
-        }
-        w.into_bytes()
+    let mut header = vec!["from", "to", "from_name", "from_kind", "to_name", "to_kind", "measure", "minutes"];
+    let (road, transit) = if by_mode {
+        header.extend(["road_minutes", "transit_minutes"]);
+        (od::times_by(b.net, &g, &q, od::Modes::Road), od::times_by(b.net, &g, &q, od::Modes::Transit))
     } else {
-        let mut w = CsvOut::new(&["from", "to", "minutes"]);
-        for (p, t) in ps.iter().zip(ts) {
-            w.row([p.from_key.clone(), p.to_key.clone(), fmt(t)]);
-        }
-        w.into_bytes()
+        (Vec::new(), Vec::new())
     };
-    write_or_print(out, bytes, &format!("{} pairs", ps.len()))
+    let mut w = CsvOut::new(&header);
+    for (i, p) in ps.iter().enumerate() {
+        let (fname, fkind) = od::describe(b.net, p.from);
+        let (tname, tkind) = od::describe(b.net, p.to);
+        let mut row = vec![p.from_key.clone(), p.to_key.clone(), fname, fkind.to_string(), tname, tkind.to_string(), ts[i].1.as_str().to_string(), fmt(ts[i].0)];
+        if by_mode {
+            row.extend([fmt(road[i]), fmt(transit[i])]);
+        }
+        w.row(row);
+    }
+    write_or_print(out, w.into_bytes(), &format!("{} pairs", ps.len()))
 }
 
 /// `ringsim compare A B`: places that change ring, minutes saved, population gained per ring.

@@ -37,6 +37,10 @@ enum Cmd {
         /// Add door-to-door times by road only (road_minutes) and by public transport only (transit_minutes).
         #[arg(long)]
         by_mode: bool,
+        /// station or door for every pair (default: station between two stations, door otherwise); the `measure`
+        /// column says which was used.
+        #[arg(long)]
+        measure: Option<String>,
     },
     /// Compare two scenarios: places that change ring, minutes saved, population gained per ring.
     #[command(after_help = "Example:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv")]
@@ -197,7 +201,7 @@ fn main() -> ExitCode {
     }
     let result = match &cli.cmd {
         Cmd::Run { scenarios, out } => ringsim::app::run(scenarios, out),
-        Cmd::Od { scenario, pairs, out, by_mode } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode),
+        Cmd::Od { scenario, pairs, out, by_mode, measure } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref()),
         Cmd::Compare { a, b, out } => ringsim::app::compare(a, b, out.as_deref()),
         Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
         Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),

@@ -1,11 +1,10 @@
 //! Pair queries (`ringsim od`, calibration, validation): resolving ids or names to nodes, and the time between
-//! two nodes — the station measure (rail only) between two stations, the door measure otherwise.
+//! two of them under a measure — by default the station measure between two stations, the door measure otherwise —
+//! computed by the same [`crate::rings::Targets`] engine as `run` and `matrix`.
 
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Node};
 use crate::network::{CityIx, Network, PlaceIx, StationIx};
-use crate::rings::StationTrees;
-use crate::search::dijkstra;
 use crate::table::Table;
 use crate::units::Seconds;
 use rayon::prelude::*;
@@ -124,60 +123,59 @@ pub fn times_by(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], modes:
     pairs.iter().map(|(f, t)| trees[index[f]].at(t.door_node(net, g))).collect()
 }
 
-/// Times for many pairs: one search per distinct origin, in parallel; the result is in pair order.
-pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<Seconds>> {
+/// The measure `od` uses for a pair when none is asked for: the station measure between two stations (the
+/// fastest platform-to-platform trip), the door measure otherwise.
+pub fn default_measure(from: Endpoint, to: Endpoint) -> crate::scenario::Measure {
+    match (from, to) {
+        (Endpoint::Station(_), Endpoint::Station(_)) => crate::scenario::Measure::Station,
+        _ => crate::scenario::Measure::Door,
+    }
+}
+
+/// Times for many pairs under `measure` (or each pair's [`default_measure`]): one [`crate::rings::Targets`] per
+/// distinct origin — the engine `run`, `matrix` and `indicators` use — in parallel; the result is in pair order,
+/// with the measure used.
+pub fn times_measured(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], measure: Option<crate::scenario::Measure>) -> Vec<(Option<Seconds>, crate::scenario::Measure)> {
+    use crate::rings::{Origin, Targets};
+    let own = crate::rings::stations_by_place(net, g);
     let (origins, index) = distinct_origins(pairs);
-    let trees: Vec<(Option<StationTrees>, crate::search::Tree)> = origins
+    let targets: Vec<Targets> = origins
         .par_iter()
         .map(|&o| {
-            let rail = match o {
-                Endpoint::Station(s) => Some(StationTrees::compute(g, &[g.station(s)])),
-                _ => None,
+            let origin = match o {
+                Endpoint::Station(s) => Origin::station(g, s),
+                Endpoint::Place(p) => Origin::place(g, p, &own),
+                Endpoint::City(c) => Origin::city(net, g, c),
             };
-            let door = crate::search::dijkstra_door(g, &g.start_at(&[o.door_node(net, g)], Seconds::ZERO), |_| true);
-            (rail, door)
+            Targets::compute(net, g, &origin, &own)
         })
         .collect();
     pairs
         .iter()
         .map(|(f, t)| {
-            let (rail, door) = &trees[index[f]];
-            match (rail, t) {
-                (Some(r), Endpoint::Station(s)) => r.rail.at(g.station(*s)),
-                _ => door.at(t.door_node(net, g)),
-            }
+            let m = measure.unwrap_or_else(|| default_measure(*f, *t));
+            let tg = &targets[index[f]];
+            let times = match t {
+                Endpoint::Station(s) => &tg.stations[s.i()],
+                Endpoint::Place(p) => &tg.places[p.i()],
+                Endpoint::City(c) => &tg.cities[c.i()],
+            };
+            (times.get(m), m)
         })
         .collect()
 }
 
-/// Station-to-station rail times with the rail modes used, for calibration: `None` where no rail path exists.
-pub fn times_with_modes(g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<(Seconds, Vec<crate::network::RailMode>)>> {
-    let (origins, index) = distinct_origins(pairs);
-    let trees: Vec<Option<crate::search::Tree>> = origins
-        .par_iter()
-        .map(|&o| match o {
-            Endpoint::Station(s) => Some(dijkstra(g, &g.start_at(&[g.station(s)], Seconds::ZERO), |k| k.is_rail() || k == crate::graph::EdgeKind::Change)),
-            _ => None,
-        })
-        .collect();
-    pairs
-        .iter()
-        .map(|(f, t)| {
-            let tree = trees[index[f]].as_ref()?;
-            let n = match t {
-                Endpoint::Station(s) => g.station(*s),
-                _ => return None,
-            };
-            let time = tree.at(n)?;
-            let modes = tree
-                .kinds(g, n)
-                .into_iter()
-                .filter_map(|k| match k {
-                    crate::graph::EdgeKind::Rail(m) => Some(m),
-                    _ => None,
-                })
-                .collect();
-            Some((time, modes))
-        })
-        .collect()
+/// Times for many pairs under each pair's [`default_measure`].
+pub fn times(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)]) -> Vec<Option<Seconds>> {
+    times_measured(net, g, pairs, None).into_iter().map(|x| x.0).collect()
 }
+
+/// The name of an endpoint and what it is.
+pub fn describe(net: &Network, e: Endpoint) -> (String, &'static str) {
+    match e {
+        Endpoint::Station(s) => (net.stations[s.i()].name.clone(), "station"),
+        Endpoint::Place(p) => (net.places[p.i()].name.clone(), "place"),
+        Endpoint::City(c) => (net.cities[c.i()].name.clone(), "city"),
+    }
+}
+

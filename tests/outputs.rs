@@ -190,3 +190,41 @@ fn exported_graph_reproduces_run() {
     }
     assert_eq!(checked, 382);
 }
+
+#[test]
+fn run_od_and_matrix_agree_on_station_pairs() {
+    // One engine: the station measure from 郑州东 alone gives the same minutes in run (a scenario whose
+    // origin_stations is 郑州东), in od (station pairs) and in matrix (--nodes stations).
+    let t = tempfile::tempdir().unwrap();
+    let net = repo().join("networks/zhongyuan");
+    let sc = t.path().join("zzd.toml");
+    std::fs::write(
+        &sc,
+        format!(
+            "format = 1\nname = \"zzd\"\nnetwork = \"{}\"\norigin = \"郑州\"\norigin_stations = [\"郑州东\"]\nas_of = \"2025-12-31\"\nmeasure = \"station\"\n",
+            net.display()
+        ),
+    )
+    .unwrap();
+    let s = sc.to_str().unwrap();
+    run(t.path(), &["run", s, "--out", "o"]);
+    let reach = rows(&read(&t.path().join("o/zzd/reach.csv")));
+    let stations: Vec<&BTreeMap<String, String>> = reach.iter().filter(|r| r["kind"] == "station" && !r["station_minutes"].is_empty()).collect();
+    assert!(stations.len() > 100, "most stations are reached by train");
+    let mut pairs = String::from("from,to\n");
+    for r in &stations {
+        pairs.push_str(&format!("郑州东,{}\n", r["node_id"]));
+    }
+    std::fs::write(t.path().join("pairs.csv"), pairs).unwrap();
+    let od = rows(&run(t.path(), &["od", s, "--pairs", "pairs.csv"]));
+    assert_eq!(od.len(), stations.len());
+    let m = rows(&run(t.path(), &["matrix", s, "--nodes", "stations", "--measure", "station"]));
+    let zzd_id = rows(&read(&net.join("stations.csv"))).into_iter().find(|r| r["name"] == "郑州东").unwrap()["station_id"].clone();
+    let mx: HashMap<String, String> = m.iter().filter(|r| r["from"] == zzd_id).map(|r| (r["to"].clone(), r["minutes"].clone())).collect();
+    for (r, o) in stations.iter().zip(&od) {
+        assert_eq!(o["measure"], "station");
+        assert_eq!(o["to"], r["node_id"]);
+        assert_eq!(o["minutes"], r["station_minutes"], "od and run differ for 郑州东 → {}", r["name"]);
+        assert_eq!(mx[&r["node_id"]], r["station_minutes"], "matrix and run differ for 郑州东 → {}", r["name"]);
+    }
+}
