@@ -86,8 +86,11 @@ fn od_agrees_with_run_and_accepts_names() {
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 4);
-    assert_eq!(rows[0][2], rows[1][2], "names and ids give the same pair");
-    let m: f64 = rows[0][2].parse().unwrap();
+    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes
+    assert_eq!(rows[0][7], rows[1][7], "names and ids give the same pair");
+    assert_eq!((rows[0][3], rows[0][6]), ("station", "station"), "a station pair uses the station measure");
+    assert_eq!((rows[2][3], rows[2][6]), ("city", "door"), "a city pair uses the door measure");
+    let m: f64 = rows[0][7].parse().unwrap();
     assert!((10.0..40.0).contains(&m), "郑州东→开封北 {m} min (the 2021 boards say 20)");
     // the door time to 济源市 equals run's door_minutes for its city row
     let (code, _, _) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o"]);
@@ -95,7 +98,7 @@ fn od_agrees_with_run_and_accepts_names() {
     let cities = std::fs::read_to_string(t.path().join("o/asbuilt-2025/cities.csv")).unwrap();
     let jy = cities.lines().find(|l| l.starts_with("419001,")).unwrap();
     let door = jy.split(',').nth(7).unwrap();
-    assert_eq!(rows[2][2], door);
+    assert_eq!(rows[2][7], door);
 }
 
 #[test]
