@@ -294,7 +294,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
     let before = calibrate::evaluate(&Graph::build(&b), &obs);
     let p = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
-    let g = crate::graph::build(b.net, &p, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
+    let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
     let after = calibrate::evaluate(&g, &obs);
     let cv = calibrate::cross_validate(&b, &obs, folds, |m| eprintln!("calibrate: {m}"));
     let mut t = format!(

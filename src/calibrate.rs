@@ -241,13 +241,13 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
     // Physics is identified only where the model runs a train serving both stations: a pair that needs a change
     // in the model (a corridor or service the network lacks) says nothing about acceleration or dwell. Such pairs
     // are still predicted and reported by `evaluate` and `cross_validate`.
-    let base = evaluate(&crate::graph::build(b.net, &b.params, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
+    let base = evaluate(&crate::graph::build(b.net, &b.params, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
     let direct: std::collections::BTreeSet<(String, String)> = base.pairs.iter().filter(|p| p.changes == 0).map(|p| (p.from.clone(), p.to.clone())).collect();
     let sub: Vec<Observed> =
         obs.iter().enumerate().filter(|(i, o)| use_pair(*i) && direct.contains(&(o.from.clone(), o.to.clone()))).map(|(_, o)| o.clone()).collect();
     let mut params = b.params.clone();
     let eval_with = |p: &Params| {
-        let g = crate::graph::build(b.net, p, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
+        let g = crate::graph::build(b.net, p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         evaluate(&g, &sub).all
     };
     let mut best = eval_with(&params);
@@ -298,7 +298,7 @@ pub fn cross_validate(b: &Bound, obs: &[Observed], k: usize, mut progress: impl 
     for f in 0..k {
         let p = fit(b, obs, |i| fold_of(i, k) != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
         let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold_of(*i, k) == f).map(|(_, o)| o.clone()).collect();
-        let g = crate::graph::build(b.net, &p, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
+        let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         let e = evaluate(&g, &held);
         pairs.extend(e.pairs);
         unmatched.extend(e.unmatched);

@@ -156,7 +156,7 @@ impl Graph {
 
     /// Builds the graph of a bound scenario.
     pub fn build(b: &Bound) -> Graph {
-        build(b.net, &b.params, |opened, project| b.sc.is_open(opened, project), b.sc.as_of)
+        build(b.net, &b.params, &b.services, |opened, project| b.sc.is_open(opened, project), b.sc.as_of)
     }
 }
 
@@ -174,20 +174,23 @@ pub enum Provenance {
     Change(StationIx),
 }
 
-/// Builds the graph for the elements `open(opened, project)` selects, at date `as_of` (for speed changes).
+/// Builds the graph for the elements `open(opened, project)` selects, at date `as_of` (for speed changes), with
+/// the scenario's `services` (see [`crate::services::scenario_services`]).
 pub fn build(
     net: &Network,
     params: &Params,
+    services: &[crate::services::Service],
     open: impl Fn(Option<crate::units::Date>, Option<&str>) -> bool,
     as_of: crate::units::Date,
 ) -> Graph {
-    build_traced(net, params, open, as_of, None)
+    build_traced(net, params, services, open, as_of, None)
 }
 
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
 pub fn build_traced(
     net: &Network,
     params: &Params,
+    services: &[crate::services::Service],
     open: impl Fn(Option<crate::units::Date>, Option<&str>) -> bool,
     as_of: crate::units::Date,
     mut trace: Option<&mut Vec<Provenance>>,
@@ -206,7 +209,6 @@ pub fn build_traced(
 
     // Rail: every open service, from each stop to every later stop.
     let hub = crate::services::junctions(net);
-    let defaults = crate::services::defaults(net, &net.services, &params.rail);
     // A station with a station-level opening (built on an open line, e.g. 郑州航空港) is a stop only while open.
     let stops_at = |x: StationIx| {
         let s = &net.stations[x.i()];
@@ -226,7 +228,7 @@ pub fn build_traced(
     let section_open: Vec<bool> = net.sections.iter().map(|s| open(s.opened, s.project.as_deref())).collect();
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label)
     let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32)>> = Default::default();
-    for svc in net.services.iter().chain(defaults.iter()) {
+    for svc in services {
         let c = params.rail.class(svc.class);
         let vmax = svc.max_kmh;
         let hops: Vec<Option<crate::services::Hop>> = svc

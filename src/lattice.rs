@@ -130,7 +130,7 @@ impl Engine {
     pub fn new(all: &Bound, project_bit: &dyn Fn(Option<&str>, Option<crate::units::Date>) -> Option<usize>, n_projects: usize, measure: Measure) -> Engine {
         let net = all.net;
         let mut trace = Vec::new();
-        let g: Graph = crate::graph::build_traced(net, &all.params, |o, p| all.sc.is_open(o, p), all.sc.as_of, Some(&mut trace));
+        let g: Graph = crate::graph::build_traced(net, &all.params, &all.services, |o, p| all.sc.is_open(o, p), all.sc.as_of, Some(&mut trace));
         let bit = |p: Option<&str>, d| project_bit(p, d).map_or(0, |b| 1u64 << b);
         let st_req = |s: StationIx| bit(net.stations[s.i()].project.as_deref(), net.stations[s.i()].opened);
         // the door measure counts the expected wait before each train; the station measure does not

@@ -543,7 +543,7 @@ impl Study {
         // the "all" state: the base with every listed project added
         let mut all_sc = base.sc.clone();
         all_sc.added.extend(file.projects.iter().cloned());
-        let all = Bound { sc: all_sc, net, origin: base.origin, origin_stations: base.origin_stations.clone(), params: base.params.clone() };
+        let all = Bound { sc: all_sc, net, origin: base.origin, origin_stations: base.origin_stations.clone(), params: base.params.clone(), services: base.services.clone() };
         let bit = |p: Option<&str>, d: Option<Date>| needs(p, d).map(|i| internal[i]);
         let mut engine = Engine::new(&all, &bit, n, file.measure);
         engine.bound = file.metric.bound().0;

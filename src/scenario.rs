@@ -55,6 +55,8 @@ struct RawScenario {
     #[serde(default)]
     projects: RawProjects,
     params: Option<toml::Value>,
+    /// Service modifications: remove, add, adjust (see [`crate::services::Modifications`]).
+    services: Option<crate::services::Modifications>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,6 +95,8 @@ pub struct Scenario {
     pub removed: BTreeSet<String>,
     raw_projects: (Vec<String>, Vec<String>, Vec<String>, Vec<String>),
     params_override: Option<toml::Value>,
+    /// Service modifications of the scenario.
+    pub services: Option<crate::services::Modifications>,
 }
 
 /// A scenario bound to its loaded network: resolved origin, project set and parameters.
@@ -104,6 +108,8 @@ pub struct Bound<'n> {
     /// 郑州东, as official claims are stated), else every station of the origin city. Closed ones are skipped.
     pub origin_stations: Vec<crate::network::StationIx>,
     pub params: Params,
+    /// The scenario's train services: the network's, every line's defaults, and the scenario's modifications.
+    pub services: Vec<crate::services::Service>,
 }
 
 impl Scenario {
@@ -154,6 +160,7 @@ impl Scenario {
             removed: BTreeSet::new(),
             raw_projects: (p.add, p.remove, p.add_status, p.add_horizon),
             params_override: raw.params,
+            services: raw.services,
         })
     }
 
@@ -225,7 +232,8 @@ impl Scenario {
                 })?
             }
         };
-        Ok(Bound { sc: self, net, origin, origin_stations, params })
+        let services = crate::services::scenario_services(net, &params.rail, self.services.as_ref(), &path)?;
+        Ok(Bound { sc: self, net, origin, origin_stations, params, services })
     }
 
     /// Is an element with this opening date and project in use in this scenario? An element with neither an

@@ -34,6 +34,8 @@ pub enum Origin {
     DefaultStopping,
     /// A default express of a line.
     DefaultExpress,
+    /// Added by a scenario (`[[services.add]]`).
+    Scenario,
 }
 
 #[derive(Clone, Debug)]
@@ -278,4 +280,181 @@ pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], 
         }
     }
     t
+}
+
+/// Service modifications of a scenario (`[services]`), in the spirit of Conveyal's add-trips, remove-trips and
+/// adjust-frequency/speed/stops modifications: applied to the network's services (timetable and defaults).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Modifications {
+    /// Ids of services to take out (timetable ids from services.csv, or default ids such as
+    /// `jingguang-hsr:express:1` and `jingguang-hsr:express:1:rev`).
+    #[serde(default)]
+    pub remove: Vec<String>,
+    #[serde(default)]
+    pub add: Vec<NewService>,
+    #[serde(default)]
+    pub adjust: Vec<Adjust>,
+}
+
+/// A service a scenario adds.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewService {
+    pub id: String,
+    /// hsr, intercity, suburban or conventional: the physics of the trains.
+    pub class: String,
+    /// Default: the class's `max_kmh`.
+    pub max_kmh: Option<f64>,
+    pub trains_per_day: f64,
+    /// Every station the train passes, in order (ids or exact names); consecutive ones must share a section.
+    pub route: Vec<String>,
+    /// The stations where it stops (default: every station of the route).
+    #[serde(default)]
+    pub stops: Vec<String>,
+    /// Also run the reverse direction (default true).
+    #[serde(default = "yes")]
+    pub both_directions: bool,
+    pub source: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A change to existing services.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjust {
+    /// The services changed (ids).
+    pub services: Vec<String>,
+    pub trains_per_day: Option<f64>,
+    pub max_kmh: Option<f64>,
+    /// Stations of the route where the trains now stop too.
+    #[serde(default)]
+    pub add_stops: Vec<String>,
+    /// Stations where the trains no longer stop (not the first or last).
+    #[serde(default)]
+    pub remove_stops: Vec<String>,
+    pub source: String,
+}
+
+/// The services of a scenario: the network's timetable services and every line's defaults (from `params`), with
+/// the scenario's modifications applied. Errors name the scenario file and the key.
+pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods: Option<&Modifications>, path: &Path) -> Result<Vec<Service>> {
+    let mut all: Vec<Service> = net.services.clone();
+    all.extend(defaults(net, &net.services, params));
+    let Some(m) = mods else {
+        return Ok(all);
+    };
+    let station = |key: &str, field: &str| -> Result<StationIx> {
+        net.station(key)
+            .or_else(|| net.stations.iter().position(|s| s.name == key).map(|i| StationIx(i as u32)))
+            .ok_or_else(|| Error::config(path, field, format!("'{key}' is not a station id or exact station name of network '{}'", net.name)))
+    };
+    let find = |all: &[Service], id: &str, field: &str| -> Result<usize> {
+        all.iter().position(|s| s.id == id).ok_or_else(|| {
+            let near: Vec<&str> = all.iter().map(|s| s.id.as_str()).filter(|s| s.split(':').next() == id.split(':').next()).take(6).collect();
+            Error::config(
+                path,
+                field,
+                format!("no service '{id}' in this network{}; services are the ids of services.csv and `<line>:stopping|express:<n>[:rev]`", if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }),
+            )
+        })
+    };
+    for (k, a) in m.adjust.iter().enumerate() {
+        let f = |x: &str| format!("services.adjust[{k}].{x}");
+        if a.source.trim().is_empty() {
+            return Err(Error::config(path, &f("source"), "is empty; say where the change comes from or why it is assumed"));
+        }
+        if let Some(t) = a.trains_per_day {
+            if !(t > 0.0 && t <= 500.0) {
+                return Err(Error::config(path, &f("trains_per_day"), format!("{t} is outside 0–500 trains a day")));
+            }
+        }
+        if let Some(v) = a.max_kmh {
+            if !(40.0..=450.0).contains(&v) {
+                return Err(Error::config(path, &f("max_kmh"), format!("{v} is outside 40–450 km/h")));
+            }
+        }
+        for id in &a.services {
+            let i = find(&all, id, &f("services"))?;
+            let s = &mut all[i];
+            if let Some(t) = a.trains_per_day {
+                s.trains_per_day = t;
+            }
+            if let Some(v) = a.max_kmh {
+                s.max_kmh = v;
+            }
+            for (list, on, name) in [(&a.add_stops, true, "add_stops"), (&a.remove_stops, false, "remove_stops")] {
+                for key in list {
+                    let st = station(key, &f(name))?;
+                    let p = s.route.iter().position(|x| *x == st).ok_or_else(|| Error::config(path, &f(name), format!("'{key}' is not on the route of '{id}'")))?;
+                    if !on && (p == 0 || p + 1 == s.route.len()) {
+                        return Err(Error::config(path, &f(name), format!("'{key}' is an end of '{id}'; a service stops at both ends")));
+                    }
+                    s.stops[p] = on;
+                    s.unknown[p] = false;
+                }
+            }
+        }
+    }
+    for id in &m.remove {
+        let i = find(&all, id, "services.remove")?;
+        all.remove(i);
+    }
+    let pairs = sections_by_pair(net);
+    for (k, a) in m.add.iter().enumerate() {
+        let f = |x: &str| format!("services.add[{k}].{x}");
+        if a.id.trim().is_empty() || all.iter().any(|s| s.id == a.id || s.id == format!("{}:rev", a.id)) {
+            return Err(Error::config(path, &f("id"), format!("'{}' is empty or already a service id; give the new service its own id", a.id)));
+        }
+        let class = RailMode::parse(&a.class).ok_or_else(|| Error::config(path, &f("class"), "use hsr, intercity, suburban or conventional"))?;
+        let max_kmh = a.max_kmh.unwrap_or(params.class(class).max_kmh);
+        if !(40.0..=450.0).contains(&max_kmh) {
+            return Err(Error::config(path, &f("max_kmh"), format!("{max_kmh} is outside 40–450 km/h")));
+        }
+        if !(a.trains_per_day > 0.0 && a.trains_per_day <= 500.0) {
+            return Err(Error::config(path, &f("trains_per_day"), format!("{} is outside 0–500 trains a day", a.trains_per_day)));
+        }
+        if a.source.trim().is_empty() {
+            return Err(Error::config(path, &f("source"), "is empty; say where the service comes from or why it is assumed"));
+        }
+        let route: Vec<StationIx> = a.route.iter().map(|x| station(x, &f("route"))).collect::<Result<_>>()?;
+        if route.len() < 2 || route.iter().collect::<BTreeSet<_>>().len() != route.len() {
+            return Err(Error::config(path, &f("route"), "needs two or more stations, each once"));
+        }
+        let mut hops = Vec::new();
+        for w in route.windows(2) {
+            let key = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
+            let v = pairs.get(&key).ok_or_else(|| {
+                Error::config(path, &f("route"), format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].name, net.stations[w[1].i()].name))
+            })?;
+            hops.push(vec![*v.iter().min_by_key(|&&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)).unwrap()]);
+        }
+        let mut stops = vec![a.stops.is_empty(); route.len()];
+        for key in &a.stops {
+            let st = station(key, &f("stops"))?;
+            let p = route.iter().position(|x| *x == st).ok_or_else(|| Error::config(path, &f("stops"), format!("'{key}' is not on the route")))?;
+            stops[p] = true;
+        }
+        if !stops[0] || !stops[route.len() - 1] {
+            return Err(Error::config(path, &f("stops"), "a service stops at the first and last station of its route"));
+        }
+        let unknown = vec![false; route.len()];
+        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, origin: Origin::Scenario };
+        if a.both_directions {
+            let mut r = s.clone();
+            r.id = format!("{}:rev", a.id);
+            r.route.reverse();
+            r.hops.reverse();
+            r.stops.reverse();
+            r.unknown.reverse();
+            all.push(s);
+            all.push(r);
+        } else {
+            all.push(s);
+        }
+    }
+    Ok(all)
 }

@@ -80,6 +80,7 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
     let mut lines = String::from("line_id,name_zh,name_en,mode,design_speed_kmh,source\n");
     let mut sections = String::from("section_id,line_id,seq,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened,project_id,source\n");
     let modes = ["hsr", "conventional", "intercity"];
+    let mut services = String::from("service_id,class,max_kmh,trains_per_day,route,stops,unknown,source\n");
     for l in 0..3 {
         writeln!(lines, "l{l},线{l},Line {l},{},350,assumption: random", modes[l]).unwrap();
         let mut order: Vec<usize> = (0..st_place.len()).collect();
@@ -92,7 +93,34 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
             let v = [120, 160, 200, 250, 300][rng.below(5) as usize];
             writeln!(sections, "l{l}:{s},l{l},{},S{},S{},{:.1},350,{v},{o},{p},assumption: random", s + 1, order[s], order[s + 1], 5.0 + rng.f64() * 80.0).unwrap();
         }
+        // a timetable service on part of the line, in one or both directions, with random stops and stations
+        // whose stop is unknown
+        let n = len.min(order.len());
+        let a = rng.below(n as u64 - 1) as usize;
+        let b = a + 1 + rng.below((n - a - 1) as u64) as usize;
+        let route: Vec<usize> = order[a..=b].to_vec();
+        let mut stops = Vec::new();
+        let mut unknown = Vec::new();
+        for (k, st) in route.iter().enumerate() {
+            if k == 0 || k == route.len() - 1 || rng.chance(0.4) {
+                stops.push(format!("S{st}"));
+            } else if rng.chance(0.5) {
+                unknown.push(format!("S{st}"));
+            }
+        }
+        let ids: Vec<String> = route.iter().map(|s| format!("S{s}")).collect();
+        let class = modes[l];
+        let vmax = [160, 250, 350][rng.below(3) as usize];
+        writeln!(services, "t{l},{class},{vmax},{},{},{},{},assumption: random", 1 + rng.below(40), ids.join("|"), stops.join("|"), unknown.join("|")).unwrap();
+        if rng.chance(0.5) {
+            let (mut r, mut st, mut un) = (ids.clone(), stops.clone(), unknown.clone());
+            r.reverse();
+            st.reverse();
+            un.reverse();
+            writeln!(services, "t{l}r,{class},{vmax},{},{},{},{},assumption: random", 1 + rng.below(40), r.join("|"), st.join("|"), un.join("|")).unwrap();
+        }
     }
+    std::fs::write(dir.join("services.csv"), services).unwrap();
     std::fs::write(dir.join("rail_lines.csv"), lines).unwrap();
     std::fs::write(dir.join("rail_sections.csv"), sections).unwrap();
     std::fs::write(dir.join("speed_changes.csv"), "line_id,effective,operating_speed_kmh,source\n").unwrap();
