@@ -16,6 +16,28 @@ pub struct Params {
     pub connector: ConnectorParams,
     pub rail: RailParams,
     pub door: DoorParams,
+    /// The derivation's modelling rules (`tools/derive`, networks/README.md): read by the derivation only; the
+    /// engine checks their types so that a typo fails here too.
+    #[serde(default)]
+    pub derive: Option<DeriveParams>,
+}
+
+/// `[derive]`: the rules `tools/derive` builds the network files with (access radius, trunk-road neighbours, the
+/// station-position and track-length rules). Changing them has an effect only after re-running the derivation.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveParams {
+    pub access_radius_km: f64,
+    pub trunk_neighbours: u32,
+    pub trunk_radius_km: f64,
+    pub station_osm_agree_km: f64,
+    pub station_city_max_km: f64,
+    pub track_snap_km: f64,
+    pub track_join_m: f64,
+    pub section_max_circuity: f64,
+    pub route_to_track: f64,
+    pub rail_circuity: f64,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
