@@ -566,6 +566,30 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
         for i, n in enumerate(seq):
             neigh.setdefault(n, []).append((seq[:i][::-1], seq[i + 1:]))
 
+    def pref_of_city(city):
+        if not city:
+            return None
+        # a 12306 city that is a county (汉川, 京山, 浠水 ...): the prefecture of that census unit
+        county_prefs = sorted({r["pref_code"] for r in census.values() if stem(r["name"]) == city
+                               and r["pref_code"] in admin and stem(admin[r["pref_code"]]["name"]) != city})
+        prefs_named = [pid for pid, a in admin.items() if a["level"] == "city" and stem(a["name"]) == city]
+        if not prefs_named and len(county_prefs) == 1:
+            return county_prefs[0]
+        for pid in sorted({p.pref_id for p in places.values()} | set(pref_units)):
+            if pid in admin and stem(admin[pid]["name"]) == city:
+                return pid
+        for code, a in sorted(admin.items()):
+            if a["level"] == "city" and stem(a["name"]) == city:
+                return code
+        return None
+
+    def units_of(lon, lat):
+        return poly.containing(lon, lat)
+
+    def in_city_prefecture(city, xy):
+        pref = pref_of_city(city)
+        return pref is not None and any(census[u]["pref_code"] == pref for u in units_of(*xy) if u in census)
+
     pending = []
     for name in sorted(stations):
         s = stations[name]
@@ -596,10 +620,10 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
                 del s.cands[w]
                 s.source.append(f"derived: {w} position dropped (the same point is given to {n_same} station names: "
                                 "a geocoder fallback)")
-            elif seat is not None and haversine_km(*xy, *seat) > far_km:
+            elif seat is not None and haversine_km(*xy, *seat) > far_km and not in_city_prefecture(s.city, xy):
                 del s.cands[w]
                 s.source.append(f"derived: {w} position dropped ({haversine_km(*xy, *seat):.0f} km from the seat of "
-                                f"12306 city {s.city}, more than {far_km:g} km)")
+                                f"12306 city {s.city}, more than {far_km:g} km, and outside its prefecture)")
         c = s.cands
         if len(c) >= 2:
             pending.append((name, max(haversine_km(*c[x], *c[y]) for x in c for y in c)))
@@ -614,26 +638,6 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
             pending.append((name, None))
 
     settled = {n: (s.lon, s.lat) for n, s in stations.items() if n not in dict(pending)}
-
-    def pref_of_city(city):
-        if not city:
-            return None
-        # a 12306 city that is a county (汉川, 京山, 浠水 ...): the prefecture of that census unit
-        county_prefs = sorted({r["pref_code"] for r in census.values() if stem(r["name"]) == city
-                               and r["pref_code"] in admin and stem(admin[r["pref_code"]]["name"]) != city})
-        prefs_named = [pid for pid, a in admin.items() if a["level"] == "city" and stem(a["name"]) == city]
-        if not prefs_named and len(county_prefs) == 1:
-            return county_prefs[0]
-        for pid in sorted({p.pref_id for p in places.values()} | set(pref_units)):
-            if pid in admin and stem(admin[pid]["name"]) == city:
-                return pid
-        for code, a in sorted(admin.items()):
-            if a["level"] == "city" and stem(a["name"]) == city:
-                return code
-        return None
-
-    def units_of(lon, lat):
-        return poly.containing(lon, lat)
 
     for name, d in pending:
         s = stations[name]
@@ -731,10 +735,7 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
         seat = city_seat(s.city) if s.city else None
         if seat is not None and name not in fixes:
             d = haversine_km(s.lon, s.lat, *seat)
-            pref = pref_of_city(s.city)
-            in_pref = pref is not None and any(census[u]["pref_code"] == pref for u in units_of(s.lon, s.lat)
-                                               if u in census)
-            if d > far_km and not in_pref:
+            if d > far_km and not in_city_prefecture(s.city, (s.lon, s.lat)):
                 row = names[name]
                 fail(row.path, row.line, "stations", f"station {name}: settled position {s.lon:.5f},{s.lat:.5f} "
                      f"({s.check}) lies outside the prefecture of its 12306 city {s.city} and {d:.0f} km from its seat, "
