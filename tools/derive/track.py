@@ -291,7 +291,13 @@ class TrackLengths:
                     notes[i] = (f"derived: route km {km:g} ({line}){floor}"
                                 + (f" ; length-exception: {exception}" if km > self.cap * g else "") + " ; assumption: on a conventional line the fare "
                                 f"distance is the line chainage, taken as track length ; shared:{ROUTE_KM}#{line}:{a}|{b}")
-        rest = [i for i in range(n) if lens[i] is None and i not in shared]
+        for i in range(n):
+            if lens[i] is None and i in shared:  # shared track: never a share of this stretch's total
+                lens[i], rule[i] = gcs[i] * self.circ, "circuity"
+                notes[i] = (f"derived: great-circle {gcs[i]:.3f} km x rail circuity {self.circ:g} (params.toml "
+                            "derive.rail_circuity, measured on the OSM-covered lines; no geometry or route km, and the "
+                            f"pair lies on another stretch too){reject.get(i, '')}")
+        rest = [i for i in range(n) if lens[i] is None]
         rejected_notes = {i: reject.get(i, "") for i in rest}
         if rest and published is not None:
             known = sum(lens[i] for i in range(n) if lens[i] is not None)
@@ -302,7 +308,7 @@ class TrackLengths:
                     lens[i], rule[i] = remaining * gcs[i] / gc_rest, "published"
                     part = (f"{published:{fmt}} km published total" if len(rest) == n else
                             f"{remaining:.3f} km = {published:{fmt}} km published total less {known:.3f} km of "
-                            "sections measured otherwise")
+                            "the stretch's sections measured otherwise")
                     notes[i] = f"derived: {part}, split by great-circle share{rejected_notes[i]}"
                 rest = []
         rest = [i for i in range(n) if lens[i] is None]
@@ -310,6 +316,5 @@ class TrackLengths:
             lens[i], rule[i] = gcs[i] * self.circ, "circuity"
             notes[i] = (f"derived: great-circle {gcs[i]:.3f} km x rail circuity {self.circ:g} (params.toml "
                         "derive.rail_circuity, measured on the OSM-covered lines; no geometry, route km or usable "
-                        f"published length{'; the pair lies on another stretch too' if i in shared else ''})"
-                        f"{reject.get(i, '')}")
+                        f"published length){reject.get(i, '')}")
         return lens, notes, rule
