@@ -228,7 +228,8 @@ GEOMETRY_NOTE = f"shared:{GEOMETRY} (© OpenStreetMap contributors, ODbL 1.0)"
 class TrackLengths:
     """The length rule of a rail section (networks/README.md "Section lengths"), in this order:
     1. track along the OSM geometry, when a high-speed section's stations both snap to one line feature and the path
-       lies between the great-circle distance and section_max_circuity times it;
+       lies between the great-circle distance (less the two snapping distances; the length is then at least the
+       great-circle distance) and section_max_circuity times it;
     2. route km between the two stations (high-speed lines: x the measured route_to_track ratio; conventional
        lines: as they are, the fare table's conventional distances being line chainages);
     3. the stretch's published total, less the sections of rules 1-2, split over the other sections by
@@ -257,10 +258,14 @@ class TrackLengths:
             reject[i] = ""
             if high:
                 t = self.geo.track(pts[i], pts[i + 1], self.cap)
-                if t is not None and g <= t[0] <= self.cap * g:
-                    lens[i], rule[i] = t[0], "osm"
+                if t is not None and g - (t[2] + t[3]) <= t[0] <= self.cap * g:
+                    floor = ""
+                    if t[0] < g:  # the thinned line between the snapped vertices runs short of the station points
+                        floor = (f"; the path, {t[0]:.3f} km between the vertices the stations snap to, is shorter than "
+                                 "the straight line between the stations, which is taken")
+                    lens[i], rule[i] = max(t[0], math.ceil(g * 1000) / 1000), "osm"
                     notes[i] = (f"derived: track length along the OpenStreetMap geometry of {t[1]} (stations "
-                                f"{t[2]:.2f} and {t[3]:.2f} km from it; great-circle {g:.3f} km) ; {GEOMETRY_NOTE}")
+                                f"{t[2]:.2f} and {t[3]:.2f} km from it; great-circle {g:.3f} km{floor}) ; {GEOMETRY_NOTE}")
                     continue
                 if t is not None:
                     rejected = (f" (the OSM path of {t[1]}, {t[0]:.3f} km, is outside [1, {self.cap:g}] x great-circle "

@@ -88,6 +88,13 @@ class LengthRule(unittest.TestCase):
         self.assertEqual((lens[0], rule[0]), (55.0, "osm"))
         self.assertIn("OpenStreetMap", notes[0])
 
+    def test_osm_path_short_by_less_than_the_snapping_takes_the_straight_line(self):
+        lens, notes, rule = lengths(geo_km=49.9, gc=50.0)  # FakeGeometry snaps both stations 0.1 km away
+        self.assertEqual(rule[0], "osm")
+        self.assertGreaterEqual(lens[0], 50.0)
+        self.assertIn("straight line", notes[0])
+        self.assertEqual(lengths(geo_km=49.7, route_km=52, gc=50.0)[2][0], "route_km")
+
     def test_osm_path_outside_bounds_is_not_used(self):
         lens, notes, rule = lengths(geo_km=90.0, route_km=52)
         self.assertEqual((lens[0], rule[0]), (52.0, "route_km"))
