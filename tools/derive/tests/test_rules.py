@@ -224,6 +224,41 @@ class PlantedError(unittest.TestCase):
         code, err = self.run_planted(lambda tmp, net: None)
         self.assertEqual(code, 0, err)
 
+    def test_planted_station_far_from_its_city_fails(self):
+        """All three sources agreeing on a point in 广州 for 许昌东 (a planted copy of the shared station files): the
+        position rule takes it, and the 12306-city check must stop the derivation."""
+        with tempfile.TemporaryDirectory() as fake:
+            for entry in os.listdir(SHARED):
+                if entry != "rail-stations":
+                    os.symlink(os.path.join(SHARED, entry), os.path.join(fake, entry))
+            os.makedirs(os.path.join(fake, "rail-stations"))
+            for f in os.listdir(os.path.join(SHARED, "rail-stations")):
+                src, dst = os.path.join(SHARED, "rail-stations", f), os.path.join(fake, "rail-stations", f)
+                if f not in ("stations_baidu2023_wgs84.csv", "stations_amap_geocoded_wgs84.csv", "stations_osm_wgs84.csv"):
+                    os.symlink(src, dst)
+                    continue
+                lines = open(src, encoding="utf-8").read().split("\n")
+                header = lines[0].split(",")
+                ilon = header.index("lon_wgs84" if "lon_wgs84" in header else "lon")
+                ilat = header.index("lat_wgs84" if "lat_wgs84" in header else "lat")
+                for i, line in enumerate(lines):
+                    cells = line.split(",")
+                    if cells and cells[0] == "许昌东":
+                        cells[ilon], cells[ilat] = "113.2644", "23.1291"
+                        lines[i] = ",".join(cells)
+                open(dst, "w", encoding="utf-8").write("\n".join(lines))
+            with tempfile.TemporaryDirectory() as tmp:
+                net = os.path.join(tmp, "networks", "zhongyuan")
+                shutil.copytree(os.path.join(REPO, "networks", "zhongyuan", "facts"), os.path.join(net, "facts"))
+                shutil.copy(os.path.join(REPO, "networks", "zhongyuan", "params.toml"), net)
+                shutil.copy(os.path.join(REPO, "networks", "station_fixes.csv"), os.path.join(tmp, "networks"))
+                shutil.copytree(os.path.join(REPO, "seeds", "zhongyuan"), os.path.join(tmp, "seeds", "zhongyuan"))
+                p = subprocess.run([sys.executable, os.path.join(DERIVE, "zhongyuan.py"), "--shared", fake, "--out", net],
+                                   capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("许昌东", p.stderr)
+        self.assertIn("12306 city 许昌", p.stderr)
+
     def test_planted_second_length_fails_across_networks(self):
         """A stated exception on 郑西 lets 灵宝西–华山北 take its route km (88 km, 1.63 x great-circle) in 中原 only:
         the same track then has two lengths, 中原's and 关中's, and check_networks fails."""
