@@ -1,17 +1,22 @@
 """Shared network builder of the region derivation scripts (zhongyuan.py, changjiang.py, guanzhong.py).
 
 The rules are those of networks/README.md ("Derivation rules (zhongyuan)"); the region scripts pass what differs
-between regions as parameters (region units, capitals, station aliases, coordinate decisions, variant rules).
+between regions as parameters (region units, capitals, station aliases, variant rules); the station-position and
+section-length rules and their checks are the same for every region (station positions: STATION_DECISIONS and
+networks/station_fixes.csv; lengths: track.py; rules from params.toml [derive]).
 
 Contents, in build order:
 - helpers: dates, name stems, `|` lists, part_projects, circuity factors of params.toml;
 - places: census / admin-points loading, the Place record and the seat rule (place_maker), region places,
   capital seat units, outside places, cities.csv rows;
-- stations: the Station record, geocodes, the station builder with geocode settling (build_stations);
+- stations: the Station record, the three position sources (Baidu, Amap, OpenStreetMap), the position rule
+  (sources_agree, build_stations) and its evidence;
 - facts: rail lines, stretches, station fixes, station openings, speed changes;
 - rail sections, expressway links, the trunk-road layer, access connectors, the road connectivity check;
 - output: network.toml, the standard network files, the summary log;
-- build frame: Inputs (what every build reads first), region_main (the command line).
+- build frame: Inputs (what every build reads first), region_main (the command line);
+- derive rules ([derive] of params.toml), the measured track lengths (track_lengths), the length report and the
+  section checks (check_sections).
 Standard library only; deterministic.
 """
 from __future__ import annotations
@@ -896,10 +901,12 @@ def shared_pairs(stretches_path):
 
 def rail_sections(stretches, lines, stations, track, resolve_name=None, line_operating=True,
                   share_length=None, length_fmt="g"):
-    """Rail sections: each stretch split into station-to-station sections, its length (sourced, else great-circle x
-    rail circuity) split by great-circle share; opening dates propagate to the stations. resolve_name given: honour
+    """Rail sections: each stretch split into station-to-station sections whose lengths follow `track`
+    (track.TrackLengths: OSM track, route km, the published rest, measured circuity; the stretch's published length
+    is a check, reported in track.report); opening dates propagate to the stations. resolve_name given: honour
     the stretch's part_projects; line_operating: fall back to the line's operating_speed_kmh; share_length(st,
-    total_gc, srcs) -> (length, srcs) or None: a length derived from a longer published one (guanzhong);
+    total_gc, srcs) -> (length, srcs) or None: the stretch's published total taken as a share of a longer published
+    one (guanzhong);
     length_fmt: format of a sourced length in the source note."""
     sections = []
     seqs = {}
