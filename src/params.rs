@@ -37,6 +37,7 @@ pub struct DeriveParams {
     pub section_max_circuity: f64,
     pub route_to_track: f64,
     pub rail_circuity: f64,
+    pub split_published_rest: bool,
     pub source: String,
 }
 

@@ -47,7 +47,7 @@ AGREE_KM = 2.0
 DERIVE_KEYS = {
     "access_radius_km": float, "trunk_neighbours": int, "trunk_radius_km": float, "station_osm_agree_km": float,
     "station_city_max_km": float, "track_snap_km": float, "track_join_m": float, "section_max_circuity": float,
-    "route_to_track": float, "rail_circuity": float, "source": str,
+    "route_to_track": float, "rail_circuity": float, "split_published_rest": bool, "source": str,
 }
 BBOX_MARGIN_DEG = 0.2
 DUPLICATE_POSITION_KM = 0.5
@@ -1275,6 +1275,9 @@ def derive_rules(params, params_path):
         if typ is str:
             if not isinstance(v, str) or not v.strip():
                 fail(params_path, None, f"derive.{k}", "must be a non-empty string")
+        elif typ is bool:
+            if not isinstance(v, bool):
+                fail(params_path, None, f"derive.{k}", f"must be true or false, found {v!r}")
         elif typ is int:
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 fail(params_path, None, f"derive.{k}", f"must be a positive integer, found {v!r}")

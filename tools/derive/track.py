@@ -233,7 +233,7 @@ class TrackLengths:
     2. route km between the two stations (high-speed lines: x the measured route_to_track ratio; conventional
        lines: as they are, the fare table's conventional distances being line chainages);
     3. the stretch's published total, less the sections of rules 1-2, split over the other sections by
-       great-circle share (when the rest lies within the same bounds);
+       great-circle share (when the rest lies within the same bounds; off with derive.split_published_rest = false);
     4. great-circle x the measured rail_circuity."""
 
     def __init__(self, geometry, route, rules):
@@ -241,6 +241,7 @@ class TrackLengths:
         self.cap = rules["section_max_circuity"]
         self.ratio = rules["route_to_track"]
         self.circ = rules["rail_circuity"]
+        self.split_rest = rules.get("split_published_rest", True)
 
     def section_lengths(self, names, pts, gcs, mode, published, fmt="g", exception="", shared=()):
         """(lengths, source notes, rule per section) of the consecutive sections of one stretch. exception: the
@@ -304,7 +305,7 @@ class TrackLengths:
                             f"pair lies on another stretch too){reject.get(i, '')}")
         rest = [i for i in range(n) if lens[i] is None]
         rejected_notes = {i: reject.get(i, "") for i in rest}
-        if rest and published is not None:
+        if rest and published is not None and self.split_rest:
             known = sum(lens[i] for i in range(n) if lens[i] is not None)
             remaining = published - known
             gc_rest = sum(gcs[i] for i in rest)

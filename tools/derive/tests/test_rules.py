@@ -24,7 +24,7 @@ from common import InputError, haversine_km  # noqa: E402
 
 RULES = {"access_radius_km": 40.0, "trunk_neighbours": 4, "trunk_radius_km": 60.0, "station_osm_agree_km": 1.0,
          "station_city_max_km": 80.0, "track_snap_km": 1.0, "track_join_m": 50.0, "section_max_circuity": 1.6,
-         "route_to_track": 1.0, "rail_circuity": 1.05, "source": "test"}
+         "route_to_track": 1.0, "rail_circuity": 1.05, "split_published_rest": True, "source": "test"}
 
 
 def km_east(lon, lat, km):
@@ -117,6 +117,12 @@ class LengthRule(unittest.TestCase):
         self.assertEqual((lens[0], rule[0]), (90.0, "route_km"))
         self.assertIn("length-exception: mountain line", notes[0])
 
+    def test_published_rest_split_can_be_switched_off(self):
+        t = track.TrackLengths(FakeGeometry(None), FakeRoute(None), dict(RULES, split_published_rest=False))
+        a = (113.0, 35.0)
+        lens, _notes, rule = t.section_lengths(["甲", "乙"], [a, km_east(*a, 50.0)], [50.0], "hsr", 60.0)
+        self.assertEqual(rule[0], "circuity")
+
     def test_shared_track_never_takes_a_published_share(self):
         lens, _notes, rule = lengths(published=60.0, shared={0})
         self.assertEqual(rule[0], "circuity")
@@ -177,6 +183,8 @@ class DeriveParams(unittest.TestCase):
             netbuild.derive_rules({"derive": {k: v for k, v in RULES.items() if k != "access_radius_km"}}, "p.toml")
         with self.assertRaises(InputError):
             netbuild.derive_rules({"derive": dict(RULES, trunk_neighbours=2.5)}, "p.toml")
+        with self.assertRaises(InputError):
+            netbuild.derive_rules({"derive": dict(RULES, split_published_rest="yes")}, "p.toml")
 
 
 class CrossNetwork(unittest.TestCase):
