@@ -253,7 +253,7 @@ def build(args):
     output = Output(out, check=args.check)
     city_rows = build_cities(repo_seeds(out, "changjiang"), admin, poly, places, stations, extra=CITY_STATIONS_EXTRA,
                              locate_note=", else nearest seat", stations_note="")
-    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines)
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
     output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, zz,

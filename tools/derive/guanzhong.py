@@ -270,7 +270,7 @@ def build(args):
                         "140800", lons, lats)
 
     output = Output(out, check=args.check)
-    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines)
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
     output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     observed = Output(os.path.join(out, "observed"), check=args.check)

@@ -968,6 +968,7 @@ def rail_sections(stretches, lines, stations, track, resolve_name=None, line_ope
                 sec_project, frm, to = parts[i]
                 part_src = (f" ; derived: project {sec_project} for the part {frm}–{to} (facts/rail_stretches.csv "
                             "part_projects; see the row's notes)")
+            track.origin[f"{lid}:{seq}"] = f"{r.path}, line {r.line} (stretch {names[0]}–{names[-1]})"
             sections.append([f"{lid}:{seq}", lid, seq, a.sid, b.sid, fmt_km(lens[i]), f"{design:g}", f"{oper:g}",
                              opened, sec_project, notes[i] + " ; " + base_srcs + oper_src + part_src])
             for s in (a, b):
@@ -1318,6 +1319,7 @@ def track_lengths(shared, rules, params_path):
                  f"{m['gc_km']:.1f} km great-circle); set it to {val:.3f}")
     t = trackmod.TrackLengths(geo, route, rules)
     t.report = []
+    t.origin = {}  # section id -> the facts row it comes from (for error messages)
     t.measurement = m
     return t
 
@@ -1337,7 +1339,7 @@ def length_report(track):
 GEOMETRY_NOTE_SHORT = "OSM-derived lengths: © OpenStreetMap contributors (ODbL 1.0)"
 
 
-def check_sections(sections, stations, rules, path, lines):
+def check_sections(sections, stations, rules, path, lines, origin=None):
     """The checks every network passes (exit 2 on failure, naming the section): each section between 1 and
     derive.section_max_circuity times the great-circle distance of its stations (unless the source states a reason
     with 'length-exception:'), and one length per station pair (conventional and high-speed tracks apart)."""
@@ -1345,16 +1347,19 @@ def check_sections(sections, stations, rules, path, lines):
     cap = rules["section_max_circuity"]
     pair_len = {}
     errors = []
+
+    def where(sid):
+        return f" (from {origin[sid]})" if origin and sid in origin else ""
     for x in sections:
         sid, a, b, km = x[0], by_id[x[3]], by_id[x[4]], float(x[5])
         g = haversine_km(a.lon, a.lat, b.lon, b.lat)
         if not (g - 0.0005 <= km <= cap * g + 0.0005) and "length-exception:" not in x[10]:
-            errors.append(f"section {sid} length_km: "
+            errors.append(f"section {sid} length_km{where(sid)}: "
                  f"{a.name}–{b.name} {km:.3f} km against great-circle {g:.3f} km: must lie within [1, {cap:g}] x "
                  "great-circle (fix the station positions or the length, or state a 'length-exception:' reason)")
         key = tuple(sorted((x[3], x[4]))) + (lines[x[1]].req("mode") == "conventional",)
         if key in pair_len and pair_len[key][0] != x[5]:
-            errors.append(f"section {sid} length_km: "
+            errors.append(f"section {sid} length_km{where(sid)}: "
                  f"{a.name}–{b.name} is {x[5]} km here but {pair_len[key][0]} km in section {pair_len[key][1]}: one "
                  "stretch of track needs one length")
         pair_len.setdefault(key, (x[5], sid))

@@ -113,7 +113,7 @@ def build(args):
 
     output = Output(out, check=args.check)
     city_rows = build_cities(repo_seeds(out, "zhongyuan"), admin, poly, places, stations)
-    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines)
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
     output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, zz,

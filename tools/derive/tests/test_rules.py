@@ -158,8 +158,10 @@ class SectionChecks(unittest.TestCase):
 
     def test_shorter_than_great_circle_fails(self):
         with self.assertRaises(InputError) as e:
-            netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc - 1)], self.st, RULES, "x.csv", LINES)
+            netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc - 1)], self.st, RULES, "x.csv", LINES,
+                                    {"l:1": "facts/rail_stretches.csv, line 7 (stretch 甲–乙)"})
         self.assertIn("section l:1 length_km", str(e.exception))
+        self.assertIn("facts/rail_stretches.csv, line 7", str(e.exception))
 
     def test_longer_than_cap_fails_unless_a_reason_is_stated(self):
         with self.assertRaises(InputError):
