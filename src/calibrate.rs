@@ -187,7 +187,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
 /// not fitted: at a stop it only adds to acceleration (`v/2a + v/2b`), so the two cannot be told apart; it stays
 /// at its sourced value and acceleration absorbs the rest.
 #[allow(non_upper_case_globals)]
-pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64); 16] = {
+pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64); 19] = {
 
     const Hsr: Option<crate::network::RailMode> = Some(crate::network::RailMode::Hsr);
     const Intercity: Option<crate::network::RailMode> = Some(crate::network::RailMode::Intercity);
@@ -199,16 +199,19 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64); 16] = {
         (Hsr, "dwell_s", 30.0),
         (Hsr, "hub_dwell_s", 30.0),
         (Hsr, "hub_throat_s", 30.0),
+        (Hsr, "reverse_s", 60.0),
         (Intercity, "margin", 0.02),
         (Intercity, "accel_ms2", 0.05),
         (Intercity, "dwell_s", 30.0),
         (Intercity, "hub_dwell_s", 30.0),
         (Intercity, "hub_throat_s", 30.0),
+        (Intercity, "reverse_s", 60.0),
         (Conventional, "margin", 0.02),
         (Conventional, "accel_ms2", 0.05),
         (Conventional, "dwell_s", 30.0),
         (Conventional, "hub_dwell_s", 30.0),
         (Conventional, "hub_throat_s", 30.0),
+        (Conventional, "reverse_s", 60.0),
     ]
 };
 

@@ -243,6 +243,7 @@ pub fn build_traced(
             })
             .collect();
         let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day / 2.0).round() as u32;
+        let reverse = crate::services::reverses(net, &svc.route);
         // A service stops at a station with a station-level opening only in a second variant, so that opening a
         // station on an open line never slows the trains that ran through it before.
         let without: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
@@ -265,6 +266,7 @@ pub fn build_traced(
             let run_hops: Vec<crate::services::Hop> = hops[a..b].iter().map(|h| h.unwrap()).collect();
             let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| hub[x.i()]).collect();
             let run_unknown = &svc.unknown[a..=b];
+            let run_reverse = &reverse[a..=b];
             for stops in &variants {
                 let run_stops = &stops[a..=b];
                 // trains board and alight at stops, and at stations where the timetable cannot tell (some trains
@@ -272,7 +274,7 @@ pub fn build_traced(
                 let pos: Vec<usize> = (0..run_stops.len()).filter(|&k| run_stops[k] || (run_unknown[k] && stops_at(svc.route[a + k]))).collect();
                 for (x, &i) in pos.iter().enumerate() {
                     for &j in &pos[x + 1..] {
-                        let t = crate::services::leg_seconds(c, &run_hops, run_stops, run_unknown, params.rail.unknown_stop_share, &run_hub, i, j);
+                        let t = crate::services::leg_seconds(c, &run_hops, run_stops, run_unknown, params.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
                         let secs = t.round().max(1.0) as u32;
                         let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                         legs.entry((svc.route[a + i], svc.route[a + j], sections)).or_default().push((secs, wait, svc.class, label));

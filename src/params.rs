@@ -16,6 +16,29 @@ pub struct Params {
     pub connector: ConnectorParams,
     pub rail: RailParams,
     pub door: DoorParams,
+    /// The derivation's modelling rules (`tools/derive`, networks/README.md): read by the derivation only; the
+    /// engine checks their types so that a typo fails here too.
+    #[serde(default)]
+    pub derive: Option<DeriveParams>,
+}
+
+/// `[derive]`: the rules `tools/derive` builds the network files with (access radius, trunk-road neighbours, the
+/// station-position and track-length rules). Changing them has an effect only after re-running the derivation.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveParams {
+    pub access_radius_km: f64,
+    pub trunk_neighbours: u32,
+    pub trunk_radius_km: f64,
+    pub station_osm_agree_km: f64,
+    pub station_city_max_km: f64,
+    pub track_snap_km: f64,
+    pub track_join_m: f64,
+    pub section_max_circuity: f64,
+    pub route_to_track: f64,
+    pub rail_circuity: f64,
+    pub split_published_rest: bool,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -46,9 +69,6 @@ pub struct SpeedGroup {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RailParams {
-    /// Route length over great-circle length, used by the derivation where a line's length is not published.
-    pub circuity: f64,
-    pub circuity_source: String,
     /// A file written by `ringsim calibrate --write` (relative to this params.toml) whose `[rail.<class>]` values
     /// replace the starting values below; scenario overrides still apply on top.
     #[serde(default)]
@@ -96,11 +116,13 @@ pub struct TrainClass {
     pub hub_throat_s: f64,
     /// Running-time supplement (recovery margin) as a share of the pure running time.
     pub margin: f64,
+    /// Extra time at a stop where the train reverses (the driver changes ends).
+    pub reverse_s: f64,
     pub source: String,
 }
 
 /// Plausible bounds of the physical parameters (a value outside is an error; the fit stays inside).
-pub const CLASS_BOUNDS: [(&str, f64, f64); 7] = [
+pub const CLASS_BOUNDS: [(&str, f64, f64); 8] = [
     ("max_kmh", 40.0, 450.0),
     ("accel_ms2", 0.05, 1.2),
     ("brake_ms2", 0.1, 1.5),
@@ -108,6 +130,7 @@ pub const CLASS_BOUNDS: [(&str, f64, f64); 7] = [
     ("hub_dwell_s", 0.0, 1800.0),
     ("hub_throat_s", 0.0, 600.0),
     ("margin", 0.0, 0.3),
+    ("reverse_s", 0.0, 1800.0),
 ];
 
 impl TrainClass {
@@ -120,6 +143,7 @@ impl TrainClass {
             "hub_dwell_s" => self.hub_dwell_s,
             "hub_throat_s" => self.hub_throat_s,
             "margin" => self.margin,
+            "reverse_s" => self.reverse_s,
             _ => panic!("unknown train class field {field}"),
         }
     }
@@ -132,6 +156,7 @@ impl TrainClass {
             "hub_dwell_s" => &mut self.hub_dwell_s,
             "hub_throat_s" => &mut self.hub_throat_s,
             "margin" => &mut self.margin,
+            "reverse_s" => &mut self.reverse_s,
             _ => panic!("unknown train class field {field}"),
         };
         *r = v;
@@ -235,9 +260,6 @@ impl Params {
             if !(v.is_finite() && v >= lo && v <= hi) {
                 return Err(Error::config(path, k, format!("{v} is outside the plausible range {lo}–{hi}")));
             }
-        }
-        if !(1.0..=3.0).contains(&self.rail.circuity) {
-            return Err(Error::config(path, "rail.circuity", "must be between 1 and 3"));
         }
         for (k, v) in [("door.boarding_s", self.door.boarding_s), ("door.alighting_s", self.door.alighting_s)] {
             if !(v >= 0.0 && v.is_finite()) {

@@ -246,8 +246,9 @@ pub struct Hop {
 /// than the speed reachable in the distance: `√(2D·ab/(a + b))` for the whole run and `√(2aL)` (`√(2bL)`) within
 /// the first (last) hop of length `L`. For one hop this is the exact time of an accelerate–cruise–brake profile
 /// (a triangle when the hop is short), and raising any speed limit never lengthens the time.
+/// `reverse[k]` marks a stop where the train leaves the way it came (it changes ends: `reverse_s` more).
 #[allow(clippy::too_many_arguments)]
-pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], i: usize, j: usize) -> f64 {
+pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> f64 {
     let (a, b) = (c.accel_ms2, c.brake_ms2);
     let len = |k: usize| hops[k].km * 1000.0;
     let mut t = 0.0;
@@ -272,7 +273,7 @@ pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], 
     t += throat(i) + throat(j);
     for k in (i + 1)..j {
         if stops[k] {
-            t += if hub[k] { c.hub_dwell_s } else { c.dwell_s } + throat(k);
+            t += if hub[k] { c.hub_dwell_s } else { c.dwell_s } + throat(k) + if reverse[k] { c.reverse_s } else { 0.0 };
         } else if unknown[k] && unknown_share > 0.0 {
             let vb = hops[k - 1].v.min((2.0 * b * len(k - 1)).sqrt());
             let va = hops[k].v.min((2.0 * a * len(k)).sqrt());
@@ -457,4 +458,24 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         }
     }
     Ok(all)
+}
+
+/// Whether a train on `route` reverses at position `k`: the directions in and out (station to station, on the
+/// map) differ by more than 120°, i.e. it leaves towards where it came from.
+pub fn reverses(net: &Network, route: &[StationIx]) -> Vec<bool> {
+    let xy = |s: StationIx| {
+        let st = &net.stations[s.i()];
+        (st.lon * st.lat.to_radians().cos(), st.lat)
+    };
+    (0..route.len())
+        .map(|k| {
+            if k == 0 || k + 1 == route.len() {
+                return false;
+            }
+            let (a, b, c) = (xy(route[k - 1]), xy(route[k]), xy(route[k + 1]));
+            let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
+            let (nu, nv) = ((u.0 * u.0 + u.1 * u.1).sqrt(), (v.0 * v.0 + v.1 * v.1).sqrt());
+            nu > 0.0 && nv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (nu * nv) < (120f64).to_radians().cos()
+        })
+        .collect()
 }

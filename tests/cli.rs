@@ -146,6 +146,7 @@ fn malformed_inputs_exit_2_with_a_clear_message() {
         ("unsupported format", "tiny-scenarios/base.toml", "format = 1", "format = 2", vec!["base.toml", "format"]),
         ("unknown parameter override", "tiny-scenarios/base.toml", "as_of = \"2016-12-31\"", "as_of = \"2016-12-31\"\n[params.road.expressway]\nspeeed_kmh = 110", vec!["base.toml", "params", "speeed_kmh"]),
         ("negative parameter", "tiny/params.toml", "speed_kmh = 100.0", "speed_kmh = -100.0", vec!["params.toml", "road.expressway.speed_kmh"]),
+        ("unknown derivation rule", "tiny/params.toml", "[door]", "[derive]\nacces_radius_km = 40.0\n\n[door]", vec!["params.toml", "acces_radius_km"]),
         ("unknown station in cities", "tiny/cities.csv", "200101,SBB", "200101,SXX", vec!["cities.csv", "line 3", "stations", "SXX"]),
     ];
     assert!(cases.len() >= 15);

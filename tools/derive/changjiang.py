@@ -20,8 +20,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Output, fail, fmt_km, haversine_km, read_csv  # noqa: E402
+from common import csv_text, Output, fail, fmt_km, haversine_km, read_csv  # noqa: E402
 from netbuild import (  # noqa: E402
+    LENGTH_REPORT_COLS, check_sections, length_report, track_lengths,
     Inputs, access_connectors, add_capital_places, add_network_files, add_station_places, alias_resolver,
     apply_station_openings, build_cities, build_stations, capital_seat_units, check_date, check_road_connectivity,
     log_summary, network_toml, outside_adder, place_maker, rail_line_rows, rail_sections, read_planned_and_fixes,
@@ -69,7 +70,6 @@ STATION_ALIASES = {
 
 # Coordinate decisions for stations whose two geocodes disagree by more than 2 km, each with its source:
 # name -> (geocode to keep, short reason, source).
-COORD_DECISIONS = {}
 
 # Station-to-station changes inside a city (facts/transfers.csv: from_station,to_station,kind,minutes,length_km,
 # metro_changes,opened,source[,notes]; both directions). `minutes` in the facts is the ride alone (metro in-vehicle
@@ -78,7 +78,6 @@ COORD_DECISIONS = {}
 #   train -> metro platform: params.toml door.alighting_s (the door measure's arrival-to-street time);
 METRO_WAIT_MIN = 3.0  # assumption: half of a 6-min headway, per metro line boarded (1 + metro_changes)
 TO_TRAIN_MIN = 10.0  # assumption: metro -> departing train (security check, walk to the gate, gate closes 5 min early)
-FAR_KM = 80.0  # a geocode farther than this from the seat of the station's 12306 city is a wrong match
 
 resolve_name = alias_resolver(STATION_ALIASES)
 
@@ -147,7 +146,7 @@ def build(args):
     stretches = read_stretches(f["stretches"], lines, resolve_name)
     planned_rows, fixes = read_planned_and_fixes(f, resolve_name)
     stations = build_stations(shared, stretches, planned_rows, fixes, places, census, admin, poly,
-                              {c for c, _ in CAPITALS}, COORD_DECISIONS, far_km=FAR_KM, county_cities=True)
+                              {c for c, _ in CAPITALS}, inp.rules)
     add_capital_places(places, stations, admin, make_place, CAPITALS, capital_units)
 
     # outside places: the seat units of the seeds' adjacent cities (赣州 恩施 张家界 信阳, 003 asks to link them in;
@@ -166,7 +165,8 @@ def build(args):
     add_station_places(places, stations, census, make_place)
 
     # ---- rail (no part_projects in this network)
-    sections = rail_sections(stretches, lines, stations, circ, params, params_path)
+    track = track_lengths(shared, inp.rules, inp.params_path)
+    sections = rail_sections(stretches, lines, stations, track)
     apply_station_openings(facts, stations, resolve_name)
     speed_rows = speed_change_rows(f["speeds"], lines)
     line_rows = rail_line_rows(lines)
@@ -179,10 +179,10 @@ def build(args):
         return poly.containing(float(admin[code]["center_lon_wgs84"]), float(admin[code]["center_lat_wgs84"]))[0]
 
     add_outside = outside_adder(places, census, census_path, make_place)
-    road, codes = road_links(f["expressways"], places, census, circ, add_outside, code_of=pref_seat_unit)
+    road, codes = road_links(f["expressways"], places, census, circ, add_outside, inp.rules, code_of=pref_seat_unit)
 
     # ---- connectors
-    conns = access_connectors(stations, places, codes, circ, f["stretches"])
+    conns = access_connectors(stations, places, codes, circ, f["stretches"], inp.rules)
     f_tr = os.path.join(facts, "transfers.csv")
     if os.path.exists(f_tr):
         conn_p = params.get("connector", {})
@@ -253,7 +253,9 @@ def build(args):
     output = Output(out, check=args.check)
     city_rows = build_cities(repo_seeds(out, "changjiang"), admin, poly, places, stations, extra=CITY_STATIONS_EXTRA,
                              locate_note=", else nearest seat", stations_note="")
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
+    output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, zz,
                 f"connectors: {len(conns)}")
     return output

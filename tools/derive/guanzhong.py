@@ -23,6 +23,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Output, csv_text, fail, haversine_km, log, read_csv  # noqa: E402
 from netbuild import (  # noqa: E402
+    LENGTH_REPORT_COLS, check_sections, length_report, track_lengths,
     ADMIN, AGREE_KM, COUNTIES, Inputs, access_connectors, add_network_files, alias_resolver, build_stations,
     check_road_connectivity, expressway_links, load_geocodes, log_summary, network_toml, outside_adder, place_maker,
     rail_line_rows, rail_sections, read_planned_and_fixes, read_rail_lines, read_stretches, region_main, repo_seeds,
@@ -46,14 +47,6 @@ SCHED = "rail-timetable-2021/station_schedules_2021.csv"
 CAPITALS = [("140100", "太原"), ("610100", "西安")]
 
 STATION_ALIASES = {}
-# Coordinate decisions for stations whose geocodes disagree by more than 2 km: name -> (geocode kept, reason, source).
-# Others are settled by the generic rules (stations.csv coord_check).
-COORD_DECISIONS = {
-    "永济北": ("amap", "Baidu-is-city-centre-fallback",
-            "shared:admin-points/admin_points_all_china.csv#140881 (the Baidu geocode lies 0.2 km from the 永济市 "
-            "government seat, i.e. a city-centre fallback; the shared README lists 永济北 as disagreeing; the Amap "
-            "position, 18 km north, lies on the 大西 line between 运城北 and 大荔)"),
-}
 MAX_OBSERVED_MIN = 12 * 60
 
 resolve_name = alias_resolver(STATION_ALIASES)
@@ -155,7 +148,7 @@ def build(args):
     stretches = read_stretches(f["stretches"], lines, resolve_name, shares=True)
     planned_rows, fixes = read_planned_and_fixes(f, resolve_name)
     stations = build_stations(shared, stretches, planned_rows, fixes, places, census, admin, poly,
-                              {c for c, _ in CAPITALS}, COORD_DECISIONS)
+                              {c for c, _ in CAPITALS}, inp.rules)
 
     # outside places: capital seat districts reached by a station of that city; every unit holding a station
     cities12306 = {s.city for s in stations.values()}
@@ -168,7 +161,7 @@ def build(args):
             add_outside(st.place_id, f"holds station {st.name}")
 
     # ---- rail sections (a stretch may share a longer published length; no line-level operating speed)
-    baidu, amap = load_geocodes(shared)
+    baidu, amap, _osm = load_geocodes(shared)
 
     def share_length(st, total_gc, srcs):
         if not st["_share"]:
@@ -187,7 +180,9 @@ def build(args):
                         f"the station chain {st['_share'][0]}–{st['_share'][-1]} (stations outside the network at "
                         f"their geocodes: mean of Baidu and Amap when within {AGREE_KM:g} km, else Baidu) ; {srcs}")
 
-    sections = rail_sections(stretches, lines, stations, circ, params, params_path, line_operating=False,
+    track = track_lengths(shared, inp.rules, inp.params_path)
+
+    sections = rail_sections(stretches, lines, stations, track, line_operating=False,
                              share_length=share_length, length_fmt=".3f")
     speed_rows = speed_change_rows(f["speeds"], lines)
     line_rows = rail_line_rows(lines)
@@ -234,10 +229,10 @@ def build(args):
     city_rows.sort()
 
     # ---- trunk roads, connectors
-    trunk, codes = trunk_links(places, circ)
+    trunk, codes = trunk_links(places, circ, inp.rules)
     road += trunk
     sort_road_links(road)
-    conns = access_connectors(stations, places, codes, circ, f["stretches"])
+    conns = access_connectors(stations, places, codes, circ, f["stretches"], inp.rules)
     conns.sort(key=lambda x: (x[2], x[0], x[1]))
 
     # ---- connectivity check (roads, from 运城's seat district)
@@ -275,7 +270,9 @@ def build(args):
                         "140800", lons, lats)
 
     output = Output(out, check=args.check)
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
+    output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     observed = Output(os.path.join(out, "observed"), check=args.check)
     observed.add("reported-times.csv", csv_text(["from", "to", "minutes", "train_code", "source"], obs))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, origin,

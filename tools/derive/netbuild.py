@@ -1,17 +1,22 @@
 """Shared network builder of the region derivation scripts (zhongyuan.py, changjiang.py, guanzhong.py).
 
 The rules are those of networks/README.md ("Derivation rules (zhongyuan)"); the region scripts pass what differs
-between regions as parameters (region units, capitals, station aliases, coordinate decisions, variant rules).
+between regions as parameters (region units, capitals, station aliases, variant rules); the station-position and
+section-length rules and their checks are the same for every region (station positions: STATION_DECISIONS and
+networks/station_fixes.csv; lengths: track.py; rules from params.toml [derive]).
 
 Contents, in build order:
 - helpers: dates, name stems, `|` lists, part_projects, circuity factors of params.toml;
 - places: census / admin-points loading, the Place record and the seat rule (place_maker), region places,
   capital seat units, outside places, cities.csv rows;
-- stations: the Station record, geocodes, the station builder with geocode settling (build_stations);
+- stations: the Station record, the three position sources (Baidu, Amap, OpenStreetMap), the position rule
+  (sources_agree, build_stations) and its evidence;
 - facts: rail lines, stretches, station fixes, station openings, speed changes;
 - rail sections, expressway links, the trunk-road layer, access connectors, the road connectivity check;
 - output: network.toml, the standard network files, the summary log;
-- build frame: Inputs (what every build reads first), region_main (the command line).
+- build frame: Inputs (what every build reads first), region_main (the command line);
+- derive rules ([derive] of params.toml), the measured track lengths (track_lengths), the length report and the
+  section checks (check_sections).
 Standard library only; deterministic.
 """
 from __future__ import annotations
@@ -34,12 +39,16 @@ COUNTIES = "boundaries/counties_8prov_wgs84.geojson"
 ST_12306 = "rail-stations/stations_12306.csv"
 ST_BAIDU = "rail-stations/stations_baidu2023_wgs84.csv"
 ST_AMAP = "rail-stations/stations_amap_geocoded_wgs84.csv"
+ST_OSM = "rail-stations/stations_osm_wgs84.csv"
 
 AGREE_TIGHT_KM = 0.5
 AGREE_KM = 2.0
-ACCESS_RADIUS_KM = 40.0
-TRUNK_K = 4
-TRUNK_RADIUS_KM = 60.0
+# params.toml [derive]: the modelling rules of the derivation (read strictly: every key required, no other key)
+DERIVE_KEYS = {
+    "access_radius_km": float, "trunk_neighbours": int, "trunk_radius_km": float, "station_osm_agree_km": float,
+    "station_city_max_km": float, "track_snap_km": float, "track_join_m": float, "section_max_circuity": float,
+    "route_to_track": float, "rail_circuity": float, "split_published_rest": bool, "source": str,
+}
 BBOX_MARGIN_DEG = 0.2
 DUPLICATE_POSITION_KM = 0.5
 
@@ -385,7 +394,7 @@ def build_cities(seeds_dir, admin, poly, places, stations, extra=None, locate_no
 
 class Station:
     __slots__ = ("sid", "name", "telecode", "place_id", "city", "lon", "lat", "opened", "check", "source",
-                 "cands", "planned", "project")
+                 "cands", "all_cands", "planned", "project")
 
     def row(self):
         return [self.sid, self.name, self.telecode, self.place_id, self.city, fmt_coord(self.lon),
@@ -394,63 +403,102 @@ class Station:
 
 
 def load_geocodes(shared):
-    b_path, a_path = os.path.join(shared, ST_BAIDU), os.path.join(shared, ST_AMAP)
-    baidu, amap = {}, {}
+    """Station positions by 12306 name: Baidu 2023, Amap (imputed rows left out) and OpenStreetMap."""
+    b_path, a_path, o_path = (os.path.join(shared, ST_BAIDU), os.path.join(shared, ST_AMAP),
+                              os.path.join(shared, ST_OSM))
+    baidu, amap, osm = {}, {}, {}
     for r in read_csv(b_path, ["station", "lon_wgs84", "lat_wgs84"]):
         baidu[r.req("station")] = (r.num("lon_wgs84"), r.num("lat_wgs84"))
     for r in read_csv(a_path, ["station", "lon_wgs84", "lat_wgs84", "imputed_mean_of_graph_neighbours"]):
         if r.req("imputed_mean_of_graph_neighbours") != "0":
             continue  # imputed rows are not real positions
         amap[r.req("station")] = (r.num("lon_wgs84"), r.num("lat_wgs84"))
-    return baidu, amap
+    for r in read_csv(o_path, ["station_name", "lon", "lat"]):
+        name = r.req("station_name")
+        if name in osm:
+            fail(r.path, r.line, "station_name", f"{name} repeats; the position rule needs one OSM point per name")
+        osm[name] = (r.num("lon"), r.num("lat"))
+    return baidu, amap, osm
 
 
-def drop_geocoder_fallbacks(stations, baidu, amap, census, admin, far_km):
-    """Geocoder fallbacks (changjiang rule): a geocode that the same source gives to two or more station names is a
-    city-level fallback, not a station position (Baidu puts 长沙, 长沙南, 树木岭 and 湘府路 on one point); and a
-    geocode more than far_km from the seat of the station's 12306 city (a prefecture, or a county for county-level
-    12306 cities) is a wrong match (Amap puts 树木岭 at 22 N). Both are dropped before the agreement rules."""
-    dup_count = {}
-    for src_name, table in (("baidu2023", baidu), ("amap", amap)):
-        for n, xy in table.items():
-            key = (src_name, round(xy[0], 5), round(xy[1], 5))
-            dup_count[key] = dup_count.get(key, 0) + 1
+def sources_agree(cands, osm_agree_km, agree_km):
+    """The position rule where sources agree: OpenStreetMap when it lies within osm_agree_km of a geocode (Baidu 2023
+    or Amap; the nearer one confirms it), else the mean of Baidu and Amap when they lie within agree_km of each other.
+    Returns (lon, lat, coord_check, [sources used]) or None when no two sources agree."""
+    o = cands.get("osm")
+    if o is not None:
+        near = sorted((haversine_km(*o, *cands[w]), w) for w in ("baidu2023", "amap") if w in cands)
+        if near and near[0][0] <= osm_agree_km:
+            return o[0], o[1], f"osm+{near[0][1]}<{osm_agree_km:g}km", ["osm", near[0][1]]
+    if "baidu2023" in cands and "amap" in cands:
+        b, a = cands["baidu2023"], cands["amap"]
+        d = haversine_km(*b, *a)
+        if d <= agree_km:
+            check = "agree<0.5km" if d <= AGREE_TIGHT_KM else f"agree<{agree_km:g}km"
+            return (b[0] + a[0]) / 2, (b[1] + a[1]) / 2, check, ["baidu2023", "amap"]
+    return None
 
-    def city_seat(city):
+
+def evidence(lon, lat, cands):
+    """coord_check evidence: `|<source>=<km>` for each source that has the station, km from the settled position."""
+    return "".join(f"|{w}={haversine_km(lon, lat, *cands[w]):.2f}km" for w in ("baidu2023", "amap", "osm")
+                   if w in cands)
+
+
+def city_seat_finder(census, admin):
+    """seat(city): the government seat of a 12306 city (a prefecture, else a census unit of that name)."""
+    cache = {}
+
+    def seat(city):
+        if city in cache:
+            return cache[city]
+        found = None
         for code, a in sorted(admin.items()):
             if a["level"] == "city" and stem(a["name"]) == city:
-                return admin_point(a)
-        for code, r in sorted(census.items()):
-            if stem(r["name"]) == city and code in admin:
-                return admin_point(admin[code])
-        return None
-
-    for name, s in sorted(stations.items()):
-        seat = city_seat(s.city) if s.city else None
-        for w in sorted(s.cands):
-            xy = s.cands[w]
-            n_same = dup_count.get((w, round(xy[0], 5), round(xy[1], 5)), 0)
-            if n_same > 1:
-                del s.cands[w]
-                s.source.append(f"derived: {w} geocode dropped (the same point is given to {n_same} station names: "
-                                "a geocoder fallback)")
-            elif seat is not None and haversine_km(*xy, *seat) > far_km:
-                del s.cands[w]
-                s.source.append(f"derived: {w} geocode dropped ({haversine_km(*xy, *seat):.0f} km from the seat of "
-                                f"12306 city {s.city}, more than {far_km:g} km)")
+                found = admin_point(a)
+                break
+        if found is None:
+            for code, r in sorted(census.items()):
+                if stem(r["name"]) == city and code in admin:
+                    found = admin_point(admin[code])
+                    break
+        cache[city] = found
+        return found
+    return seat
 
 
-def build_stations(shared, stretches, planned_rows, fixes, places, census, admin, poly, pref_units,
-                   coord_decisions, far_km=None, county_cities=False):
-    """Every station named by a stretch or facts/planned_stations.csv, with id, 12306 city and a settled coordinate:
-    facts/station_fixes.csv, else the two geocodes (mean when they agree within 2 km, else `coord_decisions`
-    {name: (geocode kept, reason, source)}, a geocoder fallback sitting on another station, the county / prefecture
-    polygon, else Baidu), else one geocode, else a county seat, interpolation along the stretch or the prefecture
-    seat; then its place_id (census unit). far_km: drop geocoder fallbacks first (drop_geocoder_fallbacks);
-    county_cities: a 12306 city that is a county maps to the prefecture of that county."""
+# Decisions for stations whose sources disagree and that the generic rules settle wrongly, each with its source:
+# name -> (position kept, short reason, source). They apply in every network.
+STATION_DECISIONS = {
+    "郑州": ("baidu2023", "shared-README:Amap-wrong", "shared:README.md#Known problems (郑州: Amap wrong)"),
+    "安阳": ("amap", "shared-README:Baidu-wrong", "shared:README.md#Known problems (安阳: Baidu wrong)"),
+    "阜阳西": ("baidu2023", "matches-Wikipedia-32.88519N-115.74791E",
+            "url:https://hessslslslsls.azureedge.net/wiki/Fuyang_West_railway_station_(Anhui) (Wikipedia copy; "
+            "32.88519 N 115.74791 E, 颍州区)"),
+    "周口东": ("baidu2023", "matches-Wikipedia-33.6472N-114.7416E",
+            "url:https://everything.explained.today/%5C/Zhoukou_East_railway_station (Wikipedia copy; 33.6472 N "
+            "114.7416 E, 川汇区)"),
+    "永济北": ("amap", "Baidu-is-city-centre-fallback",
+            "shared:admin-points/admin_points_all_china.csv#140881 (the Baidu geocode lies 0.2 km from the 永济市 "
+            "government seat, i.e. a city-centre fallback; the shared README lists 永济北 as disagreeing; the Amap "
+            "position, 18 km north, lies on the 大西 line between 运城北 and 大荔)"),
+}
+CAND_FILES = {"baidu2023": ST_BAIDU, "amap": ST_AMAP, "osm": ST_OSM}
+
+
+def build_stations(shared, stretches, planned_rows, fixes, places, census, admin, poly, pref_units, rules):
+    """Every station named by a stretch or facts/planned_stations.csv, with id, 12306 city and a settled position
+    (the same rule in every network; networks/README.md "Station positions"): networks/station_fixes.csv, else
+    OpenStreetMap where a geocode confirms it, else the mean of two agreeing geocodes, else (after dropping geocoder
+    fallbacks and positions far from the 12306 city) STATION_DECISIONS, a candidate sitting on another station, the
+    county / prefecture polygon, OpenStreetMap, Baidu; else one source, else a county seat, interpolation along the
+    stretch or the prefecture seat; then its place_id (census unit). Fails on a station farther than
+    rules['station_city_max_km'] from its 12306 city. rules: params.toml [derive]."""
+    far_km = rules["station_city_max_km"]
+    city_seat = city_seat_finder(census, admin)
     t_path = os.path.join(shared, ST_12306)
     tele = {r.req("name"): r for r in read_csv(t_path, ["name", "telecode", "pinyin", "city"])}
-    baidu, amap = load_geocodes(shared)
+    baidu, amap, osm = load_geocodes(shared)
     planned = {}
     for r in planned_rows:
         name = r.req("name", "station", "name_zh")
@@ -494,24 +542,27 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
                  "facts/planned_stations.csv")
         stations[name] = s
 
-    # candidate coordinates
+    # candidate coordinates: Baidu 2023, Amap (real rows) and OpenStreetMap, by 12306 name
     for name, s in stations.items():
         s.cands = {}
-        if name in baidu:
-            s.cands["baidu2023"] = baidu[name]
-        if name in amap:
-            s.cands["amap"] = amap[name]
+        for which, table in (("baidu2023", baidu), ("amap", amap), ("osm", osm)):
+            if name in table:
+                s.cands[which] = table[name]
+        s.all_cands = dict(s.cands)
         s.source = src_of = []
         if s.telecode:
             src_of.append(f"shared:{ST_12306}#{s.telecode}")
         elif s.planned:
             src_of.append(planned[name].req("source"))
 
-    if far_km is not None:
-        drop_geocoder_fallbacks(stations, baidu, amap, census, admin, far_km)
+    def cite(which, name):
+        return f"shared:{CAND_FILES[which]}#{name}"
 
-    def cite(which):
-        return {"baidu2023": f"shared:{ST_BAIDU}#{{n}}", "amap": f"shared:{ST_AMAP}#{{n}}"}[which]
+    dup_count = {}
+    for src_name, table in (("baidu2023", baidu), ("amap", amap)):
+        for n, xy in table.items():
+            key = (src_name, round(xy[0], 5), round(xy[1], 5))
+            dup_count[key] = dup_count.get(key, 0) + 1
 
     # stretch neighbours (for interpolating stations without any geocode)
     neigh = {}
@@ -520,48 +571,15 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
         for i, n in enumerate(seq):
             neigh.setdefault(n, []).append((seq[:i][::-1], seq[i + 1:]))
 
-    pending = []
-    for name in sorted(stations):
-        s = stations[name]
-        if name in fixes:
-            r = fixes[name]
-            s.lon, s.lat = r.num("lon", "lon_wgs84"), r.num("lat", "lat_wgs84")
-            s.check = "fixed:" + r.opt("how", "coord_check", default="facts/station_fixes.csv").removeprefix("fixed:")
-            s.source.append(r.req("source"))
-            continue
-        c = s.cands
-        if len(c) == 2:
-            d = haversine_km(*c["baidu2023"], *c["amap"])
-            if d <= AGREE_KM:
-                s.lon = (c["baidu2023"][0] + c["amap"][0]) / 2
-                s.lat = (c["baidu2023"][1] + c["amap"][1]) / 2
-                s.check = "agree<0.5km" if d <= AGREE_TIGHT_KM else "agree<2km"
-                s.source += [cite("baidu2023").format(n=name), cite("amap").format(n=name),
-                             f"derived: mean of the two geocodes ({d:.2f} km apart)"]
-            else:
-                pending.append((name, d))
-        elif len(c) == 1:
-            (which, (lon, lat)), = c.items()
-            s.lon, s.lat, s.check = lon, lat, f"single:{which}"
-            s.source.append(cite(which).format(n=name))
-        elif s.planned and planned[name].opt("lon") and planned[name].opt("lat"):
-            r = planned[name]
-            s.lon, s.lat, s.check = r.num("lon"), r.num("lat"), "single:planned_stations"
-        else:
-            pending.append((name, None))
-
-    settled = {n: (s.lon, s.lat) for n, s in stations.items() if n not in dict(pending)}
-
     def pref_of_city(city):
         if not city:
             return None
-        if county_cities:
-            # a 12306 city that is a county (汉川, 京山, 浠水 ...): the prefecture of that census unit
-            county_prefs = sorted({r["pref_code"] for r in census.values() if stem(r["name"]) == city
-                                   and r["pref_code"] in admin and stem(admin[r["pref_code"]]["name"]) != city})
-            prefs_named = [pid for pid, a in admin.items() if a["level"] == "city" and stem(a["name"]) == city]
-            if not prefs_named and len(county_prefs) == 1:
-                return county_prefs[0]
+        # a 12306 city that is a county (汉川, 京山, 浠水 ...): the prefecture of that census unit
+        county_prefs = sorted({r["pref_code"] for r in census.values() if stem(r["name"]) == city
+                               and r["pref_code"] in admin and stem(admin[r["pref_code"]]["name"]) != city})
+        prefs_named = [pid for pid, a in admin.items() if a["level"] == "city" and stem(a["name"]) == city]
+        if not prefs_named and len(county_prefs) == 1:
+            return county_prefs[0]
         for pid in sorted({p.pref_id for p in places.values()} | set(pref_units)):
             if pid in admin and stem(admin[pid]["name"]) == city:
                 return pid
@@ -573,22 +591,78 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
     def units_of(lon, lat):
         return poly.containing(lon, lat)
 
+    def in_city_prefecture(city, xy):
+        pref = pref_of_city(city)
+        return pref is not None and any(census[u]["pref_code"] == pref for u in units_of(*xy) if u in census)
+
+    pending = []
+    for name in sorted(stations):
+        s = stations[name]
+        if name in fixes:
+            r = fixes[name]
+            s.lon, s.lat = r.num("lon", "lon_wgs84"), r.num("lat", "lat_wgs84")
+            s.check = "fixed:" + r.opt("how", "coord_check", default="facts/station_fixes.csv").removeprefix("fixed:")
+            s.source.append(r.req("source"))
+            continue
+        agreed = sources_agree(s.cands, rules["station_osm_agree_km"], AGREE_KM)
+        if agreed:
+            s.lon, s.lat, s.check, used = agreed
+            s.source += [cite(w, name) for w in used]
+            if len(used) == 2 and "osm" not in used:
+                s.source.append(f"derived: mean of the two geocodes "
+                                f"({haversine_km(*s.cands['baidu2023'], *s.cands['amap']):.2f} km apart)")
+            else:
+                s.source.append(f"derived: OpenStreetMap position, confirmed by the {used[1]} geocode within "
+                                f"{rules['station_osm_agree_km']:g} km")
+            continue
+        # no two sources agree: drop geocoder fallbacks (a point the same geocoder gives to several names) and
+        # positions far from the seat of the station's 12306 city
+        seat = city_seat(s.city) if s.city else None
+        for w in sorted(s.cands):
+            xy = s.cands[w]
+            n_same = dup_count.get((w, round(xy[0], 5), round(xy[1], 5)), 0)
+            if n_same > 1:
+                del s.cands[w]
+                s.source.append(f"derived: {w} position dropped (the same point is given to {n_same} station names: "
+                                "a geocoder fallback)")
+            elif seat is not None and haversine_km(*xy, *seat) > far_km and not in_city_prefecture(s.city, xy):
+                del s.cands[w]
+                s.source.append(f"derived: {w} position dropped ({haversine_km(*xy, *seat):.0f} km from the seat of "
+                                f"12306 city {s.city}, more than {far_km:g} km, and outside its prefecture)")
+        c = s.cands
+        if len(c) >= 2:
+            pending.append((name, max(haversine_km(*c[x], *c[y]) for x in c for y in c)))
+        elif len(c) == 1:
+            (which, (lon, lat)), = c.items()
+            s.lon, s.lat, s.check = lon, lat, f"single:{which}"
+            s.source.append(cite(which, name))
+        elif s.planned and planned[name].opt("lon") and planned[name].opt("lat"):
+            r = planned[name]
+            s.lon, s.lat, s.check = r.num("lon"), r.num("lat"), "single:planned_stations"
+        else:
+            pending.append((name, None))
+
+    settled = {n: (s.lon, s.lat) for n, s in stations.items() if n not in dict(pending)}
+
     for name, d in pending:
         s = stations[name]
         c = s.cands
         if d is not None:
             choice, how = None, None
-            if name in coord_decisions:
-                choice, how, dsrc = coord_decisions[name]
+            if name in STATION_DECISIONS and STATION_DECISIONS[name][0] in c:
+                choice, how, dsrc = STATION_DECISIONS[name]
                 s.source.append(dsrc)
+            if choice is None and "osm" in c:
+                # OpenStreetMap stations are mapped on the tracks; the geocodes that disagree with it are not used
+                choice, how = "osm", "osm-over-disagreeing-geocodes"
             if choice is None:
                 # a candidate sitting on another station's settled position is a geocoder fallback
                 dup = {w: [o for o, xy in settled.items() if o != name and haversine_km(*xy, *c[w]) < DUPLICATE_POSITION_KM]
                        for w in c}
                 ok = [w for w in sorted(c) if not dup[w]]
-                if len(ok) == 1:
-                    other = [w for w in c if w != ok[0]][0]
-                    choice, how = ok[0], f"{other}-sits-on-{dup[other][0]}"
+                bad = [w for w in sorted(c) if dup[w]]
+                if bad and len(ok) == 1:
+                    choice, how = ok[0], f"{bad[0]}-sits-on-{dup[bad[0]][0]}"
             pref = pref_of_city(s.city)
             if choice is None and pref:
                 # the county named by the station, else the prefecture of its 12306 city
@@ -599,17 +673,18 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
                     if not codes:
                         continue
                     inside = [w for w in sorted(c) if set(units_of(*c[w])) & set(codes)]
-                    if len(inside) == 1:
-                        choice = inside[0]
+                    if len(inside) == 1 or (len(inside) > 1 and "osm" in inside):
+                        choice = inside[0] if len(inside) == 1 else "osm"
                         how = f"in-{level}-polygon-{census[codes[0]]['name'] if level == 'county' else admin[pref]['name']}"
                         break
             if choice is None:
-                choice, how = "baidu2023", "default-baidu2023"
+                choice = "osm" if "osm" in c else "baidu2023"
+                how = f"default-{choice}"
             s.lon, s.lat = c[choice]
             s.check = f"fixed:{choice}:{how}"
-            other = [w for w in c if w != choice][0]
-            s.source += [cite(choice).format(n=name),
-                         f"derived: {other} geocode rejected ({d:.1f} km apart; rule {how})"]
+            others = [w for w in sorted(c) if w != choice]
+            s.source += [cite(choice, name),
+                         f"derived: {' and '.join(others)} position rejected ({d:.1f} km apart at most; rule {how})"]
         else:
             # no geocode: county seat named by the station, else prefecture seat of its 12306 city
             pref = pref_of_city(s.city)
@@ -654,9 +729,22 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
             else:
                 row = names[name]
                 fail(row.path, row.line, "stations", f"station {name!r} has no coordinate in any source; add it to "
-                     "facts/station_fixes.csv or facts/planned_stations.csv (lon,lat)")
+                     "networks/station_fixes.csv or facts/planned_stations.csv (lon,lat)")
         settled[name] = (s.lon, s.lat)
 
+    # evidence: distance from the settled position to each source; the 12306-city check
+    for name in sorted(stations):
+        s = stations[name]
+        s.lon, s.lat = round(s.lon, 6), round(s.lat, 6)  # the written precision, so that every length uses it
+        s.check += evidence(s.lon, s.lat, s.all_cands)
+        seat = city_seat(s.city) if s.city else None
+        if seat is not None and name not in fixes:
+            d = haversine_km(s.lon, s.lat, *seat)
+            if d > far_km and not in_city_prefecture(s.city, (s.lon, s.lat)):
+                row = names[name]
+                fail(row.path, row.line, "stations", f"station {name}: settled position {s.lon:.5f},{s.lat:.5f} "
+                     f"({s.check}) lies outside the prefecture of its 12306 city {s.city} and {d:.0f} km from its seat, "
+                     f"more than {far_km:g} km (params.toml derive.station_city_max_km); fix it in networks/station_fixes.csv with a source")
     # place_id
     centroids = sorted((code, float(r["centroid_lon_wgs84"]), float(r["centroid_lat_wgs84"]))
                        for code, r in census.items())
@@ -686,7 +774,7 @@ def fact_paths(facts):
     j = os.path.join
     return {"lines": j(facts, "rail_lines.csv"), "stretches": j(facts, "rail_stretches.csv"),
             "planned": j(facts, "planned_stations.csv"), "speeds": j(facts, "speed_changes.csv"),
-            "fixes": j(facts, "station_fixes.csv"), "expressways": j(facts, "expressway_routes.csv")}
+            "fixes": os.path.normpath(j(facts, "..", "..", "station_fixes.csv")), "expressways": j(facts, "expressway_routes.csv")}
 
 
 def read_rail_lines(path):
@@ -791,40 +879,66 @@ def rail_line_rows(lines):
 
 # ------------------------------------------------------------------------------------------------ rail sections
 
-def rail_sections(stretches, lines, stations, circ, params, params_path, resolve_name=None, line_operating=True,
+def shared_pairs(stretches_path):
+    """Station pairs (a, b, conventional) that lie on more than one stretch of all networks' facts (networks/*/facts/
+    rail_stretches.csv next to this network's): one track shared by several lines or networks, whose length must
+    not depend on which stretch's published total it would take a share of."""
+    root = os.path.normpath(os.path.join(os.path.dirname(stretches_path), "..", ".."))
+    count = {}
+    for net in sorted(os.listdir(root)):
+        f_str = os.path.join(root, net, "facts", "rail_stretches.csv")
+        f_lines = os.path.join(root, net, "facts", "rail_lines.csv")
+        if not (os.path.exists(f_str) and os.path.exists(f_lines)):
+            continue
+        modes = {r.req("line_id"): r.req("mode") for r in read_csv(f_lines, ["line_id", "mode"])}
+        for r in read_csv(f_str, ["line_id"]):
+            names = split_list(r.req("stations", "station_list"))
+            conv = modes.get(r.req("line_id")) == "conventional"
+            for a, b in {tuple(sorted(p)) for p in zip(names, names[1:])}:
+                count[(a, b, conv)] = count.get((a, b, conv), 0) + 1
+    return {k for k, v in count.items() if v > 1}
+
+
+def rail_sections(stretches, lines, stations, track, resolve_name=None, line_operating=True,
                   share_length=None, length_fmt="g"):
-    """Rail sections: each stretch split into station-to-station sections, its length (sourced, else great-circle x
-    rail circuity) split by great-circle share; opening dates propagate to the stations. resolve_name given: honour
+    """Rail sections: each stretch split into station-to-station sections whose lengths follow `track`
+    (track.TrackLengths: OSM track, route km, the published rest, measured circuity; the stretch's published length
+    is a check, reported in track.report); opening dates propagate to the stations. resolve_name given: honour
     the stretch's part_projects; line_operating: fall back to the line's operating_speed_kmh; share_length(st,
-    total_gc, srcs) -> (length, srcs) or None: a length derived from a longer published one (guanzhong);
+    total_gc, srcs) -> (length, srcs) or None: the stretch's published total taken as a share of a longer published
+    one (guanzhong);
     length_fmt: format of a sourced length in the source note."""
     sections = []
     seqs = {}
+    multi = shared_pairs(stretches[0]["_row"].path) if stretches else set()
     for st in stretches:
         r, lid, names = st["_row"], st["_line"], st["_stations"]
+        conv = lines[lid].req("mode") == "conventional"
+
+        def pair_key(i, names=names, conv=conv):
+            return tuple(sorted((names[i], names[i + 1]))) + (conv,)
         line = lines[lid]
         pts = [(stations[n].lon, stations[n].lat) for n in names]
         gcs = [haversine_km(*pts[i], *pts[i + 1]) for i in range(len(pts) - 1)]
         for i, g in enumerate(gcs):
             if g <= 0.05:
                 fail(r.path, r.line, "stations", f"{names[i]} and {names[i + 1]} have the same coordinate; cannot "
-                     "split the stretch length (fix the station coordinates)")
+                     "give the section a length (fix the station coordinates)")
         total_gc = sum(gcs)
         length = r.num("length_km", required=False, positive=True)
         srcs = r.req("source")
         shared_len = share_length(st, total_gc, srcs) if share_length else None
         if shared_len is not None:
             length, srcs = shared_len
-        if length is not None:
-            lens = [length * g / total_gc for g in gcs]
-            base = f"derived: {length:{length_fmt}} km split by great-circle share ; {srcs}"
-        else:
-            if "rail" not in circ:  # only needed when a stretch has no sourced length
-                circ["rail"] = find_circuity(params, params_path, "rail", ("rail",))
-            c, cpath = circ["rail"]
-            lens = [g * c for g in gcs]
-            base = (f"assumption: no sourced length; great-circle x rail circuity {c:g} (params.toml {cpath}) ; "
-                    f"{srcs}")
+        lens, notes, rules_used = track.section_lengths(names, pts, gcs, lines[lid].req("mode"), length, length_fmt,
+                                                        r.opt("length_exception"),
+                                                        {i for i in range(len(gcs)) if pair_key(i) in multi})
+        base_srcs = srcs
+        track.report.append([r.opt("stretch_id") or f"{lid}:{names[0]}-{names[-1]}", lid, names[0], names[-1],
+                             str(len(gcs)), "" if length is None else f"{length:{length_fmt}}", fmt_km(sum(lens)),
+                             "" if length is None else f"{100 * (sum(lens) - length) / length:+.1f}",
+                             " ".join(f"{k}:{rules_used.count(k)}" for k in ("osm", "route_km", "published", "circuity")
+                                      if k in rules_used)])
         design = r.num("design_speed_kmh", required=False, positive=True)
         if design is None:
             design = line.num("design_speed_kmh", required=False, positive=True)
@@ -854,8 +968,9 @@ def rail_sections(stretches, lines, stations, circ, params, params_path, resolve
                 sec_project, frm, to = parts[i]
                 part_src = (f" ; derived: project {sec_project} for the part {frm}–{to} (facts/rail_stretches.csv "
                             "part_projects; see the row's notes)")
+            track.origin[f"{lid}:{seq}"] = f"{r.path}, line {r.line} (stretch {names[0]}–{names[-1]})"
             sections.append([f"{lid}:{seq}", lid, seq, a.sid, b.sid, fmt_km(lens[i]), f"{design:g}", f"{oper:g}",
-                             opened, sec_project, base + oper_src + part_src])
+                             opened, sec_project, notes[i] + " ; " + base_srcs + oper_src + part_src])
             for s in (a, b):
                 if opened and (not s.opened or date_key(opened) < date_key(s.opened)):
                     s.opened = opened
@@ -934,10 +1049,11 @@ def expressway_links(f_exp, places, census, circ, add_outside, strict=False, cod
     return road
 
 
-def trunk_links(places, circ):
-    """Trunk roads: each place's TRUNK_K nearest seats within TRUNK_RADIUS_KM, plus a minimum spanning tree over all
+def trunk_links(places, circ, rules):
+    """Trunk roads: each place's derive.trunk_neighbours nearest seats within derive.trunk_radius_km, plus a minimum spanning tree over all
     places (Prim), great-circle x trunk circuity, present at all dates. Returns (rows, sorted place codes)."""
     road = []
+    TRUNK_K, TRUNK_RADIUS_KM = rules["trunk_neighbours"], rules["trunk_radius_km"]
     ct, ctpath = circ["trunk"]
     codes = sorted(places)
     xy = {c: (places[c].lon, places[c].lat) for c in codes}
@@ -972,7 +1088,8 @@ def trunk_links(places, circ):
         g = dd(a, b)
         why = []
         if (a, b) in pairs:
-            why.append(f"one of the {TRUNK_K} nearest seats within {TRUNK_RADIUS_KM:g} km")
+            why.append(f"one of the {TRUNK_K} nearest seats within {TRUNK_RADIUS_KM:g} km, params.toml "
+                       "derive.trunk_neighbours / trunk_radius_km")
         if (a, b) in mst:
             why.append("minimum-spanning-tree edge")
         road.append([f"trunk:{a}-{b}", a, b, "trunk", "", fmt_km(g * ct), "", "",
@@ -1010,10 +1127,11 @@ def check_road_connectivity(codes, road, origin, f_exp):
 
 # ------------------------------------------------------------------------------------------------ connectors
 
-def access_connectors(stations, places, codes, circ, f_str):
-    """Access connectors from every seat within ACCESS_RADIUS_KM of a station (and from the station's own place),
+def access_connectors(stations, places, codes, circ, f_str, rules):
+    """Access connectors from every seat within derive.access_radius_km of a station (and from the station's own place),
     great-circle (at least 0.1 km) x access circuity."""
     ca, capath = circ["access"]
+    ACCESS_RADIUS_KM = rules["access_radius_km"]
     conns = []
     by_id = {s.sid: s for s in stations.values()}
     if len(by_id) != len(stations):
@@ -1024,7 +1142,7 @@ def access_connectors(stations, places, codes, circ, f_str):
             p = places[c]
             g = haversine_km(s.lon, s.lat, p.lon, p.lat)
             if g <= ACCESS_RADIUS_KM:
-                targets[c] = (g, f"seat within {ACCESS_RADIUS_KM:g} km")
+                targets[c] = (g, f"seat within {ACCESS_RADIUS_KM:g} km, params.toml derive.access_radius_km")
         if s.place_id in places and s.place_id not in targets:
             p = places[s.place_id]
             targets[s.place_id] = (haversine_km(s.lon, s.lat, p.lon, p.lat), "own place")
@@ -1067,7 +1185,7 @@ def log_summary(places, region_codes, stations, line_rows, sections, speed_rows,
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
     checks = {}
     for s in stations.values():
-        k = s.check.split(":")[0]
+        k = s.check.split("|")[0].split(":")[0]
         checks[k] = checks.get(k, 0) + 1
     nexp = sum(1 for x in road if x[3] == "expressway")
     log(f"places: {len(places)} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}); "
@@ -1095,6 +1213,7 @@ class Inputs:
         self.params_path = os.path.join(self.out, "params.toml")
         self.params = read_toml(self.params_path)
         self.circ = road_circuities(self.params, self.params_path)
+        self.rules = derive_rules(self.params, self.params_path)
         self.census, self.pops, self.census_path, self.pop_path = load_census(self.shared)
         self.admin, _admin_path = load_admin(self.shared)
         self.f = fact_paths(self.facts)
@@ -1103,10 +1222,10 @@ class Inputs:
         return PolygonIndex(os.path.join(self.shared, COUNTIES), key="code")
 
 
-def road_links(f_exp, places, census, circ, add_outside, **expressway_options):
+def road_links(f_exp, places, census, circ, add_outside, rules, **expressway_options):
     """The road layer: expressway links (expressway_links) plus the trunk layer, sorted. Returns (rows, codes)."""
     road = expressway_links(f_exp, places, census, circ, add_outside, **expressway_options)
-    trunk, codes = trunk_links(places, circ)
+    trunk, codes = trunk_links(places, circ, rules)
     road += trunk
     sort_road_links(road)
     return road, codes
@@ -1137,3 +1256,112 @@ def region_main(doc, build, region, argv=None):
     """main() of a region script: --shared, --out networks/<region>, --check; runs build(args)."""
     args = derive_parser(doc, out_help=f"the network folder (networks/{region})").parse_args(argv)
     return run_cli(lambda: build(args), base=args.out)
+
+
+# ------------------------------------------------------------------------------------------------ derive rules, checks
+
+def derive_rules(params, params_path):
+    """params.toml [derive], strictly: every key of DERIVE_KEYS with its type, and no other key."""
+    d = params.get("derive")
+    if not isinstance(d, dict):
+        fail(params_path, None, "derive", "missing [derive] table (the derivation's modelling rules)")
+    for k in sorted(d):
+        if k not in DERIVE_KEYS:
+            fail(params_path, None, f"derive.{k}", f"unknown key (known: {', '.join(sorted(DERIVE_KEYS))})")
+    out = {}
+    for k, typ in DERIVE_KEYS.items():
+        if k not in d:
+            fail(params_path, None, f"derive.{k}", "missing")
+        v = d[k]
+        if typ is str:
+            if not isinstance(v, str) or not v.strip():
+                fail(params_path, None, f"derive.{k}", "must be a non-empty string")
+        elif typ is bool:
+            if not isinstance(v, bool):
+                fail(params_path, None, f"derive.{k}", f"must be true or false, found {v!r}")
+        elif typ is int:
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                fail(params_path, None, f"derive.{k}", f"must be a positive integer, found {v!r}")
+        else:
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not (v > 0 and math.isfinite(v)):
+                fail(params_path, None, f"derive.{k}", f"must be a positive number, found {v!r}")
+            v = float(v)
+        out[k] = v
+    if out["section_max_circuity"] <= 1.0 or not (1.0 <= out["rail_circuity"] <= out["section_max_circuity"]):
+        fail(params_path, None, "derive.rail_circuity", "needs 1 <= rail_circuity <= section_max_circuity, 1 < max")
+    return out
+
+
+def clean_position_finder(shared, rules):
+    """position(name) for the measurements: the OpenStreetMap point where a geocode confirms it, else None."""
+    baidu, amap, osm = load_geocodes(shared)
+
+    def position(name):
+        c = {w: t[name] for w, t in (("baidu2023", baidu), ("amap", amap), ("osm", osm)) if name in t}
+        agreed = sources_agree(c, rules["station_osm_agree_km"], 0.0)
+        return (agreed[0], agreed[1]) if agreed and "osm" in agreed[3] else None
+    return position
+
+
+def track_lengths(shared, rules, params_path):
+    """The section-length rule (track.TrackLengths) after checking params.toml's measured route_to_track and
+    rail_circuity against a fresh measurement (they must agree to 3 decimals)."""
+    import track as trackmod
+    geo = trackmod.Geometry(shared, rules["track_snap_km"], rules["track_join_m"])
+    route = trackmod.RouteKm(shared)
+    m = trackmod.measure(geo, route, clean_position_finder(shared, rules), rules["section_max_circuity"])
+    if m is None:
+        fail(os.path.join(shared, trackmod.GEOMETRY), None, None, "no station pair to measure track lengths on")
+    for key, val in (("route_to_track", m["ratio"]), ("rail_circuity", m["circuity"])):
+        if abs(rules[key] - round(val, 3)) > 1e-9:
+            fail(params_path, None, f"derive.{key}", f"is {rules[key]:g} but the measurement gives {val:.3f} "
+                 f"({m['pairs']} station pairs, {m['track_km']:.1f} km of track, {m['route_km']:g} route km, "
+                 f"{m['gc_km']:.1f} km great-circle); set it to {val:.3f}")
+    t = trackmod.TrackLengths(geo, route, rules)
+    t.report = []
+    t.origin = {}  # section id -> the facts row it comes from (for error messages)
+    t.measurement = m
+    return t
+
+
+LENGTH_REPORT_COLS = ["stretch_id", "line_id", "from_station", "to_station", "sections", "published_km", "derived_km",
+                      "diff_pct", "rules", "source"]
+
+
+def length_report(track):
+    """rail_length_check.csv rows: each stretch's derived sum against its published total."""
+    m = track.measurement
+    src = (f"derived: tools/derive (networks/README.md Section lengths); route_to_track {track.ratio:g} and rail "
+           f"circuity {track.circ:g} measured on {m['pairs']} station pairs ; {GEOMETRY_NOTE_SHORT}")
+    return [x + [src] for x in sorted(track.report)]
+
+
+GEOMETRY_NOTE_SHORT = "OSM-derived lengths: © OpenStreetMap contributors (ODbL 1.0)"
+
+
+def check_sections(sections, stations, rules, path, lines, origin=None):
+    """The checks every network passes (exit 2 on failure, naming the section): each section between 1 and
+    derive.section_max_circuity times the great-circle distance of its stations (unless the source states a reason
+    with 'length-exception:'), and one length per station pair (conventional and high-speed tracks apart)."""
+    by_id = {s.sid: s for s in stations.values()}
+    cap = rules["section_max_circuity"]
+    pair_len = {}
+    errors = []
+
+    def where(sid):
+        return f" (from {origin[sid]})" if origin and sid in origin else ""
+    for x in sections:
+        sid, a, b, km = x[0], by_id[x[3]], by_id[x[4]], float(x[5])
+        g = haversine_km(a.lon, a.lat, b.lon, b.lat)
+        if not (g - 0.0005 <= km <= cap * g + 0.0005) and "length-exception:" not in x[10]:
+            errors.append(f"section {sid} length_km{where(sid)}: "
+                 f"{a.name}–{b.name} {km:.3f} km against great-circle {g:.3f} km: must lie within [1, {cap:g}] x "
+                 "great-circle (fix the station positions or the length, or state a 'length-exception:' reason)")
+        key = tuple(sorted((x[3], x[4]))) + (lines[x[1]].req("mode") == "conventional",)
+        if key in pair_len and pair_len[key][0] != x[5]:
+            errors.append(f"section {sid} length_km{where(sid)}: "
+                 f"{a.name}–{b.name} is {x[5]} km here but {pair_len[key][0]} km in section {pair_len[key][1]}: one "
+                 "stretch of track needs one length")
+        pair_len.setdefault(key, (x[5], sid))
+    if errors:
+        fail(path, None, None, f"{len(errors)} section check(s) failed:\n  " + "\n  ".join(errors))

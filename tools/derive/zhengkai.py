@@ -35,7 +35,6 @@ from common import (  # noqa: E402
 KEEP_PREFECTURES = ("410100", "410200")  # 郑州市, 开封市: the two cities seed 004 names
 STREET_NEIGHBOURS = 3
 MIN_KM = 0.1
-ACCESS_RADIUS_KM = 40.0  # as in tools/derive/zhongyuan.py
 SEED_CITIES = ("410100", "410200")
 
 # reported_times.csv names → 12306 station names (rail rows only)
@@ -79,6 +78,7 @@ def build(args):
         params_text = fh.read()
     trunk_circ = params["road"]["trunk"]["circuity"]
     access_circ = params["connector"]["access"]["circuity"]
+    access_radius_km = float(params["derive"]["access_radius_km"])  # the 中原 rule (params.toml derive)
 
     f_points = read_csv(j(facts, "points.csv"), ["place_id", "name", "prefecture_id", "coord_station", "access_to",
                                                   "stands_for", "source"])
@@ -257,7 +257,7 @@ def build(args):
                 pid = r["to_id"] if fs[0] == r["from_id"] else r["from_id"]
                 s = st_by_id[fs[0]]
                 gc = haversine_km(float(place[pid]["lon"]), float(place[pid]["lat"]), float(s["lon"]), float(s["lat"]))
-                if gc > ACCESS_RADIUS_KM and place[pid]["place_id"] != s["place_id"]:
+                if gc > access_radius_km and place[pid]["place_id"] != s["place_id"]:
                     continue  # the 中原 rule: access only from seats within 40 km of the station
                 row["length_km"] = fmt_km(max(gc * access_circ, MIN_KM))
                 row["source"] = (f"derived: great-circle {gc:.3f} km x access circuity {access_circ} (params.toml "

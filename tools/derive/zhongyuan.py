@@ -15,8 +15,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Output, fmt_km  # noqa: E402
+from common import csv_text, Output, fmt_km  # noqa: E402
 from netbuild import (  # noqa: E402
+    LENGTH_REPORT_COLS, check_sections, length_report, track_lengths,
     Inputs, access_connectors, add_capital_places, add_network_files, add_station_places, alias_resolver,
     apply_station_openings, build_cities, build_stations, capital_seat_units, check_road_connectivity, log_summary,
     network_toml, outside_adder, place_maker, rail_line_rows, rail_sections, read_planned_and_fixes, read_rail_lines,
@@ -43,18 +44,6 @@ STATION_ALIASES = {
     "郑州南": ("郑州航空港", "shared:rail-lines/README.md#A 机场–郑州南城际 (郑州南 renamed 郑州航空港 2022-05-31)"),
 }
 
-# Coordinate decisions for stations whose two geocodes disagree by more than 2 km, each with its source:
-# name -> (geocode to keep, short reason, source).
-COORD_DECISIONS = {
-    "郑州": ("baidu2023", "shared-README:Amap-wrong", "shared:README.md#Known problems (郑州: Amap wrong)"),
-    "安阳": ("amap", "shared-README:Baidu-wrong", "shared:README.md#Known problems (安阳: Baidu wrong)"),
-    "阜阳西": ("baidu2023", "matches-Wikipedia-32.88519N-115.74791E",
-            "url:https://hessslslslsls.azureedge.net/wiki/Fuyang_West_railway_station_(Anhui) (Wikipedia copy; "
-            "32.88519 N 115.74791 E, 颍州区)"),
-    "周口东": ("baidu2023", "matches-Wikipedia-33.6472N-114.7416E",
-            "url:https://everything.explained.today/%5C/Zhoukou_East_railway_station (Wikipedia copy; 33.6472 N "
-            "114.7416 E, 川汇区)"),
-}
 
 # Sourced station-to-station transfers (both directions). minutes blank = computed from length and kind speed.
 TRANSFERS = [
@@ -86,22 +75,23 @@ def build(args):
     stretches = read_stretches(f["stretches"], lines, resolve_name)
     planned_rows, fixes = read_planned_and_fixes(f, resolve_name)
     stations = build_stations(shared, stretches, planned_rows, fixes, places, census, admin, poly,
-                              {c for c, _ in CAPITALS}, COORD_DECISIONS)
+                              {c for c, _ in CAPITALS}, inp.rules)
     add_capital_places(places, stations, admin, make_place, CAPITALS, capital_units)
     add_station_places(places, stations, census, make_place)
 
     # ---- rail
-    sections = rail_sections(stretches, lines, stations, circ, params, params_path, resolve_name=resolve_name)
+    track = track_lengths(shared, inp.rules, inp.params_path)
+    sections = rail_sections(stretches, lines, stations, track, resolve_name=resolve_name)
     apply_station_openings(facts, stations, resolve_name)
     speed_rows = speed_change_rows(f["speeds"], lines)
     line_rows = rail_line_rows(lines)
 
     # ---- roads
     add_outside = outside_adder(places, census, census_path, make_place)
-    road, codes = road_links(f["expressways"], places, census, circ, add_outside)
+    road, codes = road_links(f["expressways"], places, census, circ, add_outside, inp.rules)
 
     # ---- connectors
-    conns = access_connectors(stations, places, codes, circ, f["stretches"])
+    conns = access_connectors(stations, places, codes, circ, f["stretches"], inp.rules)
     for a, b, kind, km, minutes, opened, src in TRANSFERS:
         if a in stations and b in stations:
             conns.append([stations[a].sid, stations[b].sid, kind, fmt_km(km), "" if minutes is None else str(minutes),
@@ -123,7 +113,9 @@ def build(args):
 
     output = Output(out, check=args.check)
     city_rows = build_cities(repo_seeds(out, "zhongyuan"), admin, poly, places, stations)
+    check_sections(sections, stations, inp.rules, os.path.join(out, "rail_sections.csv"), lines, track.origin)
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
+    output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, zz,
                 f"connectors: {len(conns)}")
     return output

@@ -1,0 +1,320 @@
+"""Tests of the derivation's rules (station positions, section lengths, the checks) and a planted-error run.
+
+    python3 -m unittest discover tools/derive/tests
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DERIVE = os.path.dirname(HERE)
+REPO = os.path.normpath(os.path.join(DERIVE, "..", ".."))
+SHARED = os.environ.get("RINGSIM_SHARED", os.path.normpath(os.path.join(REPO, "..", "shared", "data")))
+sys.path.insert(0, DERIVE)
+
+import check_networks  # noqa: E402
+import netbuild  # noqa: E402
+import track  # noqa: E402
+from common import InputError, haversine_km  # noqa: E402
+
+RULES = {"access_radius_km": 40.0, "trunk_neighbours": 4, "trunk_radius_km": 60.0, "station_osm_agree_km": 1.0,
+         "station_city_max_km": 80.0, "track_snap_km": 1.0, "track_join_m": 50.0, "section_max_circuity": 1.6,
+         "route_to_track": 1.0, "rail_circuity": 1.05, "split_published_rest": True, "source": "test"}
+
+
+def km_east(lon, lat, km):
+    """A point km kilometres east of (lon, lat)."""
+    return (lon + km / (111.32 * 0.8191), lat)  # cos(35°) ≈ 0.8191
+
+
+class StationRule(unittest.TestCase):
+    def test_osm_confirmed_by_one_geocode_wins(self):
+        osm = (113.0, 35.0)
+        c = {"osm": osm, "baidu2023": km_east(*osm, 0.6), "amap": km_east(*osm, 12.0)}
+        lon, lat, check, used = netbuild.sources_agree(c, 1.0, 2.0)
+        self.assertEqual((lon, lat), osm)
+        self.assertEqual(used, ["osm", "baidu2023"])
+        self.assertTrue(check.startswith("osm+baidu2023"))
+
+    def test_geocodes_agree_without_osm(self):
+        b = (113.0, 35.0)
+        a = km_east(*b, 1.5)
+        lon, lat, check, used = netbuild.sources_agree({"baidu2023": b, "amap": a}, 1.0, 2.0)
+        self.assertAlmostEqual(lon, (b[0] + a[0]) / 2)
+        self.assertEqual(check, "agree<2km")
+
+    def test_no_two_sources_agree(self):
+        b = (113.0, 35.0)
+        c = {"baidu2023": b, "amap": km_east(*b, 5.0), "osm": km_east(*b, 11.0)}
+        self.assertIsNone(netbuild.sources_agree(c, 1.0, 2.0))
+
+    def test_evidence_lists_every_source(self):
+        b = (113.0, 35.0)
+        ev = netbuild.evidence(*b, {"baidu2023": b, "osm": km_east(*b, 3.0)})
+        self.assertEqual(ev, "|baidu2023=0.00km|osm=3.00km")
+
+
+class FakeGeometry:
+    def __init__(self, km=None):
+        self.km = km
+
+    def track(self, a, b, cap):
+        return None if self.km is None else (self.km, "测试线", 0.1, 0.1)
+
+
+class FakeRoute:
+    def __init__(self, km=None):
+        self.km = km
+
+    def between(self, a, b, mode):
+        return None if self.km is None else (self.km, "测试线")
+
+
+def lengths(geo_km=None, route_km=None, published=None, exception="", gc=50.0, mode="hsr", shared=()):
+    t = track.TrackLengths(FakeGeometry(geo_km), FakeRoute(route_km), RULES)
+    a = (113.0, 35.0)
+    return t.section_lengths(["甲", "乙"], [a, km_east(*a, gc)], [gc], mode, published, exception=exception,
+                             shared=shared)
+
+
+class LengthRule(unittest.TestCase):
+    def test_osm_track_first(self):
+        lens, notes, rule = lengths(geo_km=55.0, route_km=60, published=70.0)
+        self.assertEqual((lens[0], rule[0]), (55.0, "osm"))
+        self.assertIn("OpenStreetMap", notes[0])
+
+    def test_osm_path_short_by_less_than_the_snapping_takes_the_straight_line(self):
+        lens, notes, rule = lengths(geo_km=49.9, gc=50.0)  # FakeGeometry snaps both stations 0.1 km away
+        self.assertEqual(rule[0], "osm")
+        self.assertGreaterEqual(lens[0], 50.0)
+        self.assertIn("straight line", notes[0])
+        self.assertEqual(lengths(geo_km=49.7, route_km=52, gc=50.0)[2][0], "route_km")
+
+    def test_osm_path_outside_bounds_is_not_used(self):
+        lens, notes, rule = lengths(geo_km=90.0, route_km=52)
+        self.assertEqual((lens[0], rule[0]), (52.0, "route_km"))
+        self.assertIn("not used", notes[0])
+
+    def test_route_km_below_great_circle_is_rejected(self):
+        lens, _notes, rule = lengths(route_km=45, published=60.0)
+        self.assertEqual(rule[0], "published")
+        self.assertEqual(lens[0], 60.0)
+
+    def test_whole_km_rounding_floors_at_great_circle(self):
+        lens, notes, rule = lengths(route_km=50, gc=50.3)
+        self.assertEqual(rule[0], "route_km")
+        self.assertGreaterEqual(lens[0], 50.3)
+        self.assertIn("rounded", notes[0])
+
+    def test_long_route_km_needs_a_stated_reason(self):
+        self.assertEqual(lengths(route_km=90)[2][0], "circuity")
+        lens, notes, rule = lengths(route_km=90, exception="mountain line")
+        self.assertEqual((lens[0], rule[0]), (90.0, "route_km"))
+        self.assertIn("length-exception: mountain line", notes[0])
+
+    def test_published_rest_split_can_be_switched_off(self):
+        t = track.TrackLengths(FakeGeometry(None), FakeRoute(None), dict(RULES, split_published_rest=False))
+        a = (113.0, 35.0)
+        lens, _notes, rule = t.section_lengths(["甲", "乙"], [a, km_east(*a, 50.0)], [50.0], "hsr", 60.0)
+        self.assertEqual(rule[0], "circuity")
+
+    def test_shared_track_never_takes_a_published_share(self):
+        lens, _notes, rule = lengths(published=60.0, shared={0})
+        self.assertEqual(rule[0], "circuity")
+        self.assertAlmostEqual(lens[0], 50.0 * 1.05)
+
+
+class Station:
+    def __init__(self, sid, name, lon, lat):
+        self.sid, self.name, self.lon, self.lat = sid, name, lon, lat
+
+
+class Row(dict):
+    def req(self, k):
+        return self[k]
+
+
+LINES = {"l": Row(mode="hsr")}
+
+
+def section(sid, a, b, km, source="derived: test"):
+    return [sid, "l", "1", a, b, f"{km:.3f}", "350", "300", "", "", source]
+
+
+class SectionChecks(unittest.TestCase):
+    def setUp(self):
+        a = (113.0, 35.0)
+        b = km_east(*a, 50.0)
+        self.st = {"甲": Station("AAA", "甲", *a), "乙": Station("BBB", "乙", *b)}
+        self.gc = haversine_km(*a, *b)
+
+    def test_within_bounds_passes(self):
+        netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc * 1.05)], self.st, RULES, "x.csv", LINES)
+
+    def test_shorter_than_great_circle_fails(self):
+        with self.assertRaises(InputError) as e:
+            netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc - 1)], self.st, RULES, "x.csv", LINES,
+                                    {"l:1": "facts/rail_stretches.csv, line 7 (stretch 甲–乙)"})
+        self.assertIn("section l:1 length_km", str(e.exception))
+        self.assertIn("facts/rail_stretches.csv, line 7", str(e.exception))
+
+    def test_longer_than_cap_fails_unless_a_reason_is_stated(self):
+        with self.assertRaises(InputError):
+            netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc * 1.7)], self.st, RULES, "x.csv", LINES)
+        netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc * 1.7, "length-exception: test")], self.st,
+                                RULES, "x.csv", LINES)
+
+    def test_one_stretch_two_lengths_fails(self):
+        secs = [section("l:1", "AAA", "BBB", self.gc * 1.05), section("l:2", "BBB", "AAA", self.gc * 1.06)]
+        with self.assertRaises(InputError) as e:
+            netbuild.check_sections(secs, self.st, RULES, "x.csv", LINES)
+        self.assertIn("one stretch of track needs one length", str(e.exception))
+
+
+class DeriveParams(unittest.TestCase):
+    def test_strict(self):
+        netbuild.derive_rules({"derive": dict(RULES)}, "p.toml")
+        with self.assertRaises(InputError):
+            netbuild.derive_rules({"derive": dict(RULES, typo=1)}, "p.toml")
+        with self.assertRaises(InputError):
+            netbuild.derive_rules({"derive": {k: v for k, v in RULES.items() if k != "access_radius_km"}}, "p.toml")
+        with self.assertRaises(InputError):
+            netbuild.derive_rules({"derive": dict(RULES, trunk_neighbours=2.5)}, "p.toml")
+        with self.assertRaises(InputError):
+            netbuild.derive_rules({"derive": dict(RULES, split_published_rest="yes")}, "p.toml")
+
+
+class CrossNetwork(unittest.TestCase):
+    def write(self, root, net, lon):
+        d = os.path.join(root, net)
+        os.makedirs(d)
+        with open(os.path.join(d, "params.toml"), "w") as fh:
+            fh.write("[derive]\nsection_max_circuity = 1.6\n")
+        with open(os.path.join(d, "rail_lines.csv"), "w") as fh:
+            fh.write("line_id,mode\nl,hsr\n")
+        with open(os.path.join(d, "stations.csv"), "w") as fh:
+            fh.write(f"station_id,name,lon,lat\nAAA,甲,{lon},35.0\nBBB,乙,113.6,35.0\n")
+        with open(os.path.join(d, "rail_sections.csv"), "w") as fh:
+            fh.write("section_id,line_id,from_station,to_station,length_km,source\nl:1,l,AAA,BBB,60.000,x\n")
+
+    def test_a_station_with_two_positions_fails(self):
+        with tempfile.TemporaryDirectory() as root:
+            self.write(root, "a", 113.0)
+            self.write(root, "b", 113.0)
+            self.assertEqual(check_networks.check(root), [])
+            shutil.rmtree(os.path.join(root, "b"))
+            self.write(root, "b", 113.01)
+            errors = check_networks.check(root)
+            self.assertTrue(any("one station, one position" in e for e in errors), errors)
+            self.assertTrue(any("one stretch of track, one length" not in e for e in errors))
+
+
+@unittest.skipUnless(os.path.isdir(SHARED), "shared data not found")
+class PlantedError(unittest.TestCase):
+    """The real derivation, on a copy of networks/zhongyuan with one planted error, must fail (exit 2) and name it."""
+
+    def run_planted(self, edit):
+        with tempfile.TemporaryDirectory() as tmp:
+            net = os.path.join(tmp, "networks", "zhongyuan")
+            shutil.copytree(os.path.join(REPO, "networks", "zhongyuan", "facts"), os.path.join(net, "facts"))
+            shutil.copy(os.path.join(REPO, "networks", "zhongyuan", "params.toml"), net)
+            shutil.copy(os.path.join(REPO, "networks", "station_fixes.csv"), os.path.join(tmp, "networks"))
+            shutil.copytree(os.path.join(REPO, "seeds", "zhongyuan"), os.path.join(tmp, "seeds", "zhongyuan"))
+            edit(tmp, net)
+            p = subprocess.run([sys.executable, os.path.join(DERIVE, "zhongyuan.py"), "--shared", SHARED, "--out", net],
+                               capture_output=True, text=True)
+            return p.returncode, p.stderr
+
+    def test_unchanged_copy_builds(self):
+        code, err = self.run_planted(lambda tmp, net: None)
+        self.assertEqual(code, 0, err)
+
+    def test_planted_station_far_from_its_city_fails(self):
+        """All three sources agreeing on a point in 广州 for 许昌东 (a planted copy of the shared station files): the
+        position rule takes it, and the 12306-city check must stop the derivation."""
+        with tempfile.TemporaryDirectory() as fake:
+            for entry in os.listdir(SHARED):
+                if entry != "rail-stations":
+                    os.symlink(os.path.join(SHARED, entry), os.path.join(fake, entry))
+            os.makedirs(os.path.join(fake, "rail-stations"))
+            for f in os.listdir(os.path.join(SHARED, "rail-stations")):
+                src, dst = os.path.join(SHARED, "rail-stations", f), os.path.join(fake, "rail-stations", f)
+                if f not in ("stations_baidu2023_wgs84.csv", "stations_amap_geocoded_wgs84.csv", "stations_osm_wgs84.csv"):
+                    os.symlink(src, dst)
+                    continue
+                lines = open(src, encoding="utf-8").read().split("\n")
+                header = lines[0].split(",")
+                ilon = header.index("lon_wgs84" if "lon_wgs84" in header else "lon")
+                ilat = header.index("lat_wgs84" if "lat_wgs84" in header else "lat")
+                for i, line in enumerate(lines):
+                    cells = line.split(",")
+                    if cells and cells[0] == "许昌东":
+                        cells[ilon], cells[ilat] = "113.2644", "23.1291"
+                        lines[i] = ",".join(cells)
+                open(dst, "w", encoding="utf-8").write("\n".join(lines))
+            with tempfile.TemporaryDirectory() as tmp:
+                net = os.path.join(tmp, "networks", "zhongyuan")
+                shutil.copytree(os.path.join(REPO, "networks", "zhongyuan", "facts"), os.path.join(net, "facts"))
+                shutil.copy(os.path.join(REPO, "networks", "zhongyuan", "params.toml"), net)
+                shutil.copy(os.path.join(REPO, "networks", "station_fixes.csv"), os.path.join(tmp, "networks"))
+                shutil.copytree(os.path.join(REPO, "seeds", "zhongyuan"), os.path.join(tmp, "seeds", "zhongyuan"))
+                p = subprocess.run([sys.executable, os.path.join(DERIVE, "zhongyuan.py"), "--shared", fake, "--out", net],
+                                   capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("许昌东", p.stderr)
+        self.assertIn("12306 city 许昌", p.stderr)
+
+    def test_planted_second_length_fails_across_networks(self):
+        """A stated exception on 郑西 lets 灵宝西–华山北 take its route km (88 km, 1.63 x great-circle) in 中原 only:
+        the same track then has two lengths, 中原's and 关中's, and check_networks fails."""
+        def edit(tmp, net):
+            p = os.path.join(net, "facts", "rail_stretches.csv")
+            lines = open(p, encoding="utf-8").read().split("\n")
+            for i, line in enumerate(lines):
+                if line.startswith("zhengxi-hsr-zhengzhou-xian,"):
+                    lines[i] = line + "planted exception"
+            open(p, "w", encoding="utf-8").write("\n".join(lines))
+            g = os.path.join(tmp, "networks", "guanzhong")
+            os.makedirs(g)
+            for f in ("params.toml", "rail_lines.csv", "stations.csv", "rail_sections.csv"):
+                shutil.copy(os.path.join(REPO, "networks", "guanzhong", f), g)
+            self.tmp = tmp
+        with tempfile.TemporaryDirectory() as keep:
+            def edit_keep(tmp, net):
+                edit(tmp, net)
+                shutil.copytree(os.path.join(tmp, "networks"), os.path.join(keep, "networks"))
+            code, err = self.run_planted(edit_keep)
+            self.assertEqual(code, 0, err)
+            shutil.rmtree(os.path.join(keep, "networks"))
+        # run again keeping the outputs
+        with tempfile.TemporaryDirectory() as tmp:
+            net = os.path.join(tmp, "networks", "zhongyuan")
+            shutil.copytree(os.path.join(REPO, "networks", "zhongyuan", "facts"), os.path.join(net, "facts"))
+            shutil.copy(os.path.join(REPO, "networks", "zhongyuan", "params.toml"), net)
+            shutil.copy(os.path.join(REPO, "networks", "station_fixes.csv"), os.path.join(tmp, "networks"))
+            shutil.copytree(os.path.join(REPO, "seeds", "zhongyuan"), os.path.join(tmp, "seeds", "zhongyuan"))
+            edit(tmp, net)
+            p = subprocess.run([sys.executable, os.path.join(DERIVE, "zhongyuan.py"), "--shared", SHARED, "--out", net],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            errors = check_networks.check(os.path.join(tmp, "networks"))
+            self.assertTrue(any("灵宝西" in e or "LPF" in e for e in errors), errors)
+            self.assertTrue(any("one stretch of track, one length" in e for e in errors), errors)
+
+    def test_planted_wrong_measured_ratio_fails(self):
+        def edit(tmp, net):
+            p = os.path.join(net, "params.toml")
+            text = open(p, encoding="utf-8").read().replace("route_to_track = 1.000", "route_to_track = 0.900")
+            open(p, "w", encoding="utf-8").write(text)
+        code, err = self.run_planted(edit)
+        self.assertEqual(code, 2, err)
+        self.assertIn("derive.route_to_track", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
