@@ -73,6 +73,12 @@ pub struct Node(pub u32);
 
 pub struct Graph {
     pub(crate) g: DiGraph<(), Edge, u32>,
+    /// The edges in compressed sparse rows (flat arrays for the search): the out-edges of node `n` are
+    /// `adj_start[n]..adj_start[n + 1]`, with their targets, weights and petgraph edge indices.
+    pub(crate) adj_start: Vec<u32>,
+    pub(crate) adj_to: Vec<u32>,
+    pub(crate) adj_edge: Vec<Edge>,
+    pub(crate) adj_ix: Vec<u32>,
     n_places: u32,
     n_stations: u32,
     pub labels: Vec<String>,
@@ -141,6 +147,32 @@ impl Graph {
         &self.g[e]
     }
 
+    fn with_adjacency(g: DiGraph<(), Edge, u32>, n_places: u32, n_stations: u32, labels: Vec<String>, station_open: Vec<bool>) -> Graph {
+        let n = g.node_count();
+        let mut start = vec![0u32; n + 1];
+        for e in g.raw_edges() {
+            start[e.source().index() + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let m = g.edge_count();
+        let mut fill = start.clone();
+        let mut to = vec![0u32; m];
+        let mut ix = vec![0u32; m];
+        let mut edge = vec![Edge { secs: Seconds::ZERO, wait: Seconds::ZERO, kind: EdgeKind::Change, label: 0 }; m];
+        // in insertion order within each node, so the search is the same on every build
+        for (k, e) in g.raw_edges().iter().enumerate() {
+            let a = e.source().index();
+            let p = fill[a] as usize;
+            fill[a] += 1;
+            to[p] = e.target().index() as u32;
+            ix[p] = k as u32;
+            edge[p] = e.weight.clone();
+        }
+        Graph { g, adj_start: start, adj_to: to, adj_edge: edge, adj_ix: ix, n_places, n_stations, labels, station_open }
+    }
+
     /// A graph of `n` places joined by the given directed `(from, to, seconds)` edges (all trunk road), for tests
     /// and benchmarks that need a graph without a network.
     pub fn from_edges(n: usize, edges: &[(u32, u32, u32)]) -> Graph {
@@ -151,7 +183,7 @@ impl Graph {
         for &(a, b, s) in edges {
             g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds::ZERO, kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
         }
-        Graph { g, n_places: n as u32, n_stations: 0, labels: vec!["edge".into()], station_open: Vec::new() }
+        Graph::with_adjacency(g, n as u32, 0, vec!["edge".into()], Vec::new())
     }
 
     /// Builds the graph of a bound scenario.
@@ -377,7 +409,7 @@ pub fn build_traced(
             tr.extend([Provenance::Connector(ci), Provenance::Connector(ci)]);
         }
     }
-    Graph { g, n_places, n_stations, labels, station_open }
+    Graph::with_adjacency(g, n_places, n_stations, labels, station_open)
 }
 
 /// The external id of a node reference (place id or station id).
