@@ -71,6 +71,38 @@ pub fn source_line(b: &Bound) -> String {
     )
 }
 
+/// Per grid point of `surface`: whether the nearest place (county seat) belongs to the plan region, i.e. is not
+/// of kind `outside`. None when the network has no outside places.
+fn region_mask(surface: &crate::surface::Surface, net: &crate::network::Network) -> Option<Vec<bool>> {
+    use crate::network::PlaceKind;
+    if !net.places.iter().any(|p| p.kind == PlaceKind::Outside) {
+        return None;
+    }
+    let pts: Vec<(f64, f64, bool)> = net
+        .places
+        .iter()
+        .map(|p| {
+            let (x, y) = surface.proj.xy(p.lon, p.lat);
+            (x, y, p.kind != PlaceKind::Outside)
+        })
+        .collect();
+    let mut mask = vec![false; surface.nx * surface.ny];
+    for j in 0..surface.ny {
+        for i in 0..surface.nx {
+            let (x, y) = (surface.x0 + i as f64 * surface.h, surface.y0 + j as f64 * surface.h);
+            let mut best = (f64::INFINITY, false);
+            for &(px, py, inside) in &pts {
+                let d = (px - x).powi(2) + (py - y).powi(2);
+                if d < best.0 {
+                    best = (d, inside);
+                }
+            }
+            mask[j * surface.nx + i] = best.1;
+        }
+    }
+    Some(mask)
+}
+
 /// A map ready to draw, with what `plot` prints and writes beside it.
 pub struct MapOut {
     pub fig: crate::map::MapFigure,
@@ -112,7 +144,10 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
                 (false, false) => this - that,
             }
         };
-        values = surface.values.iter().zip(&s2.values).map(|(&x, &y)| neg_saved(x, y)).collect();
+        // only inside the plan region (points nearest to one of its seats): outside it the savings of neighbouring regions, cut off
+        // straight at the grid's edge, would read as the largest gains of the plan
+        let mask = region_mask(&surface, net);
+        values = surface.values.iter().zip(&s2.values).enumerate().map(|(k, (&x, &y))| if mask.as_ref().is_some_and(|m| !m[k]) { f64::NAN } else { neg_saved(x, y) }).collect();
         let secs = |t: Option<crate::units::Seconds>| t.map_or(f64::NAN, |t| t.0 as f64);
         let saved_of = |x: Option<crate::units::Seconds>, y: Option<crate::units::Seconds>| {
             let v = neg_saved(secs(x), secs(y));
@@ -130,7 +165,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
             meta.push((label, Some(*l), if k == 0 { None } else { Some(SAVED_LEVELS_MIN[k - 1]) }, SAVED_FILLS[k]));
         }
         meta.push((format!("< {} min saved (or none)", SAVED_LEVELS_MIN[3]), None, Some(SAVED_LEVELS_MIN[3]), SAVED_FILLS[4]));
-        meta.push(("unreached".to_string(), None, None, plotters::style::RGBColor(255, 255, 255)));
+        meta.push(("unreached, or outside the plan region".to_string(), None, None, plotters::style::RGBColor(255, 255, 255)));
         bands_meta = meta;
         title = format!("{oname}: 节省时间 minutes saved, {} against {}", network_wording(b), network_wording(other));
         legend_title = format!("节省时间 minutes saved ({} → {}) · population in band", other.sc.name, b.sc.name);
