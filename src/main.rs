@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "ringsim", version, about = "Travel-time rings around Zhengzhou under build-out scenarios of the 中原城市群 transport plan")]
-#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
+#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --out report.html")]
 struct Cli {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, global = true)]
@@ -130,7 +130,7 @@ enum Cmd {
         #[arg(long)]
         by_mode: bool,
     },
-    /// Compare two scenarios: places that change ring, minutes saved, population gained per ring.
+    /// Compare two scenarios: places that change band, minutes saved, population gained per (cumulative) ring.
     #[command(after_help = "Examples:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --measure door")]
     Compare {
         a: PathBuf,
@@ -154,7 +154,7 @@ enum Cmd {
     },
     /// Compare completion orders of projects: the metric after each step, the exact best and worst orders, and
     /// each project's gains and Shapley value. Writes OUT/<name>/{orders.csv, projects.csv, order_chart.png/.svg}.
-    #[command(after_help = "Example:\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
+    #[command(after_help = "Example:\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --out report.html")]
     Order {
         file: PathBuf,
         #[arg(long, default_value = "out")]

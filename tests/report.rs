@@ -169,6 +169,23 @@ fn run_and_compare_take_overrides_and_label_rings_and_bands() {
 }
 
 #[test]
+fn daily_reach_maps_say_no_station_instead_of_zero_people() {
+    let t = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(t.path(), &["indicators", &sc("asbuilt-2025.toml"), "--nodes", "counties", "--measure", "station", "--map", "d.svg", "--show", "daily_180"]);
+    assert_eq!(code, 0, "{err}");
+    // counties without a station reach no one by rail: no value, not "0 people"
+    assert!(out.contains("have no value (grey)"), "{out}");
+    let svg = std::fs::read_to_string(t.path().join("d.svg")).unwrap();
+    assert!(svg.contains("no station"), "the legend names the grey class");
+    // a change map draws the network the change ends in, and labels the plan cities
+    let (code, _, err) = run(t.path(), &["indicators", &sc("asbuilt-2016.toml"), "--compare", &sc("asbuilt-2025.toml"), "--nodes", "counties", "--measure", "door", "--map", "w.svg"]);
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(t.path().join("w.svg")).unwrap();
+    assert!(svg.contains("as built on 2016-12-31 → as built on 2025-12-31") || svg.contains("as built on 2016-12-28 → as built on 2025-12-31") || svg.contains("→ as built on 2025-12-31"), "title says both networks");
+    assert!(svg.contains(">洛阳<") || svg.contains("洛阳"), "plan city labels");
+}
+
+#[test]
 fn implausible_parameters_are_errors_with_the_range() {
     let t = tempfile::tempdir().unwrap();
     let p = scenario_variant(t.path(), "asbuilt-2025.toml", "fast", |s| s + "\n[params.road.expressway]\nspeed_kmh = 1200\n");

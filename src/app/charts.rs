@@ -46,8 +46,8 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
         order.sort_by(|&a, &b| bound[a].sc.as_of.cmp(&bound[b].sc.as_of));
     }
     let m = first.sc.measure.as_str();
-    let mut pop = Chart::new(format!("Population within reach of {origin} ({m} measure)"), if over_years { "as built on (tick = 1 January of the year)" } else { "scenario" }, "population (millions)");
-    let mut cities = Chart::new(format!("Plan cities within reach of {origin}"), if over_years { "as built on (tick = 1 January of the year)" } else { "scenario" }, "plan cities");
+    let mut pop = Chart::new(format!("Population within reach of {origin} ({m} measure)"), if over_years { "as built on (tick = 1 January; a step where the network changed during the year before)" } else { "scenario" }, "population (millions)");
+    let mut cities = Chart::new(format!("Plan cities within reach of {origin}"), if over_years { "as built on (tick = 1 January; a step where the network changed during the year before)" } else { "scenario" }, "plan cities");
     let nc = first.sc.cutoffs.len();
     for (k, c) in first.sc.cutoffs.iter().enumerate() {
         let label = format!("within {} min", fmt_cutoff(*c));
@@ -61,8 +61,13 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
             })
             .unzip();
         if over_years {
-            pop.series.push(Series::line(label.clone(), pp, col));
-            cities.series.push(Series::line(label, cp, col));
+            // steps: the network changes when a project opens, not gradually between two year ends
+            let mut s1 = Series::line(label.clone(), pp, col);
+            s1.step = true;
+            let mut s2 = Series::line(label, cp, col);
+            s2.step = true;
+            pop.series.push(s1);
+            cities.series.push(s2);
         } else {
             let w = 0.8 / nc as f64;
             let off = -0.4 + w * (k as f64 + 0.5);

@@ -166,7 +166,8 @@ pub fn projects(target: Option<&Path>, as_of: Option<&str>, out: Option<&Path>) 
             (None, Some(d)) => format!("as of {d}, nothing added or removed"),
             (None, None) => "no base given: name a scenario or add --as-of DATE to see what is open".into(),
         };
-        text.push_str(&format!("== projects of network '{}' ({}), {} ==\n", net.name, net.seeds.projects_path.display(), base));
+        let seeds = std::fs::canonicalize(&net.seeds.projects_path).unwrap_or_else(|_| net.seeds.projects_path.clone());
+        text.push_str(&format!("== projects of network '{}' ({}), {} ==\n", net.name, seeds.display(), base));
         let wid = rs.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
         let wname = rs.iter().map(|r| width(&r.name_zh)).max().unwrap_or(4).clamp(4, 40);
         text.push_str(&format!("  {} {} {:<11} {} {:<7} {:<10} {}\n", pad("id", wid), pad("名称 name", wname), "mode", pad("规划表述 status", 16), "horizon", "opened", "state"));
