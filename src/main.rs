@@ -154,7 +154,7 @@ enum Cmd {
     },
     /// Compare completion orders of projects: the metric after each step, the exact best and worst orders, and
     /// each project's gains and Shapley value. Writes OUT/<name>/{orders.csv, projects.csv, order_chart.png/.svg}.
-    #[command(after_help = "Example:\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --out report.html")]
+    #[command(after_help = "Example:\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
     Order {
         file: PathBuf,
         #[arg(long, default_value = "out")]
