@@ -196,7 +196,7 @@ impl MapFigure {
 
     /// Height of the legend panel below the map.
     fn legend_h(&self) -> i32 {
-        44 + 34 * (self.bands.len().max(6) as i32) + 16 + 34
+        44 + 34 * (self.bands.len().max(6) as i32) + 16 + 34 + 40
     }
 
     fn map_bottom(&self) -> i32 {
@@ -346,10 +346,11 @@ impl Figure for MapFigure {
         root.draw(&plotters::element::Polygon::new(vec![(nx, ny), (nx - 12, ny + 36), (nx, ny + 28)], BLACK.filled())).map_err(err)?;
         root.draw(&PathElement::new(vec![(nx, ny), (nx + 12, ny + 36), (nx, ny + 28), (nx, ny)], BLACK.stroke_width(1))).map_err(err)?;
         root.draw(&Text::new("N 北".to_string(), (nx - 18, ny + 42), text(18.0))).map_err(err)?;
-        // Scale bar in the legend panel, where it covers nothing: 100 km at the centre scale of the projection.
-        let km = 100.0;
+        // Scale bar in its own strip at the bottom right of the legend panel, where it covers nothing: the longest
+        // round length up to 300 px at the centre scale of the projection.
+        let km = [500.0, 200.0, 100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0].into_iter().find(|k| k * self.scale() <= 300.0).unwrap_or(1.0);
         let len = (km * self.scale()).round() as i32;
-        let (sx, sy) = (self.width as i32 - len - 40, self.map_bottom() + 48);
+        let (sx, sy) = (self.width as i32 - len - 40, self.height() as i32 - 58);
         root.draw(&Rectangle::new([(sx - 10, sy - 34), (sx + len + 20, sy + 16)], WHITE.mix(0.9).filled())).map_err(err)?;
         root.draw(&Rectangle::new([(sx, sy), (sx + len / 2, sy + 8)], BLACK.filled())).map_err(err)?;
         root.draw(&Rectangle::new([(sx + len / 2, sy), (sx + len, sy + 8)], WHITE.filled())).map_err(err)?;
