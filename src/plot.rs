@@ -372,10 +372,13 @@ impl Figure for Chart {
             }
         }
         for (k, (x, y, t)) in self.annotations.iter().enumerate() {
-            // alternate above and below the point, so neighbouring names do not run into each other
+            // alternate above and below the point, so neighbouring names do not run into each other; near the
+            // right edge the name ends at the point instead of starting there
             let dy = if k % 2 == 0 { -26 } else { 10 };
+            let w: i32 = t.chars().map(|c| if (c as u32) >= 0x2E80 { 15 } else { 8 }).sum();
+            let dx = if *x > x0 + 0.8 * (x1 - x0) { -w - 4 } else { 4 };
             chart
-                .draw_series(std::iter::once(EmptyElement::at((*x, *y)) + Text::new(t.clone(), (4, dy), text(15.0).color(&RGBColor(40, 40, 40)))))
+                .draw_series(std::iter::once(EmptyElement::at((*x, *y)) + Text::new(t.clone(), (dx, dy), text(15.0).color(&RGBColor(40, 40, 40)))))
                 .map_err(err)?;
         }
         chart

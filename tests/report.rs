@@ -291,6 +291,18 @@ fn every_character_the_report_prints_has_a_glyph() {
     assert!(missing.is_empty(), "characters without a glyph in the embedded font (re-run tools/fonts/subset.py): {missing:?}");
 }
 
+fn common_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The Chromium binary of the system packages, if any.
 fn chromium() -> Option<PathBuf> {
     for c in ["chromium", "chromium-browser"] {
@@ -328,6 +340,21 @@ fn report_opens_in_headless_chromium_with_every_section_and_no_console_error() {
     let mae = line.split("mean absolute error ").nth(1).unwrap().split(' ').next().unwrap();
     assert!(html.contains(&format!("<td>comparable</td><td class=\"n\">{n}</td><td class=\"n\">{mae} min")), "report error = validate's ({n} pairs, {mae} min)");
     assert!(html.contains("<svg") && html.contains("@font-face"));
+    // the prefecture table's total row: bands, total, then cumulative columns equal to the ring table
+    // the numeric cells of a row (a share such as 9.8% is left out)
+    let cells = |row: &str| -> Vec<u64> { row.split("<td class=\"n").skip(1).filter_map(|c| c.split('>').nth(1).unwrap().split('<').next().unwrap().replace(',', "").parse::<u64>().ok()).collect() };
+    let total = cells(html.split("<tr class=\"total\">").nth(1).unwrap().split("</tr>").next().unwrap());
+    let rings: Vec<u64> = ["30", "60", "90"]
+        .iter()
+        .map(|c| {
+            let row = html.split(&format!("<tr><td>within {c} min</td>")).nth(1).unwrap().split("</tr>").next().unwrap();
+            cells(row)[2]
+        })
+        .collect();
+    assert_eq!(total.len(), 5 + 1 + 3, "4 bands and unreached, total, 3 cumulative: {total:?}");
+    assert_eq!(total[..5].iter().sum::<u64>(), total[5]);
+    assert_eq!(&total[6..], &rings[..], "cumulative prefecture totals = ring table");
+    assert!(html.contains(&format!("share of the region's {} people", common_thousands(total[5]))), "the total is the region's population");
     let Some(chrome) = chromium() else {
         eprintln!("SKIPPED the browser part of report_opens_in_headless_chromium: no chromium on PATH (run tools/install-test-deps.sh, which installs the Debian package)");
         return;

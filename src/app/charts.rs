@@ -90,6 +90,7 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     pop.y_range = Some((0.0, (ymax * 1.1).max(1.0)));
     let cmax = sums.iter().flat_map(|s| s.iter().map(|r| r.cities.len())).max().unwrap_or(0) as f64;
     cities.y_range = Some((0.0, (cmax * 1.1).max(1.0) + 1.0));
+    cities.footnote = format!("来源 Source: ringsim model of network '{}'; population: 2020 census; each scenario's own network (as built or plan)", first.net.name);
     let fig = Stack { charts: vec![pop, cities], size: (1300, 1300) };
     crate::plot::render(&fig, out)?;
     let mut w = CsvOut::new(&["scenario", "as_of", "cutoff_min", "population", "plan_cities", "counties"]);

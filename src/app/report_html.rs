@@ -184,7 +184,7 @@ pub fn report(a: &ReportArgs) -> Result<String> {
     let _ = writeln!(h, "</tbody></table></section>");
 
     // 4. population by prefecture and band
-    let _ = writeln!(h, "<section id=\"prefectures\"><h2>各地市人口 Population by prefecture and band</h2><p>每个时间带（两个时间之间）的人口。Population of the county-level units in each band between two cutoffs; the row adds up to the prefecture's total.</p>");
+    let _ = writeln!(h, "<section id=\"prefectures\"><h2>各地市人口 Population by prefecture and band</h2><p>每个时间带（两个时间之间）的人口。Population of the county-level units in each band between two cutoffs (the bands add up to the prefecture's total), then within each cutoff (cumulative, shaded).</p>");
     let mut band_names: Vec<String> = r.cutoffs.iter().map(|c| band_label(&r.cutoffs, Some(c.seconds()))).collect();
     band_names.push(format!("over {} min", fmt_cutoff(*r.cutoffs.last().expect("cutoffs"))));
     band_names.push("unreached".into());
@@ -208,15 +208,33 @@ pub fn report(a: &ReportArgs) -> Result<String> {
         rows[row].1[k] += p.population;
     }
     rows.sort_by(|x, y| y.1[0].cmp(&x.1[0]).then(x.0.cmp(&y.0)));
-    let _ = writeln!(h, "<table><thead><tr><th>地市 prefecture</th>{}<th>合计 total</th></tr></thead><tbody>", band_names.iter().map(|b| format!("<th>{b}</th>")).collect::<String>());
+    // bands, the total, then the cumulative rings (a running sum of the bands)
+    let nc = r.cutoffs.len();
+    let cum_names: Vec<String> = r.cutoffs.iter().map(|c| within_label(*c)).collect();
+    let _ = writeln!(
+        h,
+        "<table><thead><tr><th>地市 prefecture</th>{}<th>合计 total</th>{}</tr></thead><tbody>",
+        band_names.iter().map(|b| format!("<th>{b}</th>")).collect::<String>(),
+        cum_names.iter().map(|b| format!("<th class=\"cum\">{b}</th>")).collect::<String>()
+    );
+    let cells = |v: &[u64]| -> String {
+        let mut c: String = v.iter().map(|x| format!("<td class=\"n\">{}</td>", thousands(*x))).collect();
+        c.push_str(&format!("<td class=\"n\">{}</td>", thousands(v.iter().sum())));
+        let mut run = 0;
+        for x in v.iter().take(nc) {
+            run += x;
+            c.push_str(&format!("<td class=\"n cum\">{}</td>", thousands(run)));
+        }
+        c
+    };
     let mut col = vec![0u64; nb];
     for (name, v) in &rows {
         for k in 0..nb {
             col[k] += v[k];
         }
-        let _ = writeln!(h, "<tr><td>{}</td>{}<td class=\"n\">{}</td></tr>", esc(name), v.iter().map(|x| format!("<td class=\"n\">{}</td>", thousands(*x))).collect::<String>(), thousands(v.iter().sum()));
+        let _ = writeln!(h, "<tr><td>{}</td>{}</tr>", esc(name), cells(v));
     }
-    let _ = writeln!(h, "<tr class=\"total\"><td>合计 total</td>{}<td class=\"n\">{}</td></tr>", col.iter().map(|x| format!("<td class=\"n\">{}</td>", thousands(*x))).collect::<String>(), thousands(col.iter().sum()));
+    let _ = writeln!(h, "<tr class=\"total\"><td>合计 total</td>{}</tr>", cells(&col));
     let _ = writeln!(h, "</tbody></table></section>");
 
     // 5. changes
@@ -347,7 +365,7 @@ const SOURCES: [(&str, &str); 6] = [
 const CSS: &str = "body{font-family:'ringsim-wqy',sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #2c7fb8;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-th{background:#edf8fb}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;background:#f6f6f6}
+th{background:#edf8fb}td.cum,th.cum{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;background:#f6f6f6}
 .meta{color:#555}.note{background:#fff4e0;border-left:4px solid #e69f00;padding:.4em .8em}
 nav a{color:#2c7fb8}.fig{margin:1em 0}.fig svg{max-width:100%;height:auto;border:1px solid #ddd}
 code{background:#f4f4f4;padding:0 .2em}";
