@@ -299,7 +299,7 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
     use crate::plot::{colour, Chart, Series};
     let file = observed.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let mut c = Chart::new(
-        format!("{name} against {file}: MAE {:.1} min, bias {:+.1} min ({} comparable pairs)", e.stats.mae, e.stats.bias, e.stats.n),
+        format!("模型误差 Model against observed times ({file}, scenario {name}): MAE {:.1} min, bias {:+.1} min, {} comparable pairs", e.stats.mae, e.stats.bias, e.stats.n),
         "observed (min)",
         "model (min)",
     );

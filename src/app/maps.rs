@@ -53,7 +53,16 @@ pub(crate) fn millions(p: u64) -> String {
 /// How a scenario's network is described in a title: "as built on DATE", or the date's network plus or minus
 /// projects, so that a build-out is not called "as of" a date it goes beyond.
 pub fn network_wording(b: &Bound) -> String {
-    let (a, r) = (b.sc.added.len(), b.sc.removed.len());
+    // count only the added projects that change the network: modelled, and not open by the date anyway
+    let net = b.net;
+    let changes = |id: &String| {
+        let closed = |opened: Option<crate::units::Date>| opened.map_or(true, |d| d > b.sc.as_of);
+        net.sections.iter().any(|s| s.project.as_ref() == Some(id) && closed(s.opened))
+            || net.stations.iter().any(|s| s.project.as_ref() == Some(id) && closed(s.opened))
+            || net.roads.iter().any(|r| r.project.as_ref() == Some(id) && closed(r.opened))
+    };
+    let a = b.sc.added.iter().filter(|id| changes(id)).count();
+    let r = b.sc.removed.len();
     match (a, r) {
         (0, 0) => format!("as built on {}", b.sc.as_of),
         (a, 0) => format!("network of {} plus {}", b.sc.as_of, crate::report::count(a, "planned project", "planned projects")),
