@@ -517,7 +517,7 @@ impl Study {
         let mut notes = Vec::new();
         for (a, b) in &file.rules {
             before[listed_ix[b.as_str()]].insert(listed_ix[a.as_str()]);
-            notes.push(format!("{a} before {b} (rule in the file)"));
+            notes.push(format!("{} before {} (rule in the file)", net.seeds.project_name(a), net.seeds.project_name(b)));
         }
         if file.derive {
             for (a, b, why) in derive_precedence(net, &needs, &|d, p| base.sc.is_open(d, p)) {
@@ -540,10 +540,10 @@ impl Study {
                     }
                 }
                 if cycle {
-                    notes.push(format!("not derived: {} before {} ({why}), which would form a cycle", file.projects[a], file.projects[b]));
+                    notes.push(format!("not derived: {} before {} ({why}), which would form a cycle", net.seeds.project_name(&file.projects[a]), net.seeds.project_name(&file.projects[b])));
                 } else {
                     before[b].insert(a);
-                    notes.push(format!("{} before {} ({why})", file.projects[a], file.projects[b]));
+                    notes.push(format!("{} before {} ({why})", net.seeds.project_name(&file.projects[a]), net.seeds.project_name(&file.projects[b])));
                 }
             }
         }
