@@ -78,6 +78,35 @@ impl Grid<'_> {
     }
 }
 
+/// How far (as a fraction of a cell side) a crossing stays from a grid corner.
+const CORNER_GAP: f64 = 0.01;
+
+/// Where on an edge from value `a` to value `b` (one at most `c`, the other above it) the level `c` crosses, as a
+/// fraction from `a`. Strictly increasing in `c` on every edge, so rings of different levels never touch or cross,
+/// and kept at least [`CORNER_GAP`] from the corners, so a sample exactly at a level does not pinch a ring there
+/// (a ring that touches itself is invalid GeoJSON).
+///
+/// Between two samples: linear interpolation, mapped into [gap, 1 − gap]. Towards an infinite value (unreached,
+/// the padding, a newly reached saving) the surface has no slope to interpolate: the crossing lies in the half
+/// of the edge at the finite sample, further out the further the level is from that sample's value. Between −∞
+/// and +∞: around the middle, ordered by the level.
+pub fn crossing(a: f64, b: f64, c: f64) -> f64 {
+    let gap = CORNER_GAP;
+    let near = |finite: f64| {
+        let d = (c - finite).abs();
+        gap + (0.5 - gap) * (1.0 - (-d / (600.0 + 0.5 * finite.abs())).exp())
+    };
+    match (a.is_finite(), b.is_finite()) {
+        (true, true) => gap + (1.0 - 2.0 * gap) * ((c - a) / (b - a)).clamp(0.0, 1.0),
+        (true, false) => near(a),
+        (false, true) => 1.0 - near(b),
+        (false, false) => {
+            let s = 0.5 + 0.45 * c / (c.abs() + 1e4);
+            if a < b { s } else { 1.0 - s }
+        }
+    }
+}
+
 /// Identifies a crossing point by the grid edge it lies on: (i, j, 0) horizontal edge from (i,j) to (i+1,j),
 /// (i, j, 1) vertical edge from (i,j) to (i,j+1).
 type EdgeId = (isize, isize, u8);
@@ -92,9 +121,8 @@ pub fn level_rings(g: &Grid, c: f64) -> Vec<Ring> {
     let cross = |e: EdgeId| -> (f64, f64) {
         let (i, j, dir) = e;
         let (i2, j2) = if dir == 0 { (i + 1, j) } else { (i, j + 1) };
-        let (a, b) = (val(i, j), val(i2, j2));
-        let t = if (b - a).abs() < f64::EPSILON { 0.5 } else { ((c - a) / (b - a)).clamp(0.0, 1.0) };
         let (p, q) = (g.xy(i, j), g.xy(i2, j2));
+        let t = crossing(g.at(i, j), g.at(i2, j2), c);
         (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
     };
     // Segments from edge to edge, keyed by their start edge.

@@ -1,30 +1,122 @@
 //! The `ringsim` command line: parses arguments (clap), calls the library, prints, and maps every error to
 //! exit code 2 with the message on stderr.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "ringsim", version, about = "Travel-time rings around Zhengzhou under build-out scenarios of the 中原城市群 transport plan")]
-#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out")]
+#[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml\n  ringsim run scenarios/asbuilt-*.toml --out out --threads 2\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv\n  ringsim order scenarios/orders/zhongyuan-hsr.toml --out out\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --out report.html")]
 struct Cli {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, global = true)]
     threads: Option<usize>,
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
+    /// Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
+    #[arg(long, global = true)]
+    bom: bool,
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// The ring measure (see the README: station to station by rail, or door to door).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum MeasureOpt {
+    Station,
+    Door,
+}
+
+impl MeasureOpt {
+    fn as_str(self) -> &'static str {
+        match self {
+            MeasureOpt::Station => "station",
+            MeasureOpt::Door => "door",
+        }
+    }
+}
+
+/// Which nodes a matrix or indicator table is about.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum NodesOpt {
+    Cities,
+    Counties,
+    Stations,
+}
+
+impl NodesOpt {
+    fn as_str(self) -> &'static str {
+        match self {
+            NodesOpt::Cities => "cities",
+            NodesOpt::Counties => "counties",
+            NodesOpt::Stations => "stations",
+        }
+    }
+}
+
+/// Overrides of a scenario's measure, date and origin, so a variant needs no new file.
+#[derive(clap::Args, Clone, Debug, Default)]
+struct VariantOpts {
+    /// Use this measure instead of the scenario's.
+    #[arg(long, value_enum)]
+    measure: Option<MeasureOpt>,
+    /// Use this date instead of the scenario's as_of (YYYY-MM-DD).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Use this plan city (id or name) as the origin instead of the scenario's.
+    #[arg(long)]
+    origin: Option<String>,
+}
+
+impl VariantOpts {
+    fn overrides(&self) -> ringsim::Result<ringsim::app::Overrides> {
+        ringsim::app::Overrides::parse(self.measure.map(|m| m.as_str()), self.as_of.as_deref(), self.origin.as_deref())
+    }
 }
 
 #[derive(Subcommand)]
 enum Cmd {
     /// Run scenarios: reach.csv, cities.csv and rings.csv per scenario under OUT/<name>/, and a summary.
-    #[command(after_help = "Example:\n  ringsim run scenarios/asbuilt-2025.toml scenarios/plan-2025.toml --out out")]
+    #[command(after_help = "Examples:\n  ringsim run scenarios/asbuilt-2025.toml scenarios/plan-2025.toml --out out\n  ringsim run scenarios/asbuilt-2025.toml --measure door --as-of 2020-12-31 --origin 洛阳")]
     Run {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        #[command(flatten)]
+        variant: VariantOpts,
+    },
+    /// List the projects of a network (or of a scenario's network) with id, Chinese name, mode, plan status,
+    /// opening date, and whether each is open, closed or orderable from the scenario (or --as-of date).
+    #[command(after_help = "Examples:\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim projects networks/zhongyuan --as-of 2020-12-31 --out projects.csv\n  ringsim projects            (every network under ./networks)")]
+    Projects {
+        /// A network folder or a scenario file (default: every network under ./networks).
+        target: Option<PathBuf>,
+        /// For a network: the date that decides open or orderable.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// One self-contained HTML page for a report (Chinese with English): rings, map, plan cities, population by
+    /// prefecture and band, changes against another scenario, the model's measured error, data sources.
+    #[command(after_help = "Example:\n  ringsim report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --out report.html")]
+    Report {
+        scenario: PathBuf,
+        /// Another scenario of the same network, origin, cutoffs and measure: what changed.
+        #[arg(long)]
+        compare: Option<PathBuf>,
+        #[arg(long, default_value = "report.html")]
+        out: PathBuf,
+        /// Measure the model's error with this scenario (e.g. the network of the observed timetable's date)
+        /// instead of the report's own.
+        #[arg(long)]
+        validate_with: Option<PathBuf>,
+        /// Grid cell size of the map in km.
+        #[arg(long, default_value_t = 2.0)]
+        cell_km: f64,
+        #[command(flatten)]
+        variant: VariantOpts,
     },
     /// Travel times for pairs in a CSV with columns from,to (ids or exact names).
     #[command(after_help = "Example:\n  printf 'from,to\\n郑州东,开封北\\n郑州市,济源市\\n' > pairs.csv\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv")]
@@ -42,13 +134,15 @@ enum Cmd {
         #[arg(long)]
         measure: Option<String>,
     },
-    /// Compare two scenarios: places that change ring, minutes saved, population gained per ring.
-    #[command(after_help = "Example:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv")]
+    /// Compare two scenarios: places that change band, minutes saved, population gained per (cumulative) ring.
+    #[command(after_help = "Examples:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --measure door")]
     Compare {
         a: PathBuf,
         b: PathBuf,
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        variant: VariantOpts,
     },
     /// Fit the rail parameters to observed station-to-station times and report the error.
     #[command(after_help = "Example:\n  ringsim calibrate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv")]
@@ -92,12 +186,11 @@ enum Cmd {
     #[command(after_help = "Examples:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv\n  ringsim matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot pairs.png")]
     Matrix {
         scenario: PathBuf,
-        /// cities, counties or stations
-        #[arg(long, default_value = "cities")]
-        nodes: String,
-        /// door or station (default: the scenario's)
-        #[arg(long)]
-        measure: Option<String>,
+        #[arg(long, value_enum, default_value = "cities")]
+        nodes: NodesOpt,
+        /// Default: the scenario's.
+        #[arg(long, value_enum)]
+        measure: Option<MeasureOpt>,
         /// One row per origin, one column per destination.
         #[arg(long)]
         wide: bool,
@@ -129,9 +222,9 @@ enum Cmd {
         scenario: PathBuf,
         #[arg(long, default_value = "map.png")]
         out: PathBuf,
-        /// door or station (default: the scenario's)
-        #[arg(long)]
-        measure: Option<String>,
+        /// Default: the scenario's.
+        #[arg(long, value_enum)]
+        measure: Option<MeasureOpt>,
         /// Another scenario of the same network: map the minutes this scenario saves against it.
         #[arg(long)]
         diff: Option<PathBuf>,
@@ -158,11 +251,11 @@ enum Cmd {
         #[arg(long)]
         compare: Option<PathBuf>,
         /// cities or counties
-        #[arg(long, default_value = "cities")]
-        nodes: String,
-        /// door or station (default: the scenario's)
-        #[arg(long)]
-        measure: Option<String>,
+        #[arg(long, value_enum, default_value = "cities")]
+        nodes: NodesOpt,
+        /// Default: the scenario's.
+        #[arg(long, value_enum)]
+        measure: Option<MeasureOpt>,
         /// Distance-decay exponent of potential accessibility.
         #[arg(long, default_value_t = 1.0)]
         alpha: f64,
@@ -199,16 +292,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    ringsim::report::set_csv_bom(cli.bom);
     let result = match &cli.cmd {
-        Cmd::Run { scenarios, out } => ringsim::app::run(scenarios, out),
+        Cmd::Run { scenarios, out, variant } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
+        Cmd::Projects { target, as_of, out } => ringsim::app::projects(target.as_deref(), as_of.as_deref(), out.as_deref()),
+        Cmd::Report { scenario, compare, out, validate_with, cell_km, variant } => variant.overrides().and_then(|overrides| {
+            ringsim::app::report(&ringsim::app::ReportArgs { scenario, compare: compare.as_deref(), out, validate_with: validate_with.as_deref(), cell_km: *cell_km, overrides })
+        }),
         Cmd::Od { scenario, pairs, out, by_mode, measure } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref()),
-        Cmd::Compare { a, b, out } => ringsim::app::compare(a, b, out.as_deref()),
+        Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
         Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
         Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
         Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,
-            nodes,
-            measure: measure.as_deref(),
+            nodes: nodes.as_str(),
+            measure: measure.map(|m| m.as_str()),
             wide: *wide,
             out: out.as_deref(),
             roles: roles.clone(),
@@ -218,7 +316,7 @@ fn main() -> ExitCode {
         Cmd::Plot { scenario, out, measure, diff, geojson, cell_km } => ringsim::app::plot(&ringsim::app::PlotArgs {
             scenario,
             out,
-            measure: measure.as_deref(),
+            measure: measure.map(|m| m.as_str()),
             diff: diff.as_deref(),
             geojson: geojson.as_deref(),
             cell_km: *cell_km,
@@ -228,8 +326,8 @@ fn main() -> ExitCode {
         Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out, map, show } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
             scenario,
             compare: compare.as_deref(),
-            nodes,
-            measure: measure.as_deref(),
+            nodes: nodes.as_str(),
+            measure: measure.map(|m| m.as_str()),
             alpha: *alpha,
             daily: daily.clone(),
             out: out.as_deref(),

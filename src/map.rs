@@ -150,6 +150,8 @@ pub struct MapFigure {
     pub fills: Vec<(Vec<Vec<(f64, f64)>>, RGBColor)>,
     /// Draw the transport network on top.
     pub network: bool,
+    /// The source line under the legend (data and model).
+    pub source: String,
 }
 
 impl MapFigure {
@@ -182,7 +184,7 @@ impl MapFigure {
         links.sort_by_key(|l| (l.style, l.open));
         let g = crate::graph::Graph::build(b);
         let stations = net.stations.iter().enumerate().map(|(i, s)| ((s.lon, s.lat), g.station_open[i])).collect();
-        MapFigure { title, subtitle, proj, rect, bands, basemap, links, stations, cities, legend_title, width: 1600, fills: Vec::new(), network: true }
+        MapFigure { title, subtitle, proj, rect, bands, basemap, links, stations, cities, legend_title, width: 1600, fills: Vec::new(), network: true, source: String::new() }
     }
 
     const TOP: i32 = 90;
@@ -194,7 +196,7 @@ impl MapFigure {
 
     /// Height of the legend panel below the map.
     fn legend_h(&self) -> i32 {
-        44 + 34 * (self.bands.len().max(6) as i32) + 16
+        44 + 34 * (self.bands.len().max(6) as i32) + 16 + 34 + 40
     }
 
     fn map_bottom(&self) -> i32 {
@@ -288,12 +290,14 @@ impl Figure for MapFigure {
                 root.draw(&Circle::new(p, 2, BLACK.stroke_width(1))).map_err(err)?;
             }
         }
-        // Cities.
-        for c in &self.cities {
-            let p = self.px_ll(c.lon, c.lat);
+        // Cities: marks first, then labels placed where they collide with no other label or mark and stay on the map.
+        let marks: Vec<(i32, i32)> = self.cities.iter().map(|c| self.px_ll(c.lon, c.lat)).collect();
+        for (c, &p) in self.cities.iter().zip(&marks) {
             root.draw(&Circle::new(p, 7, c.colour.filled())).map_err(err)?;
             root.draw(&Circle::new(p, 7, BLACK.stroke_width(2))).map_err(err)?;
-            let at = (p.0 + 10, p.1 - 10);
+        }
+        let placed = place_labels(&self.cities.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), &marks, (0, Self::TOP, self.width as i32, self.map_bottom()));
+        for (c, at) in self.cities.iter().zip(placed) {
             for (dx, dy) in [(-1, -1), (-1, 1), (1, -1), (1, 1), (0, 2), (0, -2), (2, 0), (-2, 0)] {
                 root.draw(&Text::new(c.name.clone(), (at.0 + dx, at.1 + dy), text(20.0).color(&WHITE))).map_err(err)?;
             }
@@ -332,10 +336,21 @@ impl Figure for MapFigure {
             root.draw(&Circle::new((rx + 60, y + 12), 2, BLACK.filled())).map_err(err)?;
             root.draw(&Text::new("规划城市 plan city (filled by its band) · 车站 station".to_string(), (rx + 72, y + 2), text(18.0))).map_err(err)?;
         }
-        // Scale bar: 100 km at the centre scale of the projection.
-        let km = 100.0;
+        // Source line at the bottom.
+        if !self.source.is_empty() {
+            root.draw(&Text::new(self.source.clone(), (20, self.height() as i32 - 30), text(16.0).color(&RGBColor(80, 80, 80)))).map_err(err)?;
+        }
+        // North arrow in the map's top-right corner (the projection keeps north up at the centre meridian).
+        let (nx, ny) = (self.width as i32 - 50, Self::TOP + 20);
+        root.draw(&Rectangle::new([(nx - 24, ny - 6), (nx + 24, ny + 70)], WHITE.mix(0.85).filled())).map_err(err)?;
+        root.draw(&plotters::element::Polygon::new(vec![(nx, ny), (nx - 12, ny + 36), (nx, ny + 28)], BLACK.filled())).map_err(err)?;
+        root.draw(&PathElement::new(vec![(nx, ny), (nx + 12, ny + 36), (nx, ny + 28), (nx, ny)], BLACK.stroke_width(1))).map_err(err)?;
+        root.draw(&Text::new("N 北".to_string(), (nx - 18, ny + 42), text(18.0))).map_err(err)?;
+        // Scale bar in its own strip at the bottom right of the legend panel, where it covers nothing: the longest
+        // round length up to 300 px at the centre scale of the projection.
+        let km = [500.0, 200.0, 100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0].into_iter().find(|k| k * self.scale() <= 300.0).unwrap_or(1.0);
         let len = (km * self.scale()).round() as i32;
-        let (sx, sy) = (self.width as i32 - len - 40, self.map_bottom() - 30);
+        let (sx, sy) = (self.width as i32 - len - 40, self.height() as i32 - 58);
         root.draw(&Rectangle::new([(sx - 10, sy - 34), (sx + len + 20, sy + 16)], WHITE.mix(0.9).filled())).map_err(err)?;
         root.draw(&Rectangle::new([(sx, sy), (sx + len / 2, sy + 8)], BLACK.filled())).map_err(err)?;
         root.draw(&Rectangle::new([(sx + len / 2, sy), (sx + len, sy + 8)], WHITE.filled())).map_err(err)?;
@@ -344,6 +359,39 @@ impl Figure for MapFigure {
         root.draw(&Text::new(format!("{} km", km as i32), (sx + len - 30, sy - 26), text(18.0))).map_err(err)?;
         Ok(())
     }
+}
+
+/// Approximate width in pixels of `s` at 20 px (CJK characters are square, Latin ones about half as wide).
+fn label_width(s: &str) -> i32 {
+    s.chars().map(|c| if (c as u32) >= 0x2E80 { 20 } else { 11 }).sum()
+}
+
+/// Label positions (top-left of the text, 20 px high) for marks at `marks`: for each in turn, the first of eight
+/// spots around its mark whose box stays inside `area` (x0, y0, x1, y1) and overlaps no label placed before it
+/// nor any mark; when none is free, the first spot that stays inside the area.
+pub fn place_labels(names: &[&str], marks: &[(i32, i32)], area: (i32, i32, i32, i32)) -> Vec<(i32, i32)> {
+    let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::new();
+    let overlaps = |a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)| a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+    let mut out = Vec::new();
+    for (k, (name, &(x, y))) in names.iter().zip(marks).enumerate() {
+        let w = label_width(name);
+        let h = 22;
+        let spots = [(x + 10, y - 24), (x + 10, y + 2), (x - 10 - w, y - 24), (x - 10 - w, y + 2), (x - w / 2, y - 32), (x - w / 2, y + 10), (x + 12, y - 11), (x - 12 - w, y - 11)];
+        let inside = |(sx, sy): (i32, i32)| sx >= area.0 + 2 && sy >= area.1 + 2 && sx + w <= area.2 - 2 && sy + h <= area.3 - 2;
+        let free = |(sx, sy): (i32, i32)| {
+            let b = (sx, sy, sx + w, sy + h);
+            !boxes.iter().any(|o| overlaps(b, *o)) && !marks.iter().enumerate().any(|(j, &(mx, my))| j != k && overlaps(b, (mx - 7, my - 7, mx + 7, my + 7)))
+        };
+        let at = spots
+            .iter()
+            .copied()
+            .find(|&p| inside(p) && free(p))
+            .or_else(|| spots.iter().copied().find(|&p| inside(p)))
+            .unwrap_or((x.clamp(area.0 + 2, (area.2 - w - 2).max(area.0 + 2)), y - 24));
+        boxes.push((at.0, at.1, at.0 + w, at.1 + h));
+        out.push(at);
+    }
+    out
 }
 
 /// One band of [`geojson`].
@@ -372,7 +420,7 @@ pub fn geojson(proj: &Projection, bands: &[GeoBand]) -> Vec<u8> {
             if k > 0 {
                 s.push(',');
             }
-            let _ = write!(s, "[{lo:.5},{la:.5}]");
+            let _ = write!(s, "[{lo:.6},{la:.6}]");
         }
         s.push(']');
         s

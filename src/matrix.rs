@@ -156,7 +156,8 @@ impl Matrix {
     /// Wide format: `from,name,<id of every member>`, minutes in the cells.
     pub fn wide_csv(&self) -> Vec<u8> {
         let mut header = vec!["from".to_string(), "name".to_string()];
-        header.extend(self.members.iter().map(|m| m.id.clone()));
+        // "id name" per destination, so a spreadsheet shows whom each column is for
+        header.extend(self.members.iter().map(|m| format!("{} {}", m.id, m.name)));
         let h: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
         let mut w = CsvOut::new(&h);
         for (i, a) in self.members.iter().enumerate() {

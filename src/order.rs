@@ -205,6 +205,8 @@ pub struct OrdersFile {
     pub projects: Vec<String>,
     pub metric: Metric,
     pub measure: Measure,
+    /// Whether the file gives `metric.measure`; without it the base scenario's measure is used.
+    pub measure_set: bool,
     pub derive: bool,
     /// (before, after) pairs of project ids, explicit.
     pub rules: Vec<(String, String)>,
@@ -251,6 +253,7 @@ impl OrdersFile {
             }
         }
         let m = raw.metric.unwrap_or_default();
+        let measure_set = m.measure.is_some();
         let measure = match m.measure.as_deref() {
             None => Measure::Door,
             Some(s) => Measure::parse(s).ok_or_else(|| cfg(path, "metric.measure", format!("'{s}' is not a measure; use \"door\" or \"station\"")))?,
@@ -371,6 +374,7 @@ impl OrdersFile {
             projects: raw.projects,
             metric,
             measure,
+            measure_set,
             derive: raw.precedence.derive,
             rules,
             axis,
@@ -385,6 +389,35 @@ impl OrdersFile {
             seed: s.seed.unwrap_or(1),
         })
     }
+}
+
+/// Projects may be named by id or by name (郑济高铁) everywhere in an orders file: rewrites every key to its id.
+fn name_to_id(file: &mut OrdersFile, net: &Network) -> Result<()> {
+    let path = file.path.clone();
+    let id = |k: &str| -> Result<String> { net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| cfg(&path, "projects", m)) };
+    let mut seen = BTreeSet::new();
+    for p in file.projects.iter_mut() {
+        *p = id(p)?;
+        if !seen.insert(p.clone()) {
+            return Err(cfg(&path, "projects", format!("project '{p}' is listed twice (by id and by name)")));
+        }
+    }
+    for r in file.rules.iter_mut() {
+        *r = (id(&r.0)?, id(&r.1)?);
+    }
+    for t in [&mut file.durations, &mut file.costs] {
+        *t = std::mem::take(t).into_iter().map(|(k, v)| Ok((id(&k)?, v))).collect::<Result<_>>()?;
+    }
+    for (_, v) in file.raw_orders.iter_mut() {
+        if let toml::Value::Array(a) = v {
+            for x in a.iter_mut() {
+                if let Some(k) = x.as_str() {
+                    *x = toml::Value::String(id(k).unwrap_or_else(|_| k.to_string()));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A loaded study: the network, the base scenario, the engine and the projects in internal (topological) order.
@@ -424,9 +457,14 @@ impl Study {
     }
 
     /// [`Study::load`] for an already loaded network.
-    pub fn with_network(file: OrdersFile, sc: Scenario, net: &Network) -> Result<Study> {
+    pub fn with_network(mut file: OrdersFile, sc: Scenario, net: &Network) -> Result<Study> {
         let path = file.path.clone();
         let base = sc.bind(net)?;
+        if !file.measure_set {
+            // an orders file without `metric.measure` measures as its base scenario does
+            file.measure = base.sc.measure;
+        }
+        name_to_id(&mut file, net)?;
         for id in &file.projects {
             if !net.seeds.has_project(id) {
                 return Err(cfg(&path, "projects", format!("unknown project '{id}'; project ids are listed in {}", net.seeds.projects_path.display())));
@@ -479,7 +517,7 @@ impl Study {
         let mut notes = Vec::new();
         for (a, b) in &file.rules {
             before[listed_ix[b.as_str()]].insert(listed_ix[a.as_str()]);
-            notes.push(format!("{a} before {b} (rule in the file)"));
+            notes.push(format!("{} before {} (rule in the file)", net.seeds.project_name(a), net.seeds.project_name(b)));
         }
         if file.derive {
             for (a, b, why) in derive_precedence(net, &needs, &|d, p| base.sc.is_open(d, p)) {
@@ -502,10 +540,10 @@ impl Study {
                     }
                 }
                 if cycle {
-                    notes.push(format!("not derived: {} before {} ({why}), which would form a cycle", file.projects[a], file.projects[b]));
+                    notes.push(format!("not derived: {} before {} ({why}), which would form a cycle", net.seeds.project_name(&file.projects[a]), net.seeds.project_name(&file.projects[b])));
                 } else {
                     before[b].insert(a);
-                    notes.push(format!("{} before {} ({why})", file.projects[a], file.projects[b]));
+                    notes.push(format!("{} before {} ({why})", net.seeds.project_name(&file.projects[a]), net.seeds.project_name(&file.projects[b])));
                 }
             }
         }
@@ -1137,6 +1175,12 @@ where
     })
 }
 
+/// `s` padded with spaces to `w` columns, a CJK character counting as two.
+fn pad(s: &str, w: usize) -> String {
+    let cols: usize = s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(w.saturating_sub(cols)))
+}
+
 fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -1194,12 +1238,17 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
         Axis::Years => "years of construction (sequential)".to_string(),
         Axis::Cost => "cumulative cost".to_string(),
     };
-    let mut chart = Chart::new(format!("{}: {}", st.file.name, metric_desc), x_label, unit);
+    let mut chart = Chart::new(format!("建设顺序 Completion orders ({}): {}", st.file.name, metric_desc), x_label, unit);
     chart.integer_x = st.file.axis == Axis::Step;
+    chart.footnote = format!("Each step is a project completed (value after it opens, a step, not a slope); names along the best order. Base: {}", st.file.base.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
     let mut colour = 1;
     for (name, kind, t, _) in &a.orders {
         let pts: Vec<(f64, f64)> = t.xs.iter().zip(&t.values).map(|(x, v)| (*x, v / div)).collect();
+        if chart.annotations.is_empty() && (name == "best" || name == "beam-best") {
+            chart.annotations = t.order.iter().enumerate().map(|(k, &j)| (t.xs[k + 1], t.values[k + 1] / div, st.names[j].clone())).collect();
+        }
         let mut s = Series::line(name.clone(), pts, PALETTE[0]);
+        s.step = true;
         if *kind == "named" {
             s.colour = PALETTE[colour % PALETTE.len()];
             colour += 1;
@@ -1210,6 +1259,8 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
         }
         chart.series.push(s);
     }
+    let vmax = a.orders.iter().flat_map(|o| o.2.values.iter()).fold(0.0f64, |m, v| m.max(*v)) / div;
+    chart.y_range = Some((0.0, if vmax > 0.0 { vmax * 1.08 } else { 1.0 }));
     render(&chart, &dir.join("order_chart.png"))?;
     render(&chart, &dir.join("order_chart.svg"))?;
     // The real trajectory on a calendar axis: the metric as the projects' elements actually opened (projects that
@@ -1220,13 +1271,24 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     if wrote_dates {
         let mut s: Set = 0;
         let mut v = st.value_full(s) / div;
-        let mut pts = vec![(st.opened[dated[0]].unwrap().fractional_year() - 0.5, v)];
+        // from the base scenario's date (one day after it: the base network as it stood)
+        let base_year = Scenario::read(&st.file.base).map(|sc| sc.as_of.fractional_year()).unwrap_or_else(|_| st.opened[dated[0]].unwrap().fractional_year() - 0.5);
+        let mut pts = vec![(base_year.min(st.opened[dated[0]].unwrap().fractional_year()), v)];
+        let mut notes: Vec<(f64, f64, String)> = Vec::new();
         for &j in &dated {
             let x = st.opened[j].unwrap().fractional_year();
             pts.push((x, v));
             s |= 1 << j;
             v = st.value_full(s) / div;
             pts.push((x, v));
+            match notes.last_mut() {
+                // projects opened the same day share one label
+                Some(last) if last.0 == x => {
+                    last.1 = v;
+                    last.2.push_str(&format!("、{}", st.names[j]));
+                }
+                _ => notes.push((x, v, st.names[j].clone())),
+            }
         }
         let mut c = Chart::new(
             format!("{}: {} as the projects actually opened ({} of {})", st.file.name, metric_desc, dated.len(), st.n),
@@ -1234,6 +1296,10 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
             unit,
         );
         c.integer_x = true;
+        c.annotations = notes;
+        let vmax = pts.iter().fold(0.0f64, |m, p| m.max(p.1));
+        c.y_range = Some((0.0, if vmax > 0.0 { vmax * 1.08 } else { 1.0 }));
+        c.footnote = format!("Starts at the base scenario's date ({}); each step is a project's opening.", st.file.base.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
         let mut line = Series::line("actual", pts, PALETTE[1]);
         line.marker = false;
         c.series.push(line);
@@ -1261,9 +1327,16 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
             (Some(lo), Some(hi)) if hi > lo => format!(" ({:.0}% of the way from worst to best)", 100.0 * (tr.benefit() - lo) / (hi - lo)),
             _ => String::new(),
         };
-        t.push_str(&format!("  {name} [{kind}]: benefit {}{rel}\n    {}\n", num(tr.benefit()), tr.order.iter().map(|&j| st.ids[j].as_str()).collect::<Vec<_>>().join(" → ")));
+        t.push_str(&format!("  {name} [{kind}]: benefit {}{rel}\n    {}\n", num(tr.benefit()), tr.order.iter().map(|&j| st.names[j].as_str()).collect::<Vec<_>>().join(" → ")));
         if !note.is_empty() {
             t.push_str(&format!("    ({note})\n"));
+        }
+    }
+    if fall == f0 {
+        t.push_str(&format!("  NOTE: the projects together change nothing ({} stays {}); every order is as good as any other, so the ranking below means nothing. Check the metric, its measure ({}) and the base scenario.\n", metric_desc, num(f0), st.file.measure.as_str()));
+    } else if let (Some(lo), Some(hi)) = (lo, hi) {
+        if hi == lo {
+            t.push_str("  NOTE: best and worst orders have the same benefit: the order does not matter for this metric.\n");
         }
     }
     if !st.precedence_notes.is_empty() {
@@ -1276,8 +1349,8 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     for &j in &listed {
         let s = &a.stats[j];
         t.push_str(&format!(
-            "    {:<32} first {:>12}  last {:>12}  leave-one-out {:>12}  Shapley {:>14}\n",
-            st.ids[j],
+            "    {} first {:>12}  last {:>12}  leave-one-out {:>12}  Shapley {:>14}\n",
+            pad(&format!("{} ({})", st.names[j], st.ids[j]), 60),
             num(s.gain_first),
             s.gain_last.map(num).unwrap_or_else(|| "-".into()),
             num(s.leave_one_out),

@@ -223,6 +223,10 @@ impl Params {
             if !(g.speed_kmh > 0.0 && g.speed_kmh.is_finite()) {
                 return Err(Error::config(path, &format!("{name}.speed_kmh"), format!("must be a positive speed, found {}", g.speed_kmh)));
             }
+            let (lo, hi) = plausible_speed(name);
+            if !(lo..=hi).contains(&g.speed_kmh) {
+                return Err(Error::config(path, &format!("{name}.speed_kmh"), format!("{} km/h is not plausible; use a speed between {lo} and {hi} km/h", g.speed_kmh)));
+            }
             if let Some(c) = g.circuity {
                 if !(1.0..=3.0).contains(&c) {
                     return Err(Error::config(path, &format!("{name}.circuity"), format!("must be between 1 and 3, found {c}")));
@@ -265,6 +269,9 @@ impl Params {
             if !(v >= 0.0 && v.is_finite()) {
                 return Err(Error::config(path, k, format!("must be zero or more seconds, found {v}")));
             }
+            if v > MAX_PENALTY_S {
+                return Err(Error::config(path, k, format!("{v} s is not plausible; use 0 to {MAX_PENALTY_S} seconds")));
+            }
         }
         Ok(())
     }
@@ -300,6 +307,19 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
     out.insert("rail".into(), toml::Value::Table(r));
     Ok(toml::Value::Table(out))
 }
+
+/// The plausible range of a speed group, km/h: walking 1–10, urban access and metro 5–150, roads 5–200 (China's
+/// expressway limit is 120 km/h). Outside it a value is a typo or a unit mistake, and an error.
+pub fn plausible_speed(group: &str) -> (f64, f64) {
+    match group {
+        "connector.walk" => (1.0, 10.0),
+        "connector.access" | "connector.metro" => (5.0, 150.0),
+        _ => (5.0, 200.0),
+    }
+}
+
+/// The largest plausible stop, intermediate, boarding or alighting penalty: two hours.
+pub const MAX_PENALTY_S: f64 = 7200.0;
 
 /// Deep-merges `over` into `base` (tables merge key by key; anything else replaces).
 pub fn merge(base: &mut toml::Value, over: &toml::Value) {

@@ -68,13 +68,8 @@ pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
     let perr = |message: String| Error::Plot { path: path.to_path_buf(), message };
     match format {
         Format::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, fig.size()).into_drawing_area();
-                fig.draw(&root).map_err(perr)?;
-                root.present().map_err(|e| perr(e.to_string()))?;
-            }
-            crate::table::write_atomic(path, svg.as_bytes())
+            let svg = svg_string(fig).map_err(perr)?;
+            crate::table::write_atomic(path, embed_font(&svg).as_bytes())
         }
         Format::Png => {
             let (w, h) = fig.size();
@@ -89,6 +84,53 @@ pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
             crate::table::write_atomic(path, &png)
         }
     }
+}
+
+/// The figure as SVG text, its text in the [`FONT_FACE`] family but without the font (see [`embed_font`]).
+pub fn svg_string<F: Figure>(fig: &F) -> std::result::Result<String, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, fig.size()).into_drawing_area();
+        fig.draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// The CSS family name under which SVG and HTML output embed [`FONT`].
+pub const FONT_FACE: &str = "ringsim-wqy";
+
+/// A CSS `@font-face` rule carrying [`FONT`] as a data URI, and a rule that sets every SVG text in it, so Chinese
+/// text renders without the viewer's fonts.
+pub fn font_css() -> String {
+    format!("@font-face{{font-family:'{FONT_FACE}';src:url(data:font/ttf;base64,{}) format('truetype');}}\nsvg text{{font-family:'{FONT_FACE}',sans-serif;}}", base64(FONT))
+}
+
+/// `svg` with [`font_css`] in a `<style>` right after its opening tag: a stand-alone SVG that renders its Chinese
+/// labels anywhere.
+pub fn embed_font(svg: &str) -> String {
+    match svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j + 1)) {
+        Some(k) => format!("{}\n<defs><style type=\"text/css\"><![CDATA[\n{}\n]]></style></defs>{}", &svg[..k], font_css(), &svg[k..]),
+        None => svg.to_string(),
+    }
+}
+
+/// Standard base64 (RFC 4648, with padding).
+pub fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Encodes an RGB8 buffer as PNG (the `image` crate comes with plotters' `bitmap_encoder`).
@@ -135,14 +177,31 @@ pub struct Series {
     pub marker: bool,
     /// Draw bars instead: each point as a bar from 0 to y, centred at x + offset, of the given width (x units).
     pub bar: Option<(f64, f64)>,
+    /// Join the points as steps (the value holds until the next point, then jumps): a benefit that arrives when
+    /// a project opens.
+    pub step: bool,
 }
 
 impl Series {
     pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
-        Series { name: name.into(), points, colour, line: true, dashed: false, marker: true, bar: None }
+        Series { name: name.into(), points, colour, line: true, dashed: false, marker: true, bar: None, step: false }
     }
     pub fn scatter(name: impl Into<String>, points: Vec<(f64, f64)>, colour: RGBColor) -> Series {
-        Series { name: name.into(), points, colour, line: false, dashed: false, marker: true, bar: None }
+        Series { name: name.into(), points, colour, line: false, dashed: false, marker: true, bar: None, step: false }
+    }
+    /// The points of the line drawn: as given, or with the corners of the steps inserted.
+    fn path(&self) -> Vec<(f64, f64)> {
+        if !self.step {
+            return self.points.clone();
+        }
+        let mut v = Vec::with_capacity(self.points.len() * 2);
+        for (k, &p) in self.points.iter().enumerate() {
+            if k > 0 {
+                v.push((p.0, self.points[k - 1].1));
+            }
+            v.push(p);
+        }
+        v
     }
 }
 
@@ -162,6 +221,10 @@ pub struct Chart {
     /// Category names for integer x positions (grouped bars); replaces the numeric x labels.
     pub categories: Vec<String>,
     pub size: (u32, u32),
+    /// Text at data points (x, y, text), e.g. the project completed at each step.
+    pub annotations: Vec<(f64, f64, String)>,
+    /// A line under the chart (source, notes).
+    pub footnote: String,
 }
 
 impl Chart {
@@ -177,6 +240,8 @@ impl Chart {
             integer_x: false,
             categories: Vec::new(),
             size: (1200, 800),
+            annotations: Vec::new(),
+            footnote: String::new(),
         }
     }
 
@@ -217,8 +282,18 @@ impl Figure for Chart {
         root.fill(&WHITE).map_err(err)?;
         let ((x0, x1), (y0, y1)) = self.ranges();
         let (x0, x1) = if self.categories.is_empty() { (x0, x1) } else { (-0.5, self.categories.len() as f64 - 0.5) };
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, text(24.0))
+        // a long title is set smaller rather than clipped
+        let ems: f64 = self.title.chars().map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.55 }).sum();
+        let title_px = (24.0f64).min((self.size.0 as f64 - 60.0) / ems.max(1.0)).max(12.0);
+        let area = if self.footnote.is_empty() {
+            root.clone()
+        } else {
+            let (w, h) = root.dim_in_pixel();
+            root.draw(&Text::new(self.footnote.clone(), (20, h as i32 - 26), text(15.0).color(&RGBColor(80, 80, 80)))).map_err(err)?;
+            root.clone().shrink((0, 0), (w, h.saturating_sub(30)))
+        };
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&self.title, text(title_px))
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(90)
@@ -229,15 +304,26 @@ impl Figure for Chart {
         let xfmt = move |x: &f64| if !cats.is_empty() {
             let k = x.round();
             if (x - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < cats.len() { cats[k as usize].clone() } else { String::new() }
-        } else if integer_x || (x1 - x0) >= 20.0 { format!("{}", x.round() as i64) } else { format!("{x:.2}") };
-        let yfmt = move |y: &f64| if (y1 - y0) >= 20.0 { format!("{}", y.round() as i64) } else { format!("{y:.2}") };
+        } else if integer_x {
+            // only whole values: a tick at 2022.5 would print a second "2022"
+            if (x - x.round()).abs() < 1e-6 { format!("{}", x.round() as i64) } else { String::new() }
+        } else {
+            tick(*x, x1 - x0)
+        };
+        let yfmt = move |y: &f64| tick(*y, y1 - y0);
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .label_style(text(18.0))
             .axis_desc_style(text(20.0))
-            .x_labels(if self.categories.is_empty() { 10 } else { self.categories.len() * 2 + 1 })
+            .x_labels(if !self.categories.is_empty() {
+                self.categories.len() * 2 + 1
+            } else if integer_x {
+                ((x1 - x0).ceil() as usize + 1).clamp(2, 12)
+            } else {
+                10
+            })
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .light_line_style(RGBColor(235, 235, 235))
@@ -266,10 +352,10 @@ impl Figure for Chart {
             let mut legend_done = false;
             if s.line && s.points.len() > 1 {
                 if s.dashed {
-                    chart.draw_series(DashedLineSeries::new(s.points.clone(), 10, 6, style)).map_err(err)?;
+                    chart.draw_series(DashedLineSeries::new(s.path(), 10, 6, style)).map_err(err)?;
                 } else {
                     chart
-                        .draw_series(LineSeries::new(s.points.clone(), style))
+                        .draw_series(LineSeries::new(s.path(), style))
                         .map_err(err)?
                         .label(&s.name)
                         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
@@ -285,6 +371,16 @@ impl Figure for Chart {
                 }
             }
         }
+        for (k, (x, y, t)) in self.annotations.iter().enumerate() {
+            // alternate above and below the point, so neighbouring names do not run into each other; near the
+            // right edge the name ends at the point instead of starting there
+            let dy = if k % 2 == 0 { -26 } else { 10 };
+            let w: i32 = t.chars().map(|c| if (c as u32) >= 0x2E80 { 15 } else { 8 }).sum();
+            let dx = if *x > x0 + 0.8 * (x1 - x0) { -w - 4 } else { 4 };
+            chart
+                .draw_series(std::iter::once(EmptyElement::at((*x, *y)) + Text::new(t.clone(), (dx, dy), text(15.0).color(&RGBColor(40, 40, 40)))))
+                .map_err(err)?;
+        }
         chart
             .configure_series_labels()
             .label_font(text(18.0))
@@ -294,6 +390,17 @@ impl Figure for Chart {
             .draw()
             .map_err(err)?;
         Ok(())
+    }
+}
+
+/// A tick label with as many decimals as the axis range needs: none from a range of 20 on, one from 2, else two.
+fn tick(v: f64, range: f64) -> String {
+    if range >= 20.0 {
+        format!("{}", v.round() as i64)
+    } else if range >= 2.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
     }
 }
 

@@ -188,13 +188,12 @@ impl Scenario {
             v
         };
         let (add, remove, add_status, add_horizon) = std::mem::take(&mut self.raw_projects);
-        for (field, ids) in [("projects.add", &add), ("projects.remove", &remove)] {
-            for id in ids {
-                if !net.seeds.has_project(id) {
-                    return Err(Error::config(&path, field, format!("unknown project '{id}'; project ids are listed in {}", net.seeds.projects_path.display())));
-                }
-            }
-        }
+        // a project is named by its id or its Chinese (or English) name
+        let resolve = |field: &str, keys: Vec<String>| -> Result<Vec<String>> {
+            keys.iter().map(|k| net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| Error::config(&path, field, m))).collect()
+        };
+        let add = resolve("projects.add", add)?;
+        let remove = resolve("projects.remove", remove)?;
         let statuses: BTreeSet<&str> = net.seeds.projects.iter().map(|p| p.status_zh.as_str()).collect();
         for s in &add_status {
             if !statuses.contains(s.as_str()) {

@@ -88,3 +88,62 @@ impl Seeds {
         self.cities.iter().find(|c| c.id == id)
     }
 }
+
+impl Seeds {
+    /// The project a user names: its id, its Chinese name (郑济高铁), or its English name (any case). An unknown
+    /// key gets an error message with the closest ids and names ("did you mean").
+    pub fn resolve_project(&self, key: &str) -> std::result::Result<&Project, String> {
+        let k = key.trim();
+        if let Some(p) = self.project(k) {
+            return Ok(p);
+        }
+        let by_name: Vec<&Project> = self.projects.iter().filter(|p| p.name_zh == k || (!p.name_en.is_empty() && p.name_en.eq_ignore_ascii_case(k))).collect();
+        if by_name.len() == 1 {
+            return Ok(by_name[0]);
+        }
+        if by_name.len() > 1 {
+            return Err(format!("'{k}' names {} projects ({}); use the id", by_name.len(), by_name.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+        let hint = self.suggest_projects(k, 3);
+        let hint = if hint.is_empty() { String::new() } else { format!("; did you mean {}?", hint.join(" or ")) };
+        Err(format!("unknown project '{k}'{hint} (`ringsim projects` lists them; ids are in {})", self.projects_path.display()))
+    }
+
+    /// Up to `n` projects whose id or Chinese name is closest to `key` (names containing it first, then by edit
+    /// distance), as "id (name)".
+    pub fn suggest_projects(&self, key: &str, n: usize) -> Vec<String> {
+        let lk = key.to_lowercase();
+        let mut scored: Vec<(usize, &Project)> = self
+            .projects
+            .iter()
+            .map(|p| {
+                let contains = !lk.is_empty() && (p.id.contains(&lk) || p.name_zh.contains(key) || lk.contains(&p.id) || key.contains(&p.name_zh));
+                let d = edit_distance(&lk, &p.id).min(edit_distance(key, &p.name_zh)).min(edit_distance(&lk, &p.name_en.to_lowercase()));
+                (if contains { 0 } else { d + 1 }, p)
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+        let limit = key.chars().count().max(4) / 2 + 1;
+        scored.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, p)| format!("'{}' ({})", p.id, p.name_zh)).collect()
+    }
+
+    /// The Chinese name of a project id, or the id itself when the seeds do not know it.
+    pub fn project_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.project(id).map_or(id, |p| p.name_zh.as_str())
+    }
+}
+
+/// Levenshtein distance over characters (so a Chinese character counts as one).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != cb));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

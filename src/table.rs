@@ -182,6 +182,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(werr)?;
+    // `--bom`: a UTF-8 byte-order mark before every CSV, for Excel
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv && crate::report::csv_bom() && !bytes.starts_with(b"\xEF\xBB\xBF") {
+        f.write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+    }
     f.write_all(bytes).map_err(werr)?;
     f.sync_all().map_err(werr)?;
     drop(f);

@@ -46,7 +46,7 @@ fn main_job_on_the_bundled_network() {
         assert_eq!(out.matches(&format!("{n} ")).count(), 1, "{n} should appear once in the summary:\n{out}");
     }
     let reach = std::fs::read_to_string(t.path().join("o/asbuilt-2025/reach.csv")).unwrap();
-    assert!(reach.starts_with("node_id,name,kind,prefecture,population,minutes,ring,mode,station_minutes,door_minutes\n"));
+    assert!(reach.starts_with("node_id,name,kind,prefecture,population,minutes,ring,mode,station_minutes,door_minutes,band,lon,lat\n"));
     let rings = std::fs::read_to_string(t.path().join("o/asbuilt-2025/rings.csv")).unwrap();
     assert_eq!(rings.lines().count(), 4);
     assert!(t.path().join("o/asbuilt-2025/cities.csv").exists());
@@ -108,9 +108,10 @@ fn compare_reports_gains() {
     let b = repo().join("scenarios/asbuilt-2025.toml");
     let (code, out, err) = run(t.path(), &["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--out", "c.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("base-2016 → asbuilt-2025"));
-    assert!(out.contains("places change ring"));
-    assert!(std::fs::read_to_string(t.path().join("c.csv")).unwrap().starts_with("node_id,name,kind,prefecture,population,minutes_a,minutes_b,saved,ring_a,ring_b\n"));
+    assert!(out.contains("base-2016 (as of 2016-12-28) → asbuilt-2025 (as of 2025-12-31)"), "{out}");
+    assert!(out.contains("places change band"), "{out}");
+    assert!(out.contains("within 60 min (cumulative)"), "{out}");
+    assert!(std::fs::read_to_string(t.path().join("c.csv")).unwrap().starts_with("node_id,name,kind,prefecture,population,minutes_a,minutes_b,saved,ring_a,ring_b,band_a,band_b\n"));
 }
 
 #[test]

@@ -280,8 +280,9 @@ fn difference_maps_compare_the_same_grid_and_keep_newly_reached_places() {
     let (code, err) = go(&["plot", a.to_str().unwrap(), "--diff", same.to_str().unwrap(), "--cell-km", "1.6", "--out", "d.png", "--geojson", "d.geojson"]);
     assert_eq!(code, Some(0), "{err}");
     let f = band_features(&t.path().join("d.geojson"));
-    assert_eq!(f.len(), 5);
-    for band in &f[..4] {
+    // newly reached, four saving bands, under 5 minutes, unreached
+    assert_eq!(f.len(), 7);
+    for band in &f[..5] {
         assert!(band["geometry"]["coordinates"].as_array().unwrap().is_empty(), "identical scenarios save time in band {}", band["properties"]["band"]);
         assert_eq!(band["properties"]["population"], 0);
     }
@@ -292,8 +293,9 @@ fn difference_maps_compare_the_same_grid_and_keep_newly_reached_places() {
     let (code, err) = go(&["plot", b.to_str().unwrap(), "--diff", empty.to_str().unwrap(), "--out", "n.svg", "--geojson", "n.geojson"]);
     assert_eq!(code, Some(0), "{err}");
     let f = band_features(&t.path().join("n.geojson"));
-    assert_eq!(f[0]["properties"]["minutes"], 60.0);
-    assert!(!f[0]["geometry"]["coordinates"].as_array().unwrap().is_empty(), "newly reached places must be drawn");
+    assert!(f[0]["properties"]["band"].as_str().unwrap().starts_with("newly reached"));
+    assert_eq!(f[1]["properties"]["minutes"], 60.0);
+    assert!(!f[0]["geometry"]["coordinates"].as_array().unwrap().is_empty(), "newly reached places must be drawn, in a band of their own");
     // Different origins cannot be differenced.
     let other_origin = repo().join("scenarios/guanzhong/asbuilt-2025-yuncheng.toml");
     let (code, err) = go(&["plot", b.to_str().unwrap(), "--diff", other_origin.to_str().unwrap(), "--out", "x.png"]);

@@ -25,3 +25,12 @@ $r matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-
 $r matrix scenarios/changjiang/buildout.toml --roles core,metro,node,member-2015 --within 120 --plot docs/changjiang-pairs-buildout.png >/dev/null
 $r plot scenarios/guanzhong/asbuilt-2025-yuncheng.toml --out docs/guanzhong-asbuilt-2025-yuncheng.png
 $r plot scenarios/zhengkai/asbuilt-2025.toml --cell-km 1 --out docs/zhengkai-asbuilt-2025.png
+# the HTML report and its screenshot (needs the Debian package chromium: bash tools/install-test-deps.sh)
+$r report scenarios/asbuilt-2025.toml --compare scenarios/asbuilt-2016.toml --validate-with scenarios/asbuilt-2020.toml --out "$tmp/report.html"
+if command -v chromium >/dev/null 2>&1; then
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync \
+    --no-first-run --user-data-dir="$tmp/chromium" --hide-scrollbars --window-size=1200,2600 \
+    --screenshot="$PWD/docs/zhongyuan-report-2025.png" "file://$tmp/report.html" 2>/dev/null
+else
+  echo "note: chromium not found; docs/zhongyuan-report-2025.png not regenerated"
+fi
