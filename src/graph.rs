@@ -47,6 +47,24 @@ impl EdgeKind {
             EdgeKind::Change => "change",
         }
     }
+    /// Every kind, for building masks.
+    pub const ALL: [EdgeKind; 11] = [
+        EdgeKind::Rail(RailMode::Hsr),
+        EdgeKind::Rail(RailMode::Intercity),
+        EdgeKind::Rail(RailMode::Suburban),
+        EdgeKind::Rail(RailMode::Conventional),
+        EdgeKind::Road(RoadClass::Expressway),
+        EdgeKind::Road(RoadClass::Trunk),
+        EdgeKind::Access,
+        EdgeKind::Egress,
+        EdgeKind::Metro,
+        EdgeKind::Walk,
+        EdgeKind::Change,
+    ];
+    /// The kind's position in [`EdgeKind::ALL`].
+    pub fn bit(self) -> u16 {
+        EdgeKind::ALL.iter().position(|k| *k == self).expect("every kind is listed") as u16
+    }
     pub fn is_rail(self) -> bool {
         matches!(self, EdgeKind::Rail(_))
     }
@@ -77,7 +95,11 @@ pub struct Graph {
     /// `adj_start[n]..adj_start[n + 1]`, with their targets, weights and petgraph edge indices.
     pub(crate) adj_start: Vec<u32>,
     pub(crate) adj_to: Vec<u32>,
-    pub(crate) adj_edge: Vec<Edge>,
+    /// Running seconds (station measure) and seconds plus the expected wait (door measure) of each edge.
+    pub(crate) adj_secs: Vec<u32>,
+    pub(crate) adj_door: Vec<u32>,
+    /// The bit of the edge's kind ([`EdgeKind::bit`]).
+    pub(crate) adj_kind: Vec<u16>,
     pub(crate) adj_ix: Vec<u32>,
     n_places: u32,
     n_stations: u32,
@@ -149,28 +171,57 @@ impl Graph {
 
     fn with_adjacency(g: DiGraph<(), Edge, u32>, n_places: u32, n_stations: u32, labels: Vec<String>, station_open: Vec<bool>) -> Graph {
         let n = g.node_count();
+        // Parallel edges of one kind between the same two nodes: only the fastest under each measure can be on a
+        // shortest path, so the search arrays keep those (petgraph keeps every edge, with its provenance).
+        let mut best: std::collections::HashMap<(u32, u32, u16), (u32, u32, usize, usize)> = Default::default();
+        for (k, e) in g.raw_edges().iter().enumerate() {
+            let key = (e.source().index() as u32, e.target().index() as u32, e.weight.kind.bit());
+            let (s, d) = (e.weight.secs.0, e.weight.secs.0.saturating_add(e.weight.wait.0));
+            let b = best.entry(key).or_insert((s, d, k, k));
+            if s < b.0 {
+                b.0 = s;
+                b.2 = k;
+            }
+            if d < b.1 {
+                b.1 = d;
+                b.3 = k;
+            }
+        }
+        let keep: Vec<bool> = {
+            let mut v = vec![false; g.edge_count()];
+            for b in best.values() {
+                v[b.2] = true;
+                v[b.3] = true;
+            }
+            v
+        };
         let mut start = vec![0u32; n + 1];
-        for e in g.raw_edges() {
-            start[e.source().index() + 1] += 1;
+        for (k, e) in g.raw_edges().iter().enumerate() {
+            if keep[k] {
+                start[e.source().index() + 1] += 1;
+            }
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
-        let m = g.edge_count();
+        let m = start[n] as usize;
         let mut fill = start.clone();
-        let mut to = vec![0u32; m];
-        let mut ix = vec![0u32; m];
-        let mut edge = vec![Edge { secs: Seconds::ZERO, wait: Seconds::ZERO, kind: EdgeKind::Change, label: 0 }; m];
+        let (mut to, mut ix, mut secs, mut door, mut kind) = (vec![0u32; m], vec![0u32; m], vec![0u32; m], vec![0u32; m], vec![0u16; m]);
         // in insertion order within each node, so the search is the same on every build
         for (k, e) in g.raw_edges().iter().enumerate() {
+            if !keep[k] {
+                continue;
+            }
             let a = e.source().index();
             let p = fill[a] as usize;
             fill[a] += 1;
             to[p] = e.target().index() as u32;
             ix[p] = k as u32;
-            edge[p] = e.weight.clone();
+            secs[p] = e.weight.secs.0;
+            door[p] = e.weight.secs.0.saturating_add(e.weight.wait.0);
+            kind[p] = 1u16 << e.weight.kind.bit();
         }
-        Graph { g, adj_start: start, adj_to: to, adj_edge: edge, adj_ix: ix, n_places, n_stations, labels, station_open }
+        Graph { g, adj_start: start, adj_to: to, adj_secs: secs, adj_door: door, adj_kind: kind, adj_ix: ix, n_places, n_stations, labels, station_open }
     }
 
     /// A graph of `n` places joined by the given directed `(from, to, seconds)` edges (all trunk road), for tests

@@ -1,0 +1,130 @@
+//! One single-source search on the real 中原 graph (asbuilt-2025, door measure: every edge, waits counted),
+//! against scipy.sparse.csgraph.dijkstra on the same exported graph. The answer is checked first: ringsim's times
+//! equal a plain binary-heap Dijkstra written here, and scipy's distances (when scipy is installed). Then the mean
+//! time per source over every place is measured for both and the ratio printed; the README quotes it.
+//!
+//! Run with `cargo bench --bench search` (scipy: `pip install scipy`; without it the comparison is skipped with a
+//! message).
+
+use criterion::Criterion;
+use ringsim::app::load;
+use ringsim::graph::{Graph, Node};
+use ringsim::units::Seconds;
+use std::collections::BinaryHeap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The reference: a textbook Dijkstra over an edge list.
+fn reference(n: usize, edges: &[(usize, usize, u64)], s: usize) -> Vec<u64> {
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b, w) in edges {
+        adj[a].push((b, w));
+    }
+    let mut d = vec![u64::MAX; n];
+    let mut h = BinaryHeap::new();
+    d[s] = 0;
+    h.push(std::cmp::Reverse((0u64, s)));
+    while let Some(std::cmp::Reverse((t, u))) = h.pop() {
+        if t > d[u] {
+            continue;
+        }
+        for &(v, w) in &adj[u] {
+            if t + w < d[v] {
+                d[v] = t + w;
+                h.push(std::cmp::Reverse((t + w, v)));
+            }
+        }
+    }
+    d
+}
+
+const SCIPY: &str = r#"
+import sys, time, json
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+n = int(sys.argv[2]); src = [int(x) for x in sys.argv[3].split(',')]
+best = {}
+for line in open(sys.argv[1]):
+    a, b, w = line.split(',')
+    k = (int(a), int(b)); w = float(w)
+    if k not in best or w < best[k]: best[k] = w
+rows = np.array([k[0] for k in best]); cols = np.array([k[1] for k in best])
+# zero-weight edges would vanish from a sparse matrix: give them a weight far below one second
+vals = np.array([max(best[k], 1e-6) for k in best])
+m = csr_matrix((vals, (rows, cols)), shape=(n, n))
+check = dijkstra(m, directed=True, indices=src[:20])
+reps = []
+for _ in range(3):
+    t0 = time.perf_counter()
+    for s in src:
+        dijkstra(m, directed=True, indices=s)
+    reps.append((time.perf_counter() - t0) / len(src))
+print(json.dumps({"us_per_source": min(reps) * 1e6, "check": [[(-1 if np.isinf(x) else round(float(x))) for x in row] for row in check]}))
+"#;
+
+fn main() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/asbuilt-2025.toml");
+    let loaded = load(&[path]).expect("bundled scenario loads");
+    let b = loaded.bind_all().expect("binds").remove(0);
+    let g = Graph::build(&b);
+    let n = g.node_count();
+    let edges: Vec<(usize, usize, u64)> = g.edges().map(|(a, c, e)| (a.0 as usize, c.0 as usize, ringsim::search::door_cost(e) as u64)).collect();
+    let sources: Vec<usize> = (0..b.net.places.len()).collect();
+    let ours = |s: usize| ringsim::search::dijkstra_door(&g, &[(Node(s as u32), Seconds::ZERO)], |_| true);
+    // check the answer first
+    for &s in sources.iter().step_by(7) {
+        let t = ours(s);
+        let r = reference(n, &edges, s);
+        for v in 0..n {
+            let mine = t.at(Node(v as u32)).map_or(u64::MAX, |x| x.0 as u64);
+            assert_eq!(mine, r[v], "source {s}, node {v}: ringsim and the reference Dijkstra differ");
+        }
+    }
+    // time ours: the mean over every place as the source, best of three rounds
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        for &s in &sources {
+            std::hint::black_box(ours(s));
+        }
+        best = best.min(t0.elapsed().as_secs_f64() / sources.len() as f64);
+    }
+    let ours_us = best * 1e6;
+    println!("graph: {n} nodes, {} edges (asbuilt-2025, door measure)", edges.len());
+    println!("ringsim: {ours_us:.1} µs per single-source search (mean over {} sources)", sources.len());
+    // scipy on the same graph
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("edges.csv");
+    let text: String = edges.iter().map(|(a, c, w)| format!("{a},{c},{w}\n")).collect();
+    std::fs::write(&csv, text).unwrap();
+    let src_arg: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
+    let out = std::process::Command::new("python3").args(["-c", SCIPY, csv.to_str().unwrap(), &n.to_string(), &src_arg.join(",")]).output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("scipy script prints JSON");
+            let check = v["check"].as_array().unwrap();
+            for (k, row) in check.iter().enumerate() {
+                let t = ours(sources[k]);
+                for (node, x) in row.as_array().unwrap().iter().enumerate() {
+                    let want = x.as_i64().unwrap();
+                    let mine = t.at(Node(node as u32)).map_or(-1, |x| x.0 as i64);
+                    assert_eq!(mine, want, "source {}, node {node}: ringsim and scipy differ", sources[k]);
+                }
+            }
+            let sp = v["us_per_source"].as_f64().unwrap();
+            println!("scipy.sparse.csgraph.dijkstra: {sp:.1} µs per single-source search (same graph, answers equal)");
+            println!("ratio: ringsim is {:.1}x faster", sp / ours_us);
+        }
+        Ok(o) => println!("scipy comparison skipped: {}", String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("python3 failed")),
+        Err(e) => println!("scipy comparison skipped: python3 not runnable ({e})"),
+    }
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c, &g);
+    c.final_summary();
+}
+
+fn bench(c: &mut Criterion, g: &Graph) {
+    c.bench_function("single-source door search (asbuilt-2025)", |x| x.iter(|| ringsim::search::dijkstra_door(g, &[(Node(0), Seconds::ZERO)], |_| true)));
+}
+
