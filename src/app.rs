@@ -20,8 +20,10 @@ mod maps;
 mod matrix;
 pub mod projects;
 pub mod report_html;
+mod trip;
 
 pub use charts::chart;
+pub use trip::trip;
 pub use indicators::{indicators, IndicatorArgs};
 pub use maps::{plot, PlotArgs};
 pub use matrix::{graph, matrix, MatrixArgs};
@@ -410,7 +412,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         n_all,
         obs.len(),
         fnv1a(&crate::table::read_bytes(observed)?),
-        calibrate::KNOBS.iter().map(|(c, f, _)| format!("rail.{}{f}", c.map(|c| format!("{}.", c.as_str())).unwrap_or_default())).collect::<Vec<_>>().join(" "),
+        calibrate::KNOBS.iter().map(|(c, f, ..)| format!("rail.{}{f}", c.map(|c| format!("{}.", c.as_str())).unwrap_or_default())).collect::<Vec<_>>().join(" "),
     ));
     f.push_str(&stats_toml("in_sample_all", &after.all));
     f.push_str(&stats_toml("in_sample_hsr_intercity", &after.fast));

@@ -187,40 +187,42 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
 /// not fitted: at a stop it only adds to acceleration (`v/2a + v/2b`), so the two cannot be told apart; it stays
 /// at its sourced value and acceleration absorbs the rest.
 #[allow(non_upper_case_globals)]
-pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64); 19] = {
-
+pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 19] = {
+    // (class, field, first step, lower bound, upper bound). The bounds are the physically plausible range of
+    // each class, tighter than what params.toml accepts:
+    // - acceleration, mean from a stop to line speed: 350 km/h EMUs reach 300 km/h in roughly 4–6 min (0.23–0.35
+    //   m/s², shared notes/service-model.md), allowed 0.2–0.6; 200–250 km/h EMUs 0.25–0.8; locomotive-hauled
+    //   trains 0.05–0.4;
+    // - running-time supplement: 0–12% for EMUs on high-speed lines, 0–30% on conventional lines (shared track
+    //   with freight);
+    // - dwell 1–5 min at intermediate stops of EMUs (the G656 capture shows 2 min), up to 15 min for conventional
+    //   trains; at junctions up to 15 (EMU) and 30 min (conventional: engine and crew changes);
+    // - throat up to 5 min (EMU) and 10 min; reversal up to 30 min.
     const Hsr: Option<crate::network::RailMode> = Some(crate::network::RailMode::Hsr);
     const Intercity: Option<crate::network::RailMode> = Some(crate::network::RailMode::Intercity);
     const Conventional: Option<crate::network::RailMode> = Some(crate::network::RailMode::Conventional);
     [
-        (None, "unknown_stop_share", 0.1),
-        (Hsr, "margin", 0.02),
-        (Hsr, "accel_ms2", 0.05),
-        (Hsr, "dwell_s", 30.0),
-        (Hsr, "hub_dwell_s", 30.0),
-        (Hsr, "hub_throat_s", 30.0),
-        (Hsr, "reverse_s", 60.0),
-        (Intercity, "margin", 0.02),
-        (Intercity, "accel_ms2", 0.05),
-        (Intercity, "dwell_s", 30.0),
-        (Intercity, "hub_dwell_s", 30.0),
-        (Intercity, "hub_throat_s", 30.0),
-        (Intercity, "reverse_s", 60.0),
-        (Conventional, "margin", 0.02),
-        (Conventional, "accel_ms2", 0.05),
-        (Conventional, "dwell_s", 30.0),
-        (Conventional, "hub_dwell_s", 30.0),
-        (Conventional, "hub_throat_s", 30.0),
-        (Conventional, "reverse_s", 60.0),
+        (None, "unknown_stop_share", 0.1, 0.0, 1.0),
+        (Hsr, "margin", 0.02, 0.0, 0.12),
+        (Hsr, "accel_ms2", 0.05, 0.2, 0.6),
+        (Hsr, "dwell_s", 30.0, 60.0, 300.0),
+        (Hsr, "hub_dwell_s", 30.0, 60.0, 900.0),
+        (Hsr, "hub_throat_s", 30.0, 0.0, 300.0),
+        (Hsr, "reverse_s", 60.0, 0.0, 1800.0),
+        (Intercity, "margin", 0.02, 0.0, 0.12),
+        (Intercity, "accel_ms2", 0.05, 0.25, 0.8),
+        (Intercity, "dwell_s", 30.0, 30.0, 300.0),
+        (Intercity, "hub_dwell_s", 30.0, 60.0, 900.0),
+        (Intercity, "hub_throat_s", 30.0, 0.0, 300.0),
+        (Intercity, "reverse_s", 60.0, 0.0, 1800.0),
+        (Conventional, "margin", 0.02, 0.0, 0.3),
+        (Conventional, "accel_ms2", 0.05, 0.05, 0.4),
+        (Conventional, "dwell_s", 30.0, 60.0, 900.0),
+        (Conventional, "hub_dwell_s", 30.0, 60.0, 1800.0),
+        (Conventional, "hub_throat_s", 30.0, 0.0, 600.0),
+        (Conventional, "reverse_s", 60.0, 0.0, 1800.0),
     ]
 };
-
-fn bounds(field: &str) -> (f64, f64) {
-    if field == "unknown_stop_share" {
-        return (0.0, 1.0);
-    }
-    crate::params::CLASS_BOUNDS.iter().find(|b| b.0 == field).map(|b| (b.1, b.2)).expect("knob has bounds")
-}
 
 /// A knob's value: a class's physical parameter, or (class `None`) a parameter of `[rail]`.
 pub fn knob_get(p: &Params, class: Option<crate::network::RailMode>, field: &str) -> f64 {
@@ -244,11 +246,16 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
     // Physics is identified only where the model runs a train serving both stations: a pair that needs a change
     // in the model (a corridor or service the network lacks) says nothing about acceleration or dwell. Such pairs
     // are still predicted and reported by `evaluate` and `cross_validate`.
-    let base = evaluate(&crate::graph::build(b.net, &b.params, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
+    // start from params.toml's starting values (not a previous fit: the result must not depend on the calibration
+    // file it replaces), inside the bounds
+    let mut params = b.params.clone();
+    for &(class, field, _, lo, hi) in KNOBS.iter() {
+        knob_set(&mut params, class, field, knob_get(&b.net.params_start, class, field).clamp(lo, hi));
+    }
+    let base = evaluate(&crate::graph::build(b.net, &params, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
     let direct: std::collections::BTreeSet<(String, String)> = base.pairs.iter().filter(|p| p.changes == 0).map(|p| (p.from.clone(), p.to.clone())).collect();
     let sub: Vec<Observed> =
         obs.iter().enumerate().filter(|(i, o)| use_pair(*i) && direct.contains(&(o.from.clone(), o.to.clone()))).map(|(_, o)| o.clone()).collect();
-    let mut params = b.params.clone();
     let eval_with = |p: &Params| {
         let g = crate::graph::build(b.net, p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         evaluate(&g, &sub).all
@@ -256,8 +263,7 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
     let mut best = eval_with(&params);
     for round in 0..6 {
         let mut improved = false;
-        for &(class, field, step) in KNOBS.iter() {
-            let (lo, hi) = bounds(field);
+        for &(class, field, step, lo, hi) in KNOBS.iter() {
             let st = step / (1u32 << round.min(3)) as f64;
             for dir in [1.0, -1.0] {
                 loop {

@@ -243,6 +243,35 @@ impl Graph {
     }
 }
 
+/// Calls `f` with the [`crate::services::Scene`] of the elements `open` selects at date `as_of`: open sections,
+/// their speed limits (speed changes in force; a change applies to sections open when it took effect), the
+/// stations open for stops (a station with its own opening, e.g. 郑州航空港, only once open) and the junctions.
+pub fn with_scene<R>(
+    net: &Network,
+    params: &Params,
+    open: &dyn Fn(Option<crate::units::Date>, Option<&str>) -> bool,
+    as_of: crate::units::Date,
+    f: impl FnOnce(&crate::services::Scene) -> R,
+) -> R {
+    let hub = crate::services::junctions(net);
+    let stops_at = |x: StationIx| {
+        let s = &net.stations[x.i()];
+        s.project.is_none() || open(s.opened, s.project.as_deref())
+    };
+    let speed_of = |si: usize| -> f64 {
+        let s = &net.sections[si];
+        let mut v = s.operating_speed.0;
+        if let Some(c) = net.speed_changes.iter().filter(|c| c.line == s.line && c.effective <= as_of).last() {
+            if s.opened.map_or(false, |o| o <= c.effective) {
+                v = c.speed.0;
+            }
+        }
+        v.min(s.design_speed.0)
+    };
+    let section_open: Vec<bool> = net.sections.iter().map(|s| open(s.opened, s.project.as_deref())).collect();
+    f(&crate::services::Scene { net, rail: &params.rail, section_open: &section_open, speed_of: &speed_of, stops_at: &stops_at, hub: &hub })
+}
+
 /// Where an edge of the graph comes from, for callers that must know which network elements it needs
 /// ([`build_traced`]; the order search derives from it which projects each edge requires).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,82 +320,19 @@ pub fn build_traced(
     let pl = |p: PlaceIx| NodeIndex::new(p.0 as usize);
 
     // Rail: every open service, from each stop to every later stop.
-    let hub = crate::services::junctions(net);
-    // A station with a station-level opening (built on an open line, e.g. 郑州航空港) is a stop only while open.
-    let stops_at = |x: StationIx| {
-        let s = &net.stations[x.i()];
-        s.project.is_none() || open(s.opened, s.project.as_deref())
-    };
-    let speed_of = |si: usize| -> f64 {
-        let s = &net.sections[si];
-        let mut v = s.operating_speed.0;
-        if let Some(c) = net.speed_changes.iter().filter(|c| c.line == s.line && c.effective <= as_of).last() {
-            // A speed change applies to sections open when it took effect (later sections keep their own).
-            if s.opened.map_or(false, |o| o <= c.effective) {
-                v = c.speed.0;
-            }
-        }
-        v.min(s.design_speed.0)
-    };
-    let section_open: Vec<bool> = net.sections.iter().map(|s| open(s.opened, s.project.as_deref())).collect();
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label)
     let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32)>> = Default::default();
-    for svc in services {
-        let c = params.rail.class(svc.class);
-        let vmax = svc.max_kmh;
-        let hops: Vec<Option<crate::services::Hop>> = svc
-            .hops
-            .iter()
-            .map(|cands| {
-                cands.iter().find(|&&si| section_open[si]).map(|&si| crate::services::Hop {
-                    section: si,
-                    km: net.sections[si].length.0,
-                    v: speed_of(si).min(vmax) / 3.6,
-                })
-            })
-            .collect();
-        let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day / 2.0).round() as u32;
-        let reverse = crate::services::reverses(net, &svc.route);
-        // A service stops at a station with a station-level opening only in a second variant, so that opening a
-        // station on an open line never slows the trains that ran through it before.
-        let without: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
-        let with: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && stops_at(*x)).collect();
-        let variants: Vec<Vec<bool>> = if with == without { vec![with] } else { vec![without, with] };
-        let label = labels.len() as u32;
-        labels.push(svc.id.clone());
-        // maximal runs of open hops: a service cut by a closed section runs on each open part
-        let mut a = 0;
-        while a < svc.route.len() - 1 {
-            if hops[a].is_none() {
-                a += 1;
-                continue;
-            }
-            let mut b = a;
-            while b < svc.route.len() - 1 && hops[b].is_some() {
-                b += 1;
-            }
-            // route positions a..=b are joined by open hops a..b
-            let run_hops: Vec<crate::services::Hop> = hops[a..b].iter().map(|h| h.unwrap()).collect();
-            let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| hub[x.i()]).collect();
-            let run_unknown = &svc.unknown[a..=b];
-            let run_reverse = &reverse[a..=b];
-            for stops in &variants {
-                let run_stops = &stops[a..=b];
-                // trains board and alight at stops, and at stations where the timetable cannot tell (some trains
-                // of the pattern are taken to call there; through trips are charged the unknown share)
-                let pos: Vec<usize> = (0..run_stops.len()).filter(|&k| run_stops[k] || (run_unknown[k] && stops_at(svc.route[a + k]))).collect();
-                for (x, &i) in pos.iter().enumerate() {
-                    for &j in &pos[x + 1..] {
-                        let t = crate::services::leg_seconds(c, &run_hops, run_stops, run_unknown, params.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
-                        let secs = t.round().max(1.0) as u32;
-                        let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
-                        legs.entry((svc.route[a + i], svc.route[a + j], sections)).or_default().push((secs, wait, svc.class, label));
-                    }
-                }
-            }
-            a = b;
+    with_scene(net, params, &open, as_of, |scene| {
+        for svc in services {
+            let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day / 2.0).round() as u32;
+            let label = labels.len() as u32;
+            labels.push(svc.id.clone());
+            scene.legs(svc, |leg| {
+                let secs = leg.parts.total().round().max(1.0) as u32;
+                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label));
+            });
         }
-    }
+    });
     for ((from, to, sections), mut cands) in legs {
         // keep the fastest (ties: the shortest wait), and the best door alternative when it differs
         cands.sort_by_key(|c| (c.0, c.1, c.3));

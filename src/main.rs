@@ -86,6 +86,16 @@ enum Cmd {
         #[command(flatten)]
         variant: VariantOpts,
     },
+    /// Explain the model's time between two stations: the fastest single train (service, stops, track, speed
+    /// limits and every part of its running time) and the station measure's fastest trip.
+    #[command(after_help = "Example:\n  ringsim trip scenarios/asbuilt-2025.toml 郑州东 信阳东")]
+    Trip {
+        scenario: PathBuf,
+        /// A station id or exact name.
+        from: String,
+        /// A station id or exact name.
+        to: String,
+    },
     /// List the projects of a network (or of a scenario's network) with id, Chinese name, mode, plan status,
     /// opening date, and whether each is open, closed or orderable from the scenario (or --as-of date).
     #[command(after_help = "Examples:\n  ringsim projects scenarios/asbuilt-2025.toml\n  ringsim projects networks/zhongyuan --as-of 2020-12-31 --out projects.csv\n  ringsim projects            (every network under ./networks)")]
@@ -295,6 +305,7 @@ fn main() -> ExitCode {
     ringsim::report::set_csv_bom(cli.bom);
     let result = match &cli.cmd {
         Cmd::Run { scenarios, out, variant } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
+        Cmd::Trip { scenario, from, to } => ringsim::app::trip(scenario, from, to),
         Cmd::Projects { target, as_of, out } => ringsim::app::projects(target.as_deref(), as_of.as_deref(), out.as_deref()),
         Cmd::Report { scenario, compare, out, validate_with, cell_km, variant } => variant.overrides().and_then(|overrides| {
             ringsim::app::report(&ringsim::app::ReportArgs { scenario, compare: compare.as_deref(), out, validate_with: validate_with.as_deref(), cell_km: *cell_km, overrides })

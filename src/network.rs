@@ -253,6 +253,8 @@ pub struct Network {
     pub params: Params,
     /// The raw params table, so that scenario overrides can be merged into it.
     pub params_value: toml::Value,
+    /// The parameters of params.toml without its calibration file: where `ringsim calibrate` starts from.
+    pub params_start: Params,
     place_by_id: HashMap<String, PlaceIx>,
     station_by_id: HashMap<String, StationIx>,
 }
@@ -290,7 +292,7 @@ impl Network {
             return Err(Error::config(&tpath, "bbox", "must be [min_lon, min_lat, max_lon, max_lat]"));
         }
         let seeds = Seeds::load(&dir.join(&meta.seeds))?;
-        let (params, params_value) = Params::load(&dir.join("params.toml"))?;
+        let (params, params_value, params_start) = Params::load(&dir.join("params.toml"))?;
 
         // places
         let path = dir.join("places.csv");
@@ -540,6 +542,7 @@ impl Network {
             seeds,
             params,
             params_value,
+            params_start,
             place_by_id,
             station_by_id,
         };

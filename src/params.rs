@@ -203,16 +203,19 @@ impl Params {
         Ok(p)
     }
 
-    pub fn load(path: &Path) -> Result<(Params, toml::Value)> {
+    /// Reads a params.toml with its calibration file merged in; also returns the merged table (for scenario
+    /// overrides) and the parameters without the calibration (the starting values of a fit).
+    pub fn load(path: &Path) -> Result<(Params, toml::Value, Params)> {
         let text = crate::table::read_text(path)?;
         let mut v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
+        let start = Params::from_value(v.clone(), path)?;
         let cal = v.get("rail").and_then(|r| r.get("calibration")).and_then(|c| c.as_str()).map(str::to_string);
         if let Some(c) = cal {
             let cpath = path.parent().unwrap_or(Path::new(".")).join(&c);
             let fitted = read_calibration(&cpath)?;
             merge(&mut v, &fitted);
         }
-        Ok((Params::from_value(v.clone(), path)?, v))
+        Ok((Params::from_value(v.clone(), path)?, v, start))
     }
 
     fn validate(&self, path: &Path) -> Result<()> {

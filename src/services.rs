@@ -236,51 +236,95 @@ pub struct Hop {
     pub v: f64,
 }
 
+/// The parts of a leg's time (seconds), as [`leg_seconds`] adds them up.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LegParts {
+    /// Every hop at its speed limit.
+    pub running: f64,
+    /// The running-time supplement (`margin` × running).
+    pub supplement: f64,
+    /// Acceleration losses (`v/2a`) at the first stop and after every intermediate stop.
+    pub accel: f64,
+    /// Braking losses (`v/2b`) before every intermediate stop and at the last.
+    pub brake: f64,
+    /// Dwell at intermediate stops (longer at junctions).
+    pub dwell: f64,
+    /// Junction throats at stops.
+    pub throat: f64,
+    /// Changing ends where the train reverses.
+    pub reverse: f64,
+    /// The share of a stop charged at stations where the timetable cannot tell.
+    pub unknown: f64,
+    /// Track length of the leg.
+    pub km: f64,
+    /// Intermediate stops.
+    pub stops: usize,
+}
+
+impl LegParts {
+    pub fn total(&self) -> f64 {
+        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.unknown
+    }
+}
+
 /// Seconds from a stop at route position `i` to a stop at `j > i`, for a train of class parameters `c` whose stops
 /// are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route positions k → k + 1);
 /// `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is charged
-/// `unknown_share` of an intermediate stop.
+/// `unknown_share` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it came (it
+/// changes ends: `reverse_s` more). See [`leg_parts`].
+#[allow(clippy::too_many_arguments)]
+pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> f64 {
+    leg_parts(c, hops, stops, unknown, unknown_share, hub, reverse, i, j).total()
+}
+
+/// The parts of [`leg_seconds`].
 ///
 /// Between two consecutive stops `D` metres apart the train runs every hop at its limit (`× (1 + margin)`) and
 /// loses `v/2a` accelerating and `v/2b` braking, where `v` is the limit of the first (last) hop, but never more
 /// than the speed reachable in the distance: `√(2D·ab/(a + b))` for the whole run and `√(2aL)` (`√(2bL)`) within
 /// the first (last) hop of length `L`. For one hop this is the exact time of an accelerate–cruise–brake profile
 /// (a triangle when the hop is short), and raising any speed limit never lengthens the time.
-/// `reverse[k]` marks a stop where the train leaves the way it came (it changes ends: `reverse_s` more).
 #[allow(clippy::too_many_arguments)]
-pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> f64 {
+pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> LegParts {
     let (a, b) = (c.accel_ms2, c.brake_ms2);
     let len = |k: usize| hops[k].km * 1000.0;
-    let mut t = 0.0;
+    let mut p = LegParts::default();
     for k in i..j {
-        t += len(k) / hops[k].v;
+        p.running += len(k) / hops[k].v;
+        p.km += hops[k].km;
     }
-    t *= 1.0 + c.margin;
+    p.supplement = p.running * c.margin;
     // acceleration and braking at the stops i, intermediate stops, j
-    let mut p = i;
+    let mut s = i;
     for q in (i + 1)..=j {
         if q < j && !stops[q] {
             continue;
         }
-        let d: f64 = (p..q).map(len).sum();
+        let d: f64 = (s..q).map(len).sum();
         let peak = (2.0 * d * a * b / (a + b)).sqrt();
-        let va = hops[p].v.min(peak).min((2.0 * a * len(p)).sqrt());
+        let va = hops[s].v.min(peak).min((2.0 * a * len(s)).sqrt());
         let vb = hops[q - 1].v.min(peak).min((2.0 * b * len(q - 1)).sqrt());
-        t += va / (2.0 * a) + vb / (2.0 * b);
-        p = q;
+        p.accel += va / (2.0 * a);
+        p.brake += vb / (2.0 * b);
+        s = q;
     }
     let throat = |k: usize| if hub[k] { c.hub_throat_s } else { 0.0 };
-    t += throat(i) + throat(j);
+    p.throat += throat(i) + throat(j);
     for k in (i + 1)..j {
         if stops[k] {
-            t += if hub[k] { c.hub_dwell_s } else { c.dwell_s } + throat(k) + if reverse[k] { c.reverse_s } else { 0.0 };
+            p.stops += 1;
+            p.dwell += if hub[k] { c.hub_dwell_s } else { c.dwell_s };
+            p.throat += throat(k);
+            if reverse[k] {
+                p.reverse += c.reverse_s;
+            }
         } else if unknown[k] && unknown_share > 0.0 {
             let vb = hops[k - 1].v.min((2.0 * b * len(k - 1)).sqrt());
             let va = hops[k].v.min((2.0 * a * len(k)).sqrt());
-            t += unknown_share * (vb / (2.0 * b) + va / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
+            p.unknown += unknown_share * (vb / (2.0 * b) + va / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
         }
     }
-    t
+    p
 }
 
 /// Service modifications of a scenario (`[services]`), in the spirit of Conveyal's add-trips, remove-trips and
@@ -458,6 +502,75 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         }
     }
     Ok(all)
+}
+
+/// What a scenario makes of services: which sections are open, their speed limits, which stations trains may stop
+/// at, and the junctions.
+pub struct Scene<'a> {
+    pub net: &'a Network,
+    pub rail: &'a crate::params::RailParams,
+    pub section_open: &'a [bool],
+    /// A section's speed limit (km/h) at the scenario's date.
+    pub speed_of: &'a dyn Fn(usize) -> f64,
+    /// Whether a station is open for stops (a station with its own opening only once open).
+    pub stops_at: &'a dyn Fn(StationIx) -> bool,
+    pub hub: &'a [bool],
+}
+
+/// One leg of a service in a scenario: from one stop to a later one, over these sections, with its time's parts.
+pub struct Leg {
+    pub from: StationIx,
+    pub to: StationIx,
+    pub sections: Vec<usize>,
+    pub parts: LegParts,
+}
+
+impl Scene<'_> {
+    /// Every leg of `svc` in the scenario, to `f`. A service cut by a closed section runs on each open part; a
+    /// station with a station-level opening is a stop only in a second variant of the pattern, so that opening a
+    /// station on an open line never slows the trains that ran through it before; trains board and alight at
+    /// stops and at stations where the timetable cannot tell (through legs are charged the unknown share there).
+    pub fn legs(&self, svc: &Service, mut f: impl FnMut(Leg)) {
+        let net = self.net;
+        let c = self.rail.class(svc.class);
+        let hops: Vec<Option<Hop>> = svc
+            .hops
+            .iter()
+            .map(|cands| cands.iter().find(|&&si| self.section_open[si]).map(|&si| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
+            .collect();
+        let reverse = reverses(net, &svc.route);
+        let without: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
+        let with: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && (self.stops_at)(*x)).collect();
+        let variants: Vec<Vec<bool>> = if with == without { vec![with] } else { vec![without, with] };
+        let mut a = 0;
+        while a < svc.route.len() - 1 {
+            if hops[a].is_none() {
+                a += 1;
+                continue;
+            }
+            let mut b = a;
+            while b < svc.route.len() - 1 && hops[b].is_some() {
+                b += 1;
+            }
+            // route positions a..=b are joined by open hops a..b
+            let run_hops: Vec<Hop> = hops[a..b].iter().map(|h| h.unwrap()).collect();
+            let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| self.hub[x.i()]).collect();
+            let run_unknown = &svc.unknown[a..=b];
+            let run_reverse = &reverse[a..=b];
+            for stops in &variants {
+                let run_stops = &stops[a..=b];
+                let pos: Vec<usize> = (0..run_stops.len()).filter(|&k| run_stops[k] || (run_unknown[k] && (self.stops_at)(svc.route[a + k]))).collect();
+                for (x, &i) in pos.iter().enumerate() {
+                    for &j in &pos[x + 1..] {
+                        let parts = leg_parts(c, &run_hops, run_stops, run_unknown, self.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
+                        let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
+                        f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
+                    }
+                }
+            }
+            a = b;
+        }
+    }
 }
 
 /// Whether a train on `route` reverses at position `k`: the directions in and out (station to station, on the

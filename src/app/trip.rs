@@ -1,0 +1,86 @@
+//! `ringsim trip SCENARIO FROM TO`: how the model gets its time between two stations — the fastest single train
+//! (its service, stops, track and speed limits, and every part of its running time from [`crate::services::leg_parts`])
+//! and the station measure's fastest trip, with changes where they are faster.
+
+use super::{bind_one, load};
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::network::StationIx;
+use crate::od::{resolve, Endpoint};
+use crate::services::LegParts;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// `ringsim trip`.
+pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = bind_one(&loaded)?;
+    let net = b.net;
+    let station = |key: &str, what: &str| -> Result<StationIx> {
+        match resolve(net, key) {
+            Ok(Endpoint::Station(s)) => Ok(s),
+            Ok(_) => Err(Error::Usage(format!("{what} '{key}' is not a station; trip explains a station-to-station time (use od for places and cities)"))),
+            Err(m) => Err(Error::Usage(format!("{what}: {m}"))),
+        }
+    };
+    let (a, z) = (station(from, "FROM")?, station(to, "TO")?);
+    if a == z {
+        return Err(Error::Usage("FROM and TO are the same station".into()));
+    }
+    let name = |s: StationIx| net.stations[s.i()].name.clone();
+    // the fastest single train
+    let mut best: Option<(f64, usize, Vec<usize>, LegParts)> = None;
+    crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
+        for (k, svc) in b.services.iter().enumerate() {
+            scene.legs(svc, |leg| {
+                if leg.from == a && leg.to == z {
+                    let t = leg.parts.total().round().max(1.0);
+                    if best.as_ref().map_or(true, |x| t < x.0) {
+                        best = Some((t, k, leg.sections, leg.parts));
+                    }
+                }
+            });
+        }
+    });
+    let mut t = format!("== {} → {} in {} (as of {}) ==\n", name(a), name(z), b.sc.name, b.sc.as_of);
+    match &best {
+        None => t.push_str("no single train serves both stations in this scenario\n"),
+        Some((secs, k, sections, p)) => {
+            let svc = &b.services[*k];
+            let stops: Vec<String> = svc.route.iter().zip(&svc.stops).filter(|(_, &s)| s).map(|(x, _)| name(*x)).collect();
+            let _ = writeln!(t, "fastest single train: service {} ({}, {} km/h trains, {} a day)", svc.id, svc.class.as_str(), svc.max_kmh, svc.trains_per_day);
+            let _ = writeln!(t, "  its stops: {}", stops.join(" "));
+            let _ = writeln!(t, "  track {:.1} km over {} sections:", p.km, sections.len());
+            crate::graph::with_scene(net, &b.params, &|o, pr| b.sc.is_open(o, pr), b.sc.as_of, |scene| {
+                for &si in sections {
+                    let s = &net.sections[si];
+                    let v = (scene.speed_of)(si).min(svc.max_kmh);
+                    let _ = writeln!(t, "    {} – {}: {:.1} km at {:.0} km/h ({}, {:.1} min)", name(s.from), name(s.to), s.length.0, v, net.lines[s.line.i()].name_zh, s.length.0 / v * 60.0);
+                }
+            });
+            let c = b.params.rail.class(svc.class);
+            let m = |x: f64| x / 60.0;
+            let _ = writeln!(t, "  running at the speed limits        {:6.1} min", m(p.running));
+            let _ = writeln!(t, "  supplement ({:.0}% of running)        {:6.1} min", c.margin * 100.0, m(p.supplement));
+            let _ = writeln!(t, "  acceleration (a = {:.3} m/s²)      {:6.1} min", c.accel_ms2, m(p.accel));
+            let _ = writeln!(t, "  braking (b = {:.3} m/s²)           {:6.1} min", c.brake_ms2, m(p.brake));
+            let _ = writeln!(t, "  dwell at {} intermediate stop(s)    {:6.1} min", p.stops, m(p.dwell));
+            let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
+            let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
+            let _ = writeln!(t, "  stations without a board (× {:.3})  {:6.1} min", b.params.rail.unknown_stop_share, m(p.unknown));
+            let _ = writeln!(t, "  total                              {:6.1} min", m(*secs));
+        }
+    }
+    // the station measure: the fastest trip, changes allowed
+    let g = Graph::build(&b);
+    let own = crate::rings::stations_by_place(net, &g);
+    let targets = crate::rings::Targets::compute(net, &g, &crate::rings::Origin::station(&g, a), &own);
+    let st = &targets.stations[z.i()];
+    match st.station {
+        Some(s) => {
+            let _ = writeln!(t, "station measure (fastest trip, changes at {:.0} min each): {} min by {}", b.params.rail.change_s / 60.0, s.minutes(), st.station_mode);
+        }
+        None => t.push_str("station measure: unreachable by rail\n"),
+    }
+    Ok(t)
+}
