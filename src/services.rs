@@ -279,35 +279,46 @@ pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], 
 
 /// The parts of [`leg_seconds`].
 ///
-/// Between two consecutive stops `D` metres apart the train runs every hop at its limit (`× (1 + margin)`) and
-/// loses `v/2a` accelerating and `v/2b` braking, where `v` is the limit of the first (last) hop, but never more
-/// than the speed reachable in the distance: `√(2D·ab/(a + b))` for the whole run and `√(2aL)` (`√(2bL)`) within
-/// the first (last) hop of length `L`. For one hop this is the exact time of an accelerate–cruise–brake profile
-/// (a triangle when the hop is short), and raising any speed limit never lengthens the time.
+/// Between two consecutive stops `D` metres apart the train runs every hop at its limit, but never faster than
+/// the peak speed it can reach between them, `v_p = √(2D·ab/(a + b))` (`× (1 + margin)` for the supplement), and
+/// loses `v/2a` accelerating from a stop and `v/2b` braking to one, at the speed of the hop there, which is also
+/// capped at what the hop's length allows. For one hop this is the exact time of an accelerate–cruise–brake
+/// profile (`2D/v_p`, a triangle, when the hop is too short to reach the limit), and raising any speed limit
+/// never lengthens the time (tested against the profile formula and for monotonicity on random legs).
 #[allow(clippy::too_many_arguments)]
 pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> LegParts {
     let (a, b) = (c.accel_ms2, c.brake_ms2);
     let len = |k: usize| hops[k].km * 1000.0;
     let mut p = LegParts::default();
-    for k in i..j {
-        p.running += len(k) / hops[k].v;
-        p.km += hops[k].km;
-    }
-    p.supplement = p.running * c.margin;
-    // acceleration and braking at the stops i, intermediate stops, j
-    let mut s = i;
+    // The time is separable by hop: hop k costs L_k/v + coef_k·v, where coef_k gathers the acceleration (1/2a)
+    // and braking (1/2b) losses charged at its speed (whole at stops, the unknown share at stations where the
+    // timetable cannot tell). With v capped at √(L_k/coef_k) — the speed the train can reach and lose within the
+    // hop — and at the peak speed between the two stops around it, each hop's cost falls as its limit rises.
+    let share = |k: usize| if stops[k] { 1.0 } else if unknown[k] { unknown_share } else { 0.0 };
+    let mut v_eff = vec![0.0; j];
+    let mut seg = i;
     for q in (i + 1)..=j {
         if q < j && !stops[q] {
             continue;
         }
-        let d: f64 = (s..q).map(len).sum();
+        let d: f64 = (seg..q).map(len).sum();
+        // the highest speed the train can reach between the two stops (accelerate, then brake at once)
         let peak = (2.0 * d * a * b / (a + b)).sqrt();
-        let va = hops[s].v.min(peak).min((2.0 * a * len(s)).sqrt());
-        let vb = hops[q - 1].v.min(peak).min((2.0 * b * len(q - 1)).sqrt());
-        p.accel += va / (2.0 * a);
-        p.brake += vb / (2.0 * b);
-        s = q;
+        for k in seg..q {
+            let coef = share(k) / (2.0 * a) + share(k + 1) / (2.0 * b);
+            let mut v = hops[k].v.min(peak);
+            if coef > 0.0 {
+                v = v.min((len(k) / coef).sqrt());
+            }
+            v_eff[k] = v;
+            p.running += len(k) / v;
+            p.km += hops[k].km;
+        }
+        p.accel += v_eff[seg] / (2.0 * a);
+        p.brake += v_eff[q - 1] / (2.0 * b);
+        seg = q;
     }
+    p.supplement = p.running * c.margin;
     let throat = |k: usize| if hub[k] { c.hub_throat_s } else { 0.0 };
     p.throat += throat(i) + throat(j);
     for k in (i + 1)..j {
@@ -319,9 +330,7 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
                 p.reverse += c.reverse_s;
             }
         } else if unknown[k] && unknown_share > 0.0 {
-            let vb = hops[k - 1].v.min((2.0 * b * len(k - 1)).sqrt());
-            let va = hops[k].v.min((2.0 * a * len(k)).sqrt());
-            p.unknown += unknown_share * (vb / (2.0 * b) + va / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
+            p.unknown += unknown_share * (v_eff[k - 1] / (2.0 * b) + v_eff[k] / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
         }
     }
     p

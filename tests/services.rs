@@ -1,0 +1,185 @@
+//! The running-time physics of a service leg (`ringsim::services::leg_parts`) by hand and against an independent
+//! formula on random inputs; its monotonicity in every speed limit; scenario service modifications on the tiny
+//! network; bad services.csv rows.
+
+mod common;
+use common::{bin, repo, Rng};
+use ringsim::params::TrainClass;
+use ringsim::services::{leg_parts, Hop};
+
+fn class(a: f64, b: f64, margin: f64) -> TrainClass {
+    TrainClass { max_kmh: 350.0, accel_ms2: a, brake_ms2: b, dwell_s: 60.0, hub_dwell_s: 120.0, hub_throat_s: 30.0, margin, reverse_s: 600.0, source: "test".into() }
+}
+
+fn hops(spec: &[(f64, f64)]) -> Vec<Hop> {
+    spec.iter().enumerate().map(|(i, &(km, kmh))| Hop { section: i, km, v: kmh / 3.6 }).collect()
+}
+
+fn time(c: &TrainClass, h: &[Hop], stops: &[bool], i: usize, j: usize) -> f64 {
+    let n = h.len() + 1;
+    leg_parts(c, h, stops, &vec![false; n], 0.0, &vec![false; n], &vec![false; n], i, j).total()
+}
+
+#[test]
+fn one_hop_by_hand() {
+    // 100 km at 300 km/h = 1200 s; a = b = 25/36 m/s² lose (250/3) / (2 · 25/36) = 60 s each.
+    let c = class(25.0 / 36.0, 25.0 / 36.0, 0.0);
+    let h = hops(&[(100.0, 300.0)]);
+    assert!((time(&c, &h, &[true, true], 0, 1) - 1320.0).abs() < 1e-6);
+    // a 5% supplement adds 60 s
+    let c5 = class(25.0 / 36.0, 25.0 / 36.0, 0.05);
+    assert!((time(&c5, &h, &[true, true], 0, 1) - 1380.0).abs() < 1e-6);
+    // a hop too short to reach the limit: 1 km, a = b = 0.5: peak √(2·1000·0.25/1) = √500 m/s, time 2D/v_p
+    let c = class(0.5, 0.5, 0.0);
+    let short = hops(&[(1.0, 300.0)]);
+    assert!((time(&c, &short, &[true, true], 0, 1) - 2000.0 / 500f64.sqrt()).abs() < 1e-6);
+}
+
+#[test]
+fn intermediate_stop_by_hand() {
+    // two 50 km hops at 300 km/h with a stop between: 1200 s running, two accelerations and two brakings of 60 s,
+    // and the 60 s dwell = 1500 s; without the stop 1320 s; the unknown share 0.5 adds half of braking,
+    // acceleration and dwell (90 s).
+    let c = class(25.0 / 36.0, 25.0 / 36.0, 0.0);
+    let h = hops(&[(50.0, 300.0), (50.0, 300.0)]);
+    assert!((time(&c, &h, &[true, true, true], 0, 2) - 1500.0).abs() < 1e-6);
+    assert!((time(&c, &h, &[true, false, true], 0, 2) - 1320.0).abs() < 1e-6);
+    let p = leg_parts(&c, &h, &[true, false, true], &[false, true, false], 0.5, &[false; 3], &[false; 3], 0, 2);
+    assert!((p.total() - 1410.0).abs() < 1e-6, "{p:?}");
+    // a junction stop: hub dwell 120 + throat 30 instead of 60; a reversal there adds 600
+    let p = leg_parts(&c, &h, &[true, true, true], &[false; 3], 0.0, &[false, true, false], &[false, true, false], 0, 2);
+    assert!((p.total() - (1440.0 + 120.0 + 30.0 + 600.0)).abs() < 1e-6, "{p:?}");
+}
+
+/// The independent formula for one hop between two stops: trapezoid if the limit is reached, else triangle.
+fn reference_one_hop(d_m: f64, v: f64, a: f64, b: f64) -> f64 {
+    if d_m >= v * v / (2.0 * a) + v * v / (2.0 * b) {
+        d_m / v + v / (2.0 * a) + v / (2.0 * b)
+    } else {
+        let vp = (2.0 * d_m * a * b / (a + b)).sqrt();
+        vp / a + vp / b
+    }
+}
+
+#[test]
+fn one_hop_equals_the_profile_formula_on_random_inputs() {
+    let mut rng = Rng(20210120);
+    for case in 0..500 {
+        let km = 0.2 + rng.f64() * 120.0;
+        let kmh = 40.0 + rng.f64() * 310.0;
+        let (a, b) = (0.05 + rng.f64() * 1.0, 0.1 + rng.f64() * 1.2);
+        let c = class(a, b, 0.0);
+        let got = time(&c, &hops(&[(km, kmh)]), &[true, true], 0, 1);
+        let want = reference_one_hop(km * 1000.0, kmh / 3.6, a, b);
+        assert!((got - want).abs() < 1e-6 * want.max(1.0), "case {case}: leg_parts gives {got}, the profile formula {want}\n  ({km} km at {kmh} km/h, a {a}, b {b})");
+    }
+}
+
+#[test]
+fn raising_a_speed_limit_never_lengthens_a_leg() {
+    let mut rng = Rng(20220620);
+    for case in 0..400 {
+        let n = 1 + rng.below(6) as usize;
+        let spec: Vec<(f64, f64)> = (0..n).map(|_| (0.3 + rng.f64() * 80.0, 40.0 + rng.f64() * 310.0)).collect();
+        let mut stops: Vec<bool> = (0..=n).map(|_| rng.chance(0.4)).collect();
+        stops[0] = true;
+        stops[n] = true;
+        let unknown: Vec<bool> = (0..=n).map(|k| !stops[k] && rng.chance(0.5)).collect();
+        let hub: Vec<bool> = (0..=n).map(|_| rng.chance(0.3)).collect();
+        let rev = vec![false; n + 1];
+        let c = class(0.05 + rng.f64(), 0.1 + rng.f64(), rng.f64() * 0.1);
+        let share = rng.f64();
+        let base = leg_parts(&c, &hops(&spec), &stops, &unknown, share, &hub, &rev, 0, n).total();
+        let k = rng.below(n as u64) as usize;
+        let mut faster = spec.clone();
+        faster[k].1 += 1.0 + rng.f64() * 100.0;
+        let t = leg_parts(&c, &hops(&faster), &stops, &unknown, share, &hub, &rev, 0, n).total();
+        assert!(t <= base + 1e-9, "case {case}: raising hop {k}'s limit lengthened the leg {base} → {t}\n  hops {spec:?}, stops {stops:?}");
+        // and it is never faster than running every hop at its limit
+        let pure: f64 = spec.iter().map(|(km, kmh)| km * 1000.0 / (kmh / 3.6)).sum();
+        assert!(base >= pure - 1e-9);
+    }
+}
+
+fn ringsim(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let o = std::process::Command::new(bin()).args(args).current_dir(dir).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn tiny_scenario(dir: &std::path::Path, name: &str, extra: &str) -> String {
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(&p, format!("format = 1\nname = \"{name}\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\nmeasure = \"door\"\n{extra}", repo().join("tests/data/tiny").display())).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn door_minutes(dir: &std::path::Path, sc: &str, name: &str, place: &str) -> String {
+    let (code, _, err) = ringsim(dir, &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.join(format!("o/{name}/reach.csv"))).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = h.iter().position(|c| c == "door_minutes").unwrap();
+    r.records().map(|x| x.unwrap()).find(|x| &x[0] == place).unwrap()[col].to_string()
+}
+
+#[test]
+fn scenario_service_modifications() {
+    let t = tempfile::tempdir().unwrap();
+    // tiny-base, door measure: 甲区→乙区 by rail is 30 (access, boarding) + 10 (wait: 2 h / 6 trains / 2) + 22 + 15
+    // = 77 min, beaten by the 72-min expressway.
+    let base = tiny_scenario(t.path(), "b", "");
+    assert_eq!(door_minutes(t.path(), &base, "b", "200101"), "72.0");
+    // 60 trains in 2 h: a 1-minute wait, so rail wins at 68.
+    let freq = tiny_scenario(t.path(), "f", "[[services.adjust]]\nservices = [\"l1:stopping:1\"]\ntrains_per_day = 60\nsource = \"test\"\n");
+    assert_eq!(door_minutes(t.path(), &freq, "f", "200101"), "68.0");
+    // an added service over the same track at 60 trains a day does the same, and never slows anything
+    let add = tiny_scenario(
+        t.path(),
+        "a",
+        "[[services.add]]\nid = \"shuttle\"\nclass = \"hsr\"\ntrains_per_day = 60\nroute = [\"甲站\", \"乙站\"]\nsource = \"test\"\n",
+    );
+    assert_eq!(door_minutes(t.path(), &add, "a", "200101"), "68.0");
+    // unknown ids and stations are exit-2 errors naming the key
+    let bad = tiny_scenario(t.path(), "x", "[services]\nremove = [\"l1:stoping:1\"]\n");
+    let (code, _, err) = ringsim(t.path(), &["run", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("services.remove") && err.contains("l1:stoping:1") && err.contains("l1:stopping:1"), "{err}");
+    let bad = tiny_scenario(t.path(), "y", "[[services.add]]\nid = \"s\"\nclass = \"hsr\"\ntrains_per_day = 6\nroute = [\"甲站\", \"丙站\"]\nsource = \"test\"\n");
+    let (code, _, err) = ringsim(t.path(), &["run", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("services.add[0].route") && err.contains("no rail section joins"), "{err}");
+}
+
+#[test]
+fn bad_services_rows_name_line_and_field() {
+    let cases = [
+        ("route", "S1,hsr,350,10,SAA|SCC,SAA|SCC,,assumption: test\n", "no rail section joins"),
+        ("stops", "S1,hsr,350,10,SAA|SBB,SBB|SAA,,assumption: test\n", "running order"),
+        ("max_kmh", "S1,hsr,1200,10,SAA|SBB,SAA|SBB,,assumption: test\n", "40–450"),
+        ("unknown", "S1,hsr,350,10,SAA|SBB,SAA|SBB,SAA,assumption: test\n", "stop too"),
+        ("class", "S1,maglev,350,10,SAA|SBB,SAA|SBB,,assumption: test\n", "unknown train class"),
+    ];
+    for (field, row, msg) in cases {
+        let t = tempfile::tempdir().unwrap();
+        let net = t.path().join("tiny");
+        std::fs::create_dir_all(&net).unwrap();
+        for e in std::fs::read_dir(repo().join("tests/data/tiny")).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_file() {
+                std::fs::copy(e.path(), net.join(e.file_name())).unwrap();
+            }
+        }
+        let seeds = t.path().join("tiny-seeds");
+        std::fs::create_dir_all(&seeds).unwrap();
+        for e in std::fs::read_dir(repo().join("tests/data/tiny-seeds")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), seeds.join(e.file_name())).unwrap();
+        }
+        std::fs::write(net.join("services.csv"), format!("service_id,class,max_kmh,trains_per_day,route,stops,unknown,source\n{row}")).unwrap();
+        let sc = t.path().join("s.toml");
+        std::fs::write(&sc, format!("format = 1\nname = \"s\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", net.display())).unwrap();
+        let (code, _, err) = ringsim(t.path(), &["run", sc.to_str().unwrap()]);
+        assert_eq!(code, 2, "{field}: {err}");
+        assert!(err.contains("services.csv") && err.contains("line 2") && err.contains(field) && err.contains(msg), "{field}: {err}");
+    }
+}
