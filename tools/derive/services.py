@@ -59,8 +59,9 @@ OTHER_MAX = (120, "普快/普客/other trains: 120 km/h maximum assumed (the K c
 # Route choice: a section of a line of another kind than the train's costs this many times its length, so that a
 # G train keeps to high-speed lines where they exist and a K train to conventional ones.
 OTHER_MODE_FACTOR = 3.0
-# A leg between two consecutive stops whose scheduled average speed is above this is a direction or clock error
-# of a >24 h train, not a trip (the fastest 2021 average between two stops is about 300 km/h).
+# A leg between two consecutive stops whose scheduled average speed over the modelled route is above this is a
+# direction or clock error of a >24 h train, or a route the network lacks (the train's real corridor is missing and
+# the modelled detour is far longer); the fastest 2021 average between two stops is about 300 km/h.
 MAX_LEG_KMH = 360.0
 
 
@@ -165,31 +166,37 @@ def build(shared, network):
             stats["no_two_network_stops"] += 1
             continue
         for run in runs:
+            # A leg the network cannot carry (no path, a physically impossible scheduled speed on the modelled
+            # route, or a route that would pass a station twice) ends the service there; the train's next legs
+            # start a new one, so the rest of the train is kept.
+            pieces = []
             route, stops = [run[0][0]], [run[0][0]]
-            ok = True
             for (a, na), (b, nb) in zip(run, run[1:]):
                 p, km = path(a, b, cls)
+                why = None
                 if p is None:
-                    ok = False
-                    stats["leg_without_path"] += 1
-                    break
-                # the leg's scheduled time, where both calls are on boards, must be physically possible
-                if na in pos and nb in pos and pos[na][1] is not None and pos[nb][0] is not None:
+                    why = "leg_without_path"
+                elif na in pos and nb in pos and pos[na][1] is not None and pos[nb][0] is not None:
                     mins = (calls[nb]["arr"] - calls[na]["dep"]) % 1440
                     if mins <= 0 or km / (mins / 60.0) > MAX_LEG_KMH:
-                        ok = False
-                        stats["leg_impossible_speed"] += 1
-                        break
+                        why = "leg_impossible_speed"
+                if why is None and set(p[1:]) & set(route):
+                    why = "leg_revisits_a_station"
+                if why is not None:
+                    stats[why] += 1
+                    pieces.append((route, stops))
+                    route, stops = [b], [b]
+                    continue
                 route.extend(p[1:])
                 stops.append(b)
-            if not ok:
-                continue
-            if len(set(route)) != len(route):
-                stats["route_revisits_a_station"] += 1
-                continue
-            groups[(cls, vmax, tuple(route), tuple(stops))].append(code)
-            unknown_of[(cls, vmax, tuple(route), tuple(stops))] = tuple(x for x in route if x not in board_ids and x not in stops)
-            stats["services_from_trains"] += 1
+            pieces.append((route, stops))
+            for route, stops in pieces:
+                if len(stops) < 2:
+                    continue
+                key = (cls, vmax, tuple(route), tuple(stops))
+                groups[key].append(code)
+                unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops)
+                stats["services_from_trains"] += 1
     return groups, unknown_of, stats
 
 
