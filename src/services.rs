@@ -582,8 +582,13 @@ impl Scene<'_> {
     }
 }
 
-/// Whether a train on `route` reverses at position `k`: the directions in and out (station to station, on the
-/// map) differ by more than 120°, i.e. it leaves towards where it came from.
+/// The turn (degrees between the direction in and the direction out, station to station on the map) above which a
+/// train is taken to reverse at a stop: it leaves towards where it came from. A modelling rule; the time it costs
+/// (`reverse_s`) is fitted. (A 75° threshold, which would also count right-angle changes of line such as 徐兰 to
+/// 京广 south at 郑州东, left the cross-validated error unchanged: 15.8 min.)
+pub const REVERSAL_TURN_DEG: f64 = 120.0;
+
+/// Whether a train on `route` reverses at position `k`: it turns by more than [`REVERSAL_TURN_DEG`].
 pub fn reverses(net: &Network, route: &[StationIx]) -> Vec<bool> {
     let xy = |s: StationIx| {
         let st = &net.stations[s.i()];
@@ -597,7 +602,7 @@ pub fn reverses(net: &Network, route: &[StationIx]) -> Vec<bool> {
             let (a, b, c) = (xy(route[k - 1]), xy(route[k]), xy(route[k + 1]));
             let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
             let (nu, nv) = ((u.0 * u.0 + u.1 * u.1).sqrt(), (v.0 * v.0 + v.1 * v.1).sqrt());
-            nu > 0.0 && nv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (nu * nv) < (120f64).to_radians().cos()
+            nu > 0.0 && nv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (nu * nv) < (REVERSAL_TURN_DEG).to_radians().cos()
         })
         .collect()
 }
