@@ -91,6 +91,15 @@ fn main() {
         best = best.min(t0.elapsed().as_secs_f64() / sources.len() as f64);
     }
     let ours_us = best * 1e6;
+    if std::env::var_os("RINGSIM_BENCH_DEBUG").is_some() {
+        for s in [0usize, 1, 100, 200, 388] {
+            let t0 = Instant::now();
+            for _ in 0..200 {
+                std::hint::black_box(ours(s));
+            }
+            println!("source {s}: {:.1} µs", t0.elapsed().as_secs_f64() / 200.0 * 1e6);
+        }
+    }
     println!("graph: {n} nodes, {} edges (asbuilt-2025, door measure)", edges.len());
     println!("ringsim: {ours_us:.1} µs per single-source search (mean over {} sources)", sources.len());
     // scipy on the same graph
