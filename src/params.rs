@@ -94,8 +94,16 @@ impl Params {
 
     pub fn load(path: &Path) -> Result<(Params, toml::Value)> {
         let text = crate::table::read_text(path)?;
-        let v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
-        Ok((Params::from_value(v.clone(), path)?, v))
+        let mut v = crate::tomlfile::read(path, &text, &crate::schema::PARAMS_TOML)?;
+        let p = Params::from_value(strip_derive(&v), path).map_err(|e| match e {
+            Error::Toml { message, .. } => crate::tomlfile::key_error(path, &text, "", message),
+            other => other,
+        })?;
+        // the tools' own [derive] table is not a model parameter
+        if let Some(t) = v.as_table_mut() {
+            t.remove("derive");
+        }
+        Ok((p, v))
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
@@ -154,6 +162,15 @@ impl Params {
             ("conventional", &self.rail.conventional),
         ]
     }
+}
+
+/// The params table without the derivation tools' optional `[derive]` table.
+fn strip_derive(v: &toml::Value) -> toml::Value {
+    let mut v = v.clone();
+    if let Some(t) = v.as_table_mut() {
+        t.remove("derive");
+    }
+    v
 }
 
 /// Deep-merges `over` into `base` (tables merge key by key; anything else replaces).
