@@ -59,30 +59,84 @@ pub struct RunOutput {
     pub summary: String,
 }
 
-pub fn run_one(b: &Bound) -> RunOutput {
+pub fn run_one(b: &Bound) -> Result<RunOutput> {
     let g = Graph::build(b);
+    check_graph(b, &g)?;
     let r = Reach::compute(b, &g);
+    check_reach(b, &r)?;
     let rings = r.summaries(b.net);
-    RunOutput {
+    Ok(RunOutput {
         name: b.sc.name.clone(),
         reach: report::reach_csv(b.net, &r),
         cities: report::cities_csv(b.net, &r),
         rings: report::rings_csv(&rings),
         summary: report::summary(b, &r, &rings),
+    })
+}
+
+/// The longest time a single edge may take: a week (a whole conventional line end to end is under two days). Longer means a parameter or length far outside its range
+/// (edge times are whole seconds in 32 bits; a saturated conversion must be an error, never a time).
+pub const MAX_EDGE_SECONDS: u32 = 7 * 86_400;
+/// The longest trip a result may report: 30 days. Sums are saturating; anything at or above this is refused.
+pub const MAX_TRIP_SECONDS: u32 = 30 * 86_400;
+
+/// The scenario's search graph, refused if an edge is out of range ([`check_graph`]).
+pub fn build_graph(b: &Bound) -> Result<Graph> {
+    let g = Graph::build(b);
+    check_graph(b, &g)?;
+    Ok(g)
+}
+
+/// Refuses a graph with an edge longer than [`MAX_EDGE_SECONDS`], naming the edge and what to check.
+pub fn check_graph(b: &Bound, g: &Graph) -> Result<()> {
+    for (_, _, e) in g.edges() {
+        if e.secs.0 > MAX_EDGE_SECONDS {
+            return Err(Error::Usage(format!(
+                "{}: edge {} ({:?}) takes {} s, more than a week ({MAX_EDGE_SECONDS} s): a length, speed or penalty is far out of range; check the element's row and params.toml of {} (or the scenario's [params])",
+                b.sc.path.display(),
+                g.labels.get(e.label as usize).map(String::as_str).unwrap_or("?"),
+                e.kind,
+                e.secs.0,
+                b.net.dir.display()
+            )));
+        }
     }
+    Ok(())
+}
+
+/// Refuses results with a time at or above [`MAX_TRIP_SECONDS`] (a sum that saturated).
+pub fn check_reach(b: &Bound, r: &Reach) -> Result<()> {
+    let m = b.sc.measure;
+    for (i, t) in r.places.iter().enumerate() {
+        if let Some(t) = t.get(m) {
+            if t.0 >= MAX_TRIP_SECONDS {
+                return Err(Error::Usage(format!(
+                    "{}: the time to {} adds up to {} s, more than 30 days: a sum overflowed or a parameter is out of range; check params.toml of {}",
+                    b.sc.path.display(),
+                    b.net.places[i].id,
+                    t.0,
+                    b.net.dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `ringsim run`: every scenario in parallel; files under `out/<name>/`; returns the summaries in argument order.
 pub fn run(paths: &[PathBuf], out: &Path) -> Result<String> {
     let loaded = load(paths)?;
     let bound = loaded.bind_all()?;
-    let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect();
+    let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect::<Result<_>>()?;
     let mut text = String::new();
     for o in &outputs {
+        // the three files are written into a staging folder renamed to OUT/<name> at the end: complete or absent
         let dir = out.join(&o.name);
-        write_atomic(&dir.join("reach.csv"), &o.reach)?;
-        write_atomic(&dir.join("cities.csv"), &o.cities)?;
-        write_atomic(&dir.join("rings.csv"), &o.rings)?;
+        let staged = crate::table::Staged::new(&dir)?;
+        write_atomic(&staged.join("reach.csv"), &o.reach)?;
+        write_atomic(&staged.join("cities.csv"), &o.cities)?;
+        write_atomic(&staged.join("rings.csv"), &o.rings)?;
+        staged.commit()?;
         text.push_str(&o.summary);
         text.push_str(&format!("  wrote {}\n", dir.display()));
     }
@@ -95,7 +149,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool) -> R
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let ps = od::read_pairs(b.net, pairs)?;
-    let g = Graph::build(&b);
+    let g = build_graph(&b)?;
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
     let ts = od::times(b.net, &g, &q);
     let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
@@ -238,7 +292,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let mut obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
     let before = {
-        let g = Graph::build(&b);
+        let g = build_graph(&b)?;
         let screened = calibrate::screen(&g, &mut obs);
         eprintln!("calibrate: {screened} pairs outside the fit band {:?} of model/observed are reported, not fitted", calibrate::FIT_BAND);
         calibrate::evaluate(&g, &obs)
@@ -267,7 +321,7 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let mut obs = calibrate::read_observed(b.net, observed)?;
-    let g = Graph::build(&b);
+    let g = build_graph(&b)?;
     calibrate::screen(&g, &mut obs);
     let e = calibrate::evaluate(&g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
@@ -335,14 +389,21 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
         return Err(Error::Usage("--roles filters plan cities: use it with --nodes cities".into()));
     }
     if let Some(w) = a.within {
-        if !(w.is_finite() && w > 0.0) {
-            return Err(Error::Usage(format!("--within {w}: give the target in minutes, e.g. 120")));
+        if !(w.is_finite() && w > 0.0 && w <= 10_080.0) {
+            return Err(Error::Usage(format!("--within {w}: give the target in minutes, between 0 and 10080 (a week), e.g. 120")));
         }
     }
     let loaded = load(&[a.scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let m = measure_or(a.measure, &b)?;
-    let g = Graph::build(&b);
+    // memory, estimated before any search: n² times (8 bytes each) and their CSV text (~48 bytes a pair)
+    let n_nodes = match set {
+        crate::matrix::NodeSet::Cities => b.net.cities.len(),
+        crate::matrix::NodeSet::Counties => b.net.places.iter().filter(|p| p.kind.is_unit()).count(),
+        crate::matrix::NodeSet::Stations => b.net.stations.len(),
+    } as f64;
+    crate::table::check_memory(n_nodes * n_nodes * 56.0, &format!("a {} × {} matrix of {}", n_nodes, n_nodes, a.nodes), "use --nodes cities or --roles to take fewer nodes")?;
+    let g = build_graph(&b)?;
     let mut mx = crate::matrix::compute(b.net, &g, set, m);
     if !a.roles.is_empty() {
         let known: std::collections::BTreeSet<&str> = b.net.cities.iter().map(|c| c.role.as_str()).collect();
@@ -408,7 +469,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
 pub fn graph(scenario: &Path, out: &Path, nodes: Option<&Path>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
-    let g = Graph::build(&b);
+    let g = build_graph(&b)?;
     write_atomic(out, &crate::export::edges_csv(b.net, &g))?;
     let mut t = format!("wrote {} edges of '{}' to {}\n", g.edge_count(), b.sc.name, out.display());
     if let Some(n) = nodes {
@@ -627,7 +688,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     let net = b.net;
     let m = measure_or(a.measure, b)?;
     let cfg = Config { cell_km: a.cell_km, ..Config::default() };
-    let g = Graph::build(b);
+    let g = build_graph(b)?;
     let reach = Reach::compute(b, &g);
     let surface = Surface::compute(net, &b.params, &reach, m, cfg);
     let (basemap, have_basemap) = Basemap::read(&b.sc.network_dir)?;
@@ -638,7 +699,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     if let Some(other) = bound.get(1) {
         // Minutes saved by this scenario against the other: t_other − t_this. The contoured value is the negated
         // saving, so band 0 holds the largest savings.
-        let g2 = Graph::build(other);
+        let g2 = build_graph(other)?;
         let r2 = Reach::compute(other, &g2);
         let s2 = Surface::like(net, &other.params, &r2, m, &surface);
         let neg_saved = |this: f64, that: f64| -> f64 {
