@@ -167,9 +167,21 @@ pub struct Row<'a> {
     rec: &'a csv::StringRecord,
 }
 
-/// Reads a file's bytes, turning "not found" and friends into an error that names the path.
+/// The largest input file read: 256 MB (the bundled inputs are under 1 MB each).
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Reads a file's bytes, turning "not found" and friends into an error that names the path. Only regular files
+/// up to [`MAX_INPUT_BYTES`] are read (a path such as /dev/zero would never end).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{} bytes, more than the limit of {MAX_INPUT_BYTES} for an input file", meta.len()))));
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// Reads a file as UTF-8 text; a bad byte is reported with its line.
