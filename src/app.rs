@@ -288,9 +288,15 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
 
 /// `ringsim calibrate`: fit the rail parameters to observed times; print the fitted values as TOML.
 pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minutes: f64) -> Result<String> {
+    if !(max_minutes.is_finite() && max_minutes > 0.0 && max_minutes <= 2880.0) {
+        return Err(Error::Usage(format!("--max-minutes {max_minutes}: give a positive number of minutes up to 2880 (two days), e.g. 360")));
+    }
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let mut obs: Vec<_> = calibrate::read_observed(b.net, observed)?.into_iter().filter(|o| o.minutes <= max_minutes).collect();
+    if obs.is_empty() {
+        return Err(Error::Usage(format!("{}: no observation is within --max-minutes {max_minutes}; raise it (or check the file)", observed.display())));
+    }
     let before = {
         let g = build_graph(&b)?;
         let screened = calibrate::screen(&g, &mut obs);
