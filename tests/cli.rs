@@ -208,3 +208,30 @@ fn inputs_are_not_modified() {
     let after: Vec<Vec<u8>> = std::fs::read_dir(t.path().join("tiny")).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
     assert_eq!(before, after);
 }
+
+/// `run` and `order` replace their output folder as a whole: a file left from an earlier run disappears, and no
+/// staging folder is left behind.
+#[test]
+fn output_folders_are_replaced_whole() {
+    let (t, sc) = tiny_copy();
+    let ord = t.path().join("tiny-scenarios/ord.toml");
+    std::fs::write(&ord, "format = 1\nname = \"tiny-order\"\nbase = \"base.toml\"\nprojects = [\"p-hsr-bc\", \"p-exp-ad\"]\n").unwrap();
+    for (args, folder, files) in [
+        (vec!["run", sc.to_str().unwrap(), "--out", "o"], "o/tiny-base", vec!["reach.csv", "cities.csv", "rings.csv"]),
+        (vec!["order", ord.to_str().unwrap(), "--out", "o"], "o/tiny-order", vec!["orders.csv", "projects.csv", "order_chart.png", "order_chart.svg"]),
+    ] {
+        for round in 0..2 {
+            if round == 1 {
+                std::fs::write(t.path().join(folder).join("stale.csv"), "old").unwrap();
+            }
+            let (code, _, err) = run(t.path(), &args);
+            assert_eq!(code, 0, "{err}");
+            for f in &files {
+                assert!(t.path().join(folder).join(f).is_file(), "{folder}/{f}");
+            }
+            assert!(!t.path().join(folder).join("stale.csv").exists(), "{folder}: a file of the earlier run is left");
+            let hidden: Vec<String> = std::fs::read_dir(t.path().join("o")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+            assert!(hidden.is_empty(), "staging folders left: {hidden:?}");
+        }
+    }
+}
