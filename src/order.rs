@@ -41,6 +41,10 @@ pub const DEFAULT_SHAPLEY_SAMPLES: usize = 2000;
 pub const DEFAULT_BEAM_WIDTH: usize = 64;
 /// Hard limit on projects: the sets are 64-bit masks.
 pub const MAX_PROJECTS: usize = 60;
+/// At most this many precedence rules (one per pair of the 60 projects).
+pub const MAX_RULES: usize = MAX_PROJECTS * (MAX_PROJECTS - 1) / 2;
+/// At most this many named orders in a file.
+pub const MAX_NAMED_ORDERS: usize = 100;
 /// The issue's defaults: population within 60 min (issue 5; the plan's 1 h circle, seed 001 第二章第三节).
 pub const DEFAULT_POP_CUTOFF: f64 = 60.0;
 /// Plan cities within 90 min by default (the plan's 1.5 h circle, seed 001 第二章第三节).
@@ -308,6 +312,12 @@ impl OrdersFile {
             }
             other => return Err(cfg(path, "metric.kind", format!("'{other}' is not a metric; use \"population\", \"mean_time\", \"cities\" or \"rings\""))),
         };
+        if raw.precedence.rules.len() > MAX_RULES {
+            return Err(cfg(path, "precedence.rules", format!("{} rules; at most {MAX_RULES} (one per pair of projects) can be given", raw.precedence.rules.len())));
+        }
+        if raw.orders.len() > MAX_NAMED_ORDERS {
+            return Err(cfg(path, "orders", format!("{} named orders; at most {MAX_NAMED_ORDERS} can be compared (each is evaluated step by step and drawn)", raw.orders.len())));
+        }
         let mut rules = Vec::new();
         for (i, r) in raw.precedence.rules.iter().enumerate() {
             if r.len() != 2 {
