@@ -235,3 +235,29 @@ fn output_folders_are_replaced_whole() {
         }
     }
 }
+
+/// A killed `order` leaves its folder complete (all six outputs) or absent, at whatever moment it is killed.
+#[test]
+fn a_killed_order_leaves_a_complete_folder_or_none() {
+    let t = tempfile::tempdir().unwrap();
+    let file = repo().join("scenarios/orders/zhongyuan-hsr.toml");
+    let files = ["orders.csv", "projects.csv", "order_chart.png", "order_chart.svg", "actual_by_date.png", "actual_by_date.svg"];
+    let (mut complete, mut absent) = (0, 0);
+    for k in 0..16u64 {
+        let out = t.path().join(format!("o{k}"));
+        let mut child = Command::new(bin()).args(["order", file.to_str().unwrap(), "--out", out.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30 * k));
+        let _ = child.kill();
+        let _ = child.wait();
+        let dir = out.join("zhongyuan-hsr");
+        if dir.exists() {
+            for f in files {
+                assert!(dir.join(f).is_file(), "killed after {} ms: {f} is missing from a folder at its final name", 30 * k);
+            }
+            complete += 1;
+        } else {
+            absent += 1;
+        }
+    }
+    assert!(complete + absent == 16 && complete > 0, "the run should finish when it is not killed early ({complete} complete, {absent} absent)");
+}
