@@ -144,30 +144,84 @@ pub struct RunOutput {
     pub summary: String,
 }
 
-pub fn run_one(b: &Bound) -> RunOutput {
+pub fn run_one(b: &Bound) -> Result<RunOutput> {
     let g = Graph::build(b);
+    check_graph(b, &g)?;
     let r = Reach::compute(b, &g);
+    check_reach(b, &r)?;
     let rings = r.summaries(b.net);
-    RunOutput {
+    Ok(RunOutput {
         name: b.sc.name.clone(),
         reach: report::reach_csv(b.net, &r),
         cities: report::cities_csv(b.net, &r),
         rings: report::rings_csv(&rings),
         summary: report::summary(b, &r, &rings),
+    })
+}
+
+/// The longest time a single edge may take: a week (a whole conventional line end to end is under two days). Longer means a parameter or length far outside its range
+/// (edge times are whole seconds in 32 bits; a saturated conversion must be an error, never a time).
+pub const MAX_EDGE_SECONDS: u32 = 7 * 86_400;
+/// The longest trip a result may report: 30 days. Sums are saturating; anything at or above this is refused.
+pub const MAX_TRIP_SECONDS: u32 = 30 * 86_400;
+
+/// The scenario's search graph, refused if an edge is out of range ([`check_graph`]).
+pub fn build_graph(b: &Bound) -> Result<Graph> {
+    let g = Graph::build(b);
+    check_graph(b, &g)?;
+    Ok(g)
+}
+
+/// Refuses a graph with an edge longer than [`MAX_EDGE_SECONDS`], naming the edge and what to check.
+pub fn check_graph(b: &Bound, g: &Graph) -> Result<()> {
+    for (_, _, e) in g.edges() {
+        if e.secs.0 > MAX_EDGE_SECONDS {
+            return Err(Error::Usage(format!(
+                "{}: edge {} ({:?}) takes {} s, more than a week ({MAX_EDGE_SECONDS} s): a length, speed or penalty is far out of range; check the element's row and params.toml of {} (or the scenario's [params])",
+                b.sc.path.display(),
+                g.labels.get(e.label as usize).map(String::as_str).unwrap_or("?"),
+                e.kind,
+                e.secs.0,
+                b.net.dir.display()
+            )));
+        }
     }
+    Ok(())
+}
+
+/// Refuses results with a time at or above [`MAX_TRIP_SECONDS`] (a sum that saturated).
+pub fn check_reach(b: &Bound, r: &Reach) -> Result<()> {
+    let m = b.sc.measure;
+    for (i, t) in r.places.iter().enumerate() {
+        if let Some(t) = t.get(m) {
+            if t.0 >= MAX_TRIP_SECONDS {
+                return Err(Error::Usage(format!(
+                    "{}: the time to {} adds up to {} s, more than 30 days: a sum overflowed or a parameter is out of range; check params.toml of {}",
+                    b.sc.path.display(),
+                    b.net.places[i].id,
+                    t.0,
+                    b.net.dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `ringsim run`: every scenario in parallel; files under `out/<name>/`; returns the summaries in argument order.
 pub fn run(paths: &[PathBuf], out: &Path, ov: &Overrides) -> Result<String> {
     let loaded = load_with(paths, ov)?;
     let bound = loaded.bind_all()?;
-    let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect();
+    let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect::<Result<_>>()?;
     let mut text = String::new();
     for o in &outputs {
+        // the three files are written into a staging folder renamed to OUT/<name> at the end: complete or absent
         let dir = out.join(&o.name);
-        write_atomic(&dir.join("reach.csv"), &o.reach)?;
-        write_atomic(&dir.join("cities.csv"), &o.cities)?;
-        write_atomic(&dir.join("rings.csv"), &o.rings)?;
+        let staged = crate::table::Staged::new(&dir)?;
+        write_atomic(&staged.join("reach.csv"), &o.reach)?;
+        write_atomic(&staged.join("cities.csv"), &o.cities)?;
+        write_atomic(&staged.join("rings.csv"), &o.rings)?;
+        staged.commit()?;
         text.push_str(&o.summary);
         text.push_str(&format!("  wrote {}\n", dir.display()));
     }
@@ -184,7 +238,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
         Some(s) => Some(crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station")))?),
     };
     let ps = od::read_pairs(b.net, pairs)?;
-    let g = Graph::build(&b);
+    let g = build_graph(&b)?;
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
     let ts = od::times_measured(b.net, &g, &q, measure);
     let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
@@ -220,7 +274,8 @@ pub fn compare(a: &Path, b: &Path, out: Option<&Path>, ov: &Overrides) -> Result
         return Err(Error::Usage(format!("'{}' and '{}' differ in origin, cutoffs or measure; compare needs them equal", ba.sc.name, bb.sc.name)));
     }
     let net = ba.net;
-    let (ga, gb) = rayon::join(|| Graph::build(ba), || Graph::build(bb));
+    let (ga, gb) = rayon::join(|| build_graph(ba), || build_graph(bb));
+    let (ga, gb) = (ga?, gb?);
     let (ra, rb) = rayon::join(|| Reach::compute(ba, &ga), || Reach::compute(bb, &gb));
     let m = ba.sc.measure;
     let mut w = CsvOut::new(&["node_id", "name", "kind", "prefecture", "population", "minutes_a", "minutes_b", "saved", "ring_a", "ring_b", "band_a", "band_b"]);
@@ -379,12 +434,18 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     if !(2..=20).contains(&folds) {
         return Err(Error::Usage(format!("--folds {folds}: use 2 to 20 folds")));
     }
+    if !(max_minutes.is_finite() && max_minutes > 0.0 && max_minutes <= 2880.0) {
+        return Err(Error::Usage(format!("--max-minutes {max_minutes}: give a positive number of minutes up to 2880 (two days), e.g. 360")));
+    }
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let all_obs = calibrate::read_observed(b.net, observed)?;
     let n_all = all_obs.len();
     let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
-    let before = calibrate::evaluate(&Graph::build(&b), &obs);
+    if obs.is_empty() {
+        return Err(Error::Usage(format!("{}: no observation is within --max-minutes {max_minutes}; raise it (or check the file)", observed.display())));
+    }
+    let before = calibrate::evaluate(&build_graph(&b)?, &obs);
     let p = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
     let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
     let after = calibrate::evaluate(&g, &obs);
@@ -451,7 +512,7 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let obs = calibrate::read_observed(b.net, observed)?;
-    let g = Graph::build(&b);
+    let g = build_graph(&b)?;
     let e = calibrate::evaluate(&g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));

@@ -33,12 +33,15 @@ pub struct Observed {
 
 /// Reads an observed file; names that are not stations of the network are kept, marked unmatched.
 pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
-    let t = Table::read(path, &["from", "to", "minutes"])?;
+    let t = Table::read_schema(path, &crate::schema::OBSERVED)?;
     let mut out = Vec::new();
     for r in t.rows() {
         let f = r.req("from")?.to_string();
         let to = r.req("to")?.to_string();
         let minutes = r.positive("minutes")?;
+        if f == to {
+            return Err(r.err("to", format!("'{to}' is also the `from` station; an observed trip joins two different stations")));
+        }
         let (ends, why) = match (resolve(net, &f), resolve(net, &to)) {
             (Ok(Endpoint::Station(a)), Ok(Endpoint::Station(b))) => (Some((a, b)), String::new()),
             (Ok(Endpoint::Station(_)), Ok(_)) => (None, format!("'{to}' is not a station")),

@@ -32,11 +32,26 @@ pub enum Error {
     #[error("{path}: field `{field}`: {message}")]
     Config { path: PathBuf, field: String, message: String },
 
+    /// A TOML key (path `a.b.c`), with the line it is written on when known.
+    #[error("{}", key_message(path, *line, key, message))]
+    Key { path: PathBuf, line: Option<u64>, key: String, message: String },
+
     #[error("{path}: cannot draw the figure: {message}")]
     Plot { path: PathBuf, message: String },
 
     #[error("{0}")]
     Usage(String),
+}
+
+fn key_message(path: &std::path::Path, line: Option<u64>, key: &str, message: &str) -> String {
+    let mut s = path.display().to_string();
+    if let Some(l) = line {
+        s.push_str(&format!(": line {l}"));
+    }
+    if !key.is_empty() {
+        s.push_str(&format!("{} key `{key}`", if line.is_some() { "," } else { ":" }));
+    }
+    format!("{s}: {message}")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -45,7 +60,9 @@ impl Error {
     pub fn field(path: &std::path::Path, line: u64, field: &str, message: impl Into<String>) -> Error {
         Error::Field { path: path.to_path_buf(), line, field: field.to_string(), message: message.into() }
     }
+    /// An error in key `field` of a TOML file; the line where the key is written is looked up in the file.
     pub fn config(path: &std::path::Path, field: &str, message: impl Into<String>) -> Error {
-        Error::Config { path: path.to_path_buf(), field: field.to_string(), message: message.into() }
+        let line = std::fs::read_to_string(path).ok().and_then(|t| crate::tomlfile::locate(&t, field));
+        Error::Key { path: path.to_path_buf(), line, key: field.to_string(), message: message.into() }
     }
 }

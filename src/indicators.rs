@@ -38,11 +38,14 @@ pub struct Config {
 impl Config {
     /// Checks the values a user gave.
     pub fn new(measure: Measure, alpha: f64, daily: Vec<f64>) -> Result<Config> {
-        if !(alpha.is_finite() && alpha > 0.0) {
-            return Err(Error::Usage(format!("--alpha {alpha}: the decay exponent must be a positive number (1 is the usual gravity form)")));
+        if !(alpha.is_finite() && alpha > 0.0 && alpha <= 10.0) {
+            return Err(Error::Usage(format!("--alpha {alpha}: the decay exponent must be a positive number up to 10 (1 is the usual gravity form)")));
         }
-        if daily.is_empty() || daily.iter().any(|d| !(d.is_finite() && *d > 0.0)) {
-            return Err(Error::Usage("--daily: give one or more positive thresholds in minutes, e.g. 120,180,240".into()));
+        if daily.is_empty() || daily.iter().any(|d| !(d.is_finite() && *d > 0.0 && *d <= 10_080.0)) {
+            return Err(Error::Usage("--daily: give one or more positive thresholds in minutes (at most 10080, a week), e.g. 120,180,240".into()));
+        }
+        if daily.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(Error::Usage(format!("--daily {}: the thresholds must increase strictly (each names an output column); e.g. 120,180,240", daily.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(","))));
         }
         Ok(Config { measure, alpha, daily: daily.into_iter().map(Minutes).collect() })
     }

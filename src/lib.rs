@@ -27,11 +27,13 @@ pub mod plot;
 pub mod report;
 pub mod rings;
 pub mod scenario;
+pub mod schema;
 pub mod search;
 pub mod seeds;
 pub mod services;
 pub mod surface;
 pub mod table;
+pub mod tomlfile;
 pub mod units;
 
 pub use error::{Error, Result};

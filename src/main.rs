@@ -293,8 +293,8 @@ fn main() -> ExitCode {
         }
     };
     if let Some(n) = cli.threads {
-        if n == 0 {
-            eprintln!("error: --threads must be at least 1");
+        if n == 0 || n > 1024 {
+            eprintln!("error: --threads {n}: give between 1 and 1024 worker threads (default: all cores)");
             return ExitCode::from(2);
         }
         if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {

@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::params::Params;
 use crate::seeds::Seeds;
+use crate::schema;
 use crate::table::Table;
 use crate::units::{Date, Km, Kmh};
 use serde::Deserialize;
@@ -223,6 +224,8 @@ pub struct City {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NetworkToml {
+    /// Checked by the schema (only format 1 exists).
+    #[allow(dead_code)]
     format: u32,
     name: String,
     description: String,
@@ -282,21 +285,26 @@ impl Network {
     /// Loads and validates the network folder `dir`.
     pub fn load(dir: &Path) -> Result<Network> {
         let tpath = dir.join("network.toml");
+        if !dir.is_dir() {
+            return Err(Error::Io { path: dir.to_path_buf(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such network folder") });
+        }
         let text = crate::table::read_text(&tpath)?;
-        let meta: NetworkToml = toml::from_str(&text).map_err(|e| Error::Toml { path: tpath.clone(), message: e.to_string() })?;
-        if meta.format != 1 {
-            return Err(Error::config(&tpath, "format", format!("unsupported format {}; this ringsim reads format 1", meta.format)));
-        }
+        let value = crate::tomlfile::read(&tpath, &text, &schema::NETWORK_TOML)?;
+        let meta: NetworkToml = value.try_into().map_err(|e| crate::tomlfile::serde_error(&tpath, &text, e))?;
         let bbox = meta.bbox;
-        if !(bbox[0] < bbox[2] && bbox[1] < bbox[3]) {
-            return Err(Error::config(&tpath, "bbox", "must be [min_lon, min_lat, max_lon, max_lat]"));
+        if !(bbox[0] < bbox[2] && bbox[1] < bbox[3]) || !(-90.0..=90.0).contains(&bbox[1]) || !(-90.0..=90.0).contains(&bbox[3]) {
+            return Err(Error::config(&tpath, "bbox", "must be [min_lon, min_lat, max_lon, max_lat] with min < max, longitudes in [-180, 180] and latitudes in [-90, 90]"));
         }
-        let seeds = Seeds::load(&dir.join(&meta.seeds))?;
+        let seeds_dir = dir.join(&meta.seeds);
+        if !seeds_dir.join("projects.csv").is_file() || !seeds_dir.join("cities.csv").is_file() {
+            return Err(Error::config(&tpath, "seeds", format!("'{}' is not a seeds folder ({} has no projects.csv and cities.csv); give the path of the seeds folder, relative to network.toml", meta.seeds, seeds_dir.display())));
+        }
+        let seeds = Seeds::load(&seeds_dir)?;
         let (params, params_value, params_start) = Params::load(&dir.join("params.toml"))?;
 
         // places
         let path = dir.join("places.csv");
-        let t = Table::read(&path, &["place_id", "name", "kind", "prefecture_id", "prefecture", "province", "lon", "lat", "population", "area_km2", "source"])?;
+        let t = Table::read_schema(&path, &schema::PLACES)?;
         require_source(&t)?;
         let mut places = Vec::new();
         let mut place_by_id = HashMap::new();
@@ -337,7 +345,7 @@ impl Network {
 
         // stations
         let path = dir.join("stations.csv");
-        let t = Table::read(&path, &["station_id", "name", "place_id", "city", "lon", "lat", "source"])?;
+        let t = Table::read_schema(&path, &schema::STATIONS)?;
         require_source(&t)?;
         let mut stations = Vec::new();
         let mut station_by_id = HashMap::new();
@@ -365,7 +373,7 @@ impl Network {
 
         // lines
         let path = dir.join("rail_lines.csv");
-        let t = Table::read(&path, &["line_id", "name_zh", "name_en", "mode", "design_speed_kmh", "source"])?;
+        let t = Table::read_schema(&path, &schema::RAIL_LINES)?;
         require_source(&t)?;
         let mut lines = Vec::new();
         let mut line_by_id = HashMap::new();
@@ -400,7 +408,7 @@ impl Network {
 
         // sections
         let path = dir.join("rail_sections.csv");
-        let t = Table::read(&path, &["section_id", "line_id", "seq", "from_station", "to_station", "length_km", "design_speed_kmh", "operating_speed_kmh", "opened", "project_id", "source"])?;
+        let t = Table::read_schema(&path, &schema::RAIL_SECTIONS)?;
         require_source(&t)?;
         let mut sections: Vec<Section> = Vec::new();
         let mut section_ids = HashMap::new();
@@ -431,7 +439,7 @@ impl Network {
 
         // speed changes
         let path = dir.join("speed_changes.csv");
-        let t = Table::read(&path, &["line_id", "effective", "operating_speed_kmh", "source"])?;
+        let t = Table::read_schema(&path, &schema::SPEED_CHANGES)?;
         require_source(&t)?;
         let mut speed_changes = Vec::new();
         for r in t.rows() {
@@ -444,7 +452,7 @@ impl Network {
 
         // roads
         let path = dir.join("road_links.csv");
-        let t = Table::read(&path, &["link_id", "from_place", "to_place", "class", "route", "length_km", "opened", "project_id", "source"])?;
+        let t = Table::read_schema(&path, &schema::ROAD_LINKS)?;
         require_source(&t)?;
         let mut roads = Vec::new();
         let mut road_ids = HashMap::new();
@@ -468,7 +476,7 @@ impl Network {
 
         // connectors
         let path = dir.join("connectors.csv");
-        let t = Table::read(&path, &["from_id", "to_id", "kind", "length_km", "minutes", "opened", "source"])?;
+        let t = Table::read_schema(&path, &schema::CONNECTORS)?;
         require_source(&t)?;
         let node_ref = |r: &crate::table::Row, f: &str| -> Result<NodeRef> {
             let s = r.req(f)?;
@@ -502,28 +510,42 @@ impl Network {
 
         // cities
         let path = dir.join("cities.csv");
-        let t = Table::read(&path, &["city_id", "name", "seat_place_id", "stations", "source"])?;
+        let t = Table::read_schema(&path, &schema::CITIES)?;
         require_source(&t)?;
         let mut cities = Vec::new();
         for r in t.rows() {
             let id = r.req("city_id")?;
             let seed = seeds.city(id).ok_or_else(|| r.err("city_id", format!("unknown city '{id}'; it must be a city_id in the seeds' cities.csv")))?;
             let seat = place_ref(&r, "seat_place_id")?;
+            let nm = r.req("name")?;
+            if nm.trim_end_matches('市') != seed.name_zh.trim_end_matches('市') {
+                return Err(r.err("name", format!("'{nm}' is not the seeds' name of city {id} ('{}'); use that name", seed.name_zh)));
+            }
             let mut st = Vec::new();
             for s in r.get("stations").split('|').map(str::trim).filter(|s| !s.is_empty()) {
                 st.push(*station_by_id.get(s).ok_or_else(|| r.err("stations", format!("unknown station '{s}'")))?);
             }
             if cities.iter().any(|c: &City| c.id == id) {
-                return Err(r.err("city_id", format!("duplicate city '{id}'")));
+                return Err(r.err("city_id", format!("duplicate city '{id}'; give each city one row")));
             }
             cities.push(City { id: id.to_string(), name: seed.name_zh.clone(), name_en: seed.name_en.clone(), role: seed.role.clone(), seat, stations: st });
         }
+        let have: std::collections::HashSet<&str> = cities.iter().map(|c| c.id.as_str()).collect();
         for c in &seeds.cities {
-            if !cities.iter().any(|x| x.id == c.id) {
-                return Err(Error::Csv { path: path.clone(), line: 0, message: format!("plan city {} ({}) has no row; every city in the seeds needs one", c.id, c.name_zh) });
+            if !have.contains(c.id.as_str()) {
+                return Err(Error::Csv {
+                    path: path.clone(),
+                    line: t.end_line(),
+                    message: format!("field `city_id`: plan city {} ({}) has no row; add a row for it (every city in the seeds' cities.csv needs one)", c.id, c.name_zh),
+                });
             }
         }
 
+        places.iter().try_fold(0u64, |a, p| a.checked_add(p.population)).ok_or_else(|| Error::Csv {
+            path: dir.join("places.csv"),
+            line: 1,
+            message: "field `population`: the populations add up to more than a 64-bit count; correct the populations".into(),
+        })?;
         let mut net = Network {
             dir: dir.to_path_buf(),
             name: meta.name,
@@ -547,7 +569,8 @@ impl Network {
             station_by_id,
         };
         if net.city_by_key(&net.default_origin).is_none() {
-            return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network", net.default_origin)));
+            let ids: Vec<&str> = net.cities.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network; use a city_id of cities.csv: {}", net.default_origin, ids.join(" "))));
         }
         net.services = crate::services::load(dir, &net)?;
         Ok(net)
@@ -572,6 +595,8 @@ impl Network {
 
     /// The population of the region (every place but those outside it).
     pub fn region_population(&self) -> u64 {
-        self.places.iter().filter(|p| p.kind != PlaceKind::Outside).map(|p| p.population).sum()
+        // cannot overflow: populations are at most 5e7 per place and places at most 20,000 (src/schema.rs); the
+        // load checks the total anyway
+        self.places.iter().filter(|p| p.kind != PlaceKind::Outside).map(|p| p.population).fold(0u64, |a, b| a.saturating_add(b))
     }
 }

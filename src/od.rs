@@ -73,7 +73,7 @@ pub struct Pair {
 
 /// Reads `from,to` pairs; unknown names are errors naming the line and field.
 pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
-    let t = Table::read(path, &["from", "to"])?;
+    let t = Table::read_schema(path, &crate::schema::PAIRS)?;
     let mut out = Vec::new();
     for r in t.rows() {
         let f = r.req("from")?;

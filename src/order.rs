@@ -41,6 +41,10 @@ pub const DEFAULT_SHAPLEY_SAMPLES: usize = 2000;
 pub const DEFAULT_BEAM_WIDTH: usize = 64;
 /// Hard limit on projects: the sets are 64-bit masks.
 pub const MAX_PROJECTS: usize = 60;
+/// At most this many precedence rules (one per pair of the 60 projects).
+pub const MAX_RULES: usize = MAX_PROJECTS * (MAX_PROJECTS - 1) / 2;
+/// At most this many named orders in a file.
+pub const MAX_NAMED_ORDERS: usize = 100;
 /// The issue's defaults: population within 60 min (issue 5; the plan's 1 h circle, seed 001 第二章第三节).
 pub const DEFAULT_POP_CUTOFF: f64 = 60.0;
 /// Plan cities within 90 min by default (the plan's 1.5 h circle, seed 001 第二章第三节).
@@ -229,10 +233,13 @@ fn cfg(path: &Path, field: &str, msg: impl Into<String>) -> Error {
 impl OrdersFile {
     pub fn read(path: &Path) -> Result<OrdersFile> {
         let text = crate::table::read_text(path)?;
-        if text.trim().is_empty() {
-            return Err(Error::Empty { path: path.to_path_buf() });
-        }
-        let raw: RawOrders = toml::from_str(&text).map_err(|e| Error::Toml { path: path.to_path_buf(), message: e.to_string() })?;
+        OrdersFile::parse(path, &text)
+    }
+
+    /// [`OrdersFile::read`] on text already read (`path` names the file and anchors the base's path).
+    pub fn parse(path: &Path, text: &str) -> Result<OrdersFile> {
+        let value = crate::tomlfile::read(path, text, &crate::schema::ORDERS_TOML)?;
+        let raw: RawOrders = value.try_into().map_err(|e| crate::tomlfile::serde_error(path, text, e))?;
         if raw.format != 1 {
             return Err(cfg(path, "format", format!("unsupported format {}; this ringsim reads format 1", raw.format)));
         }
@@ -308,6 +315,12 @@ impl OrdersFile {
             }
             other => return Err(cfg(path, "metric.kind", format!("'{other}' is not a metric; use \"population\", \"mean_time\", \"cities\" or \"rings\""))),
         };
+        if raw.precedence.rules.len() > MAX_RULES {
+            return Err(cfg(path, "precedence.rules", format!("{} rules; at most {MAX_RULES} (one per pair of projects) can be given", raw.precedence.rules.len())));
+        }
+        if raw.orders.len() > MAX_NAMED_ORDERS {
+            return Err(cfg(path, "orders", format!("{} named orders; at most {MAX_NAMED_ORDERS} can be compared (each is evaluated step by step and drawn)", raw.orders.len())));
+        }
         let mut rules = Vec::new();
         for (i, r) in raw.precedence.rules.iter().enumerate() {
             if r.len() != 2 {
@@ -587,7 +600,37 @@ impl Study {
         engine.bound = file.metric.bound().0;
         let mut study = Study { engine, listed: order, ids, names, opened, preds, precedence_notes: notes, xlen, orders: Vec::new(), n, file };
         study.orders = study.named_orders()?;
+        study.check_limits()?;
         Ok(study)
+    }
+
+    /// The memory the analysis needs, estimated before any work: the lattice and the dynamic programme's tables
+    /// (2^n states), the sampled Shapley contributions, the beam's states. An error names the setting to change.
+    pub fn check_limits(&self) -> Result<()> {
+        let n = self.n as f64;
+        let f = &self.file;
+        let dists = 4.0 * self.engine.full(0).0.len() as f64;
+        let threads = rayon::current_num_threads() as f64;
+        let exact = self.n <= f.exact_max;
+        let complete = exact && self.n <= f.shapley_exact_max;
+        if exact {
+            // value table (atomic, then plain), best/worst values and choices; the depth-first search's states
+            let states = 2f64.powi(self.n as i32);
+            let bytes = states * (8.0 + 8.0 + 16.0 + 2.0) + threads * n * dists;
+            crate::table::check_memory(bytes, &format!("{}: the exact search over 2^{} build states", f.path.display(), self.n), "lower search.exact_max so that the heuristic search is used")?;
+        } else {
+            let bytes = f.beam_width as f64 * n * (dists + 8.0 * n) * 2.0;
+            crate::table::check_memory(bytes, &format!("{}: the beam search of width {} over {} projects", f.path.display(), f.beam_width, self.n), "lower search.beam_width")?;
+        }
+        if !complete {
+            let bytes = f.shapley_samples as f64 * (n * 8.0 + 24.0) + threads * dists;
+            crate::table::check_memory(
+                bytes,
+                &format!("{}: {} sampled Shapley permutations of {} projects", f.path.display(), f.shapley_samples, self.n),
+                "lower search.shapley_samples",
+            )?;
+        }
+        Ok(())
     }
 
     fn named_orders(&self) -> Result<Vec<NamedOrder>> {
@@ -944,7 +987,12 @@ pub fn dp(st: &Study, lat: &Lattice) -> (Vec<usize>, Vec<usize>) {
         let mut s = 0usize;
         let mut out = Vec::new();
         while s != all {
+            // every state that respects precedence has a successor unless a value was not finite (ruled out by
+            // the schema's ranges); stop rather than index out of range
             let j = choice[s] as usize;
+            if j >= n {
+                break;
+            }
             out.push(j);
             s |= 1 << j;
         }
@@ -1193,7 +1241,10 @@ fn num(v: f64) -> String {
 pub fn run(path: &Path, out: &Path) -> Result<String> {
     let (st, _net) = Study::load(path)?;
     let a = analyse(&st);
-    let dir = out.join(&st.file.name);
+    // every output goes to a hidden staging folder, renamed to OUT/<name> at the end: complete or absent
+    let final_dir = out.join(&st.file.name);
+    let staged = crate::table::Staged::new(&final_dir)?;
+    let dir = staged.tmp.clone();
     let metric_desc = st.file.metric.describe(st.file.measure);
     // orders.csv
     let mut w = CsvOut::new(&["order", "kind", "step", "project_id", "name", "opened", "x", "metric", "gain", "cumulative"]);
@@ -1359,8 +1410,9 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     }
     t.push_str(&format!(
         "  wrote {}/{{orders.csv, projects.csv, order_chart.png, order_chart.svg{}}}\n",
-        dir.display(),
+        final_dir.display(),
         if wrote_dates { ", actual_by_date.png, actual_by_date.svg" } else { "" }
     ));
+    staged.commit()?;
     Ok(t)
 }

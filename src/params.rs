@@ -207,15 +207,24 @@ impl Params {
     /// overrides) and the parameters without the calibration (the starting values of a fit).
     pub fn load(path: &Path) -> Result<(Params, toml::Value, Params)> {
         let text = crate::table::read_text(path)?;
-        let mut v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
-        let start = Params::from_value(v.clone(), path)?;
+        let mut v = crate::tomlfile::read(path, &text, &crate::schema::PARAMS_TOML)?;
+        // the tools' own [derive] table is not a model parameter
+        if let Some(t) = v.as_table_mut() {
+            t.remove("derive");
+        }
+        let key_err = |e: Error| match e {
+            Error::Toml { message, .. } => crate::tomlfile::key_error(path, &text, "", message),
+            other => other,
+        };
+        let start = Params::from_value(v.clone(), path).map_err(key_err)?;
         let cal = v.get("rail").and_then(|r| r.get("calibration")).and_then(|c| c.as_str()).map(str::to_string);
         if let Some(c) = cal {
             let cpath = path.parent().unwrap_or(Path::new(".")).join(&c);
             let fitted = read_calibration(&cpath)?;
             merge(&mut v, &fitted);
         }
-        Ok((Params::from_value(v.clone(), path)?, v, start))
+        let p = Params::from_value(v.clone(), path).map_err(key_err)?;
+        Ok((p, v, start))
     }
 
     fn validate(&self, path: &Path) -> Result<()> {

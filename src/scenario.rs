@@ -116,10 +116,19 @@ impl Scenario {
     /// Reads and checks a scenario file (without loading its network).
     pub fn read(path: &Path) -> Result<Scenario> {
         let text = crate::table::read_text(path)?;
-        if text.trim().is_empty() {
-            return Err(Error::Empty { path: path.to_path_buf() });
+        Scenario::parse(path, &text)
+    }
+
+    /// [`Scenario::read`] on text already read (`path` names the file in messages and anchors relative paths).
+    pub fn parse(path: &Path, text: &str) -> Result<Scenario> {
+        let value = crate::tomlfile::read(path, text, &crate::schema::SCENARIO_TOML)?;
+        if let Some(p) = value.get("params") {
+            if !p.is_table() {
+                return Err(Error::config(path, "params", "must be a table, e.g. [params.road.expressway] speed_kmh = 110"));
+            }
+            crate::tomlfile::check_present(path, text, p, &crate::schema::PARAMS_TOML, "params")?;
         }
-        let raw: RawScenario = toml::from_str(&text).map_err(|e| Error::Toml { path: path.to_path_buf(), message: e.to_string() })?;
+        let raw: RawScenario = value.try_into().map_err(|e| crate::tomlfile::serde_error(path, text, e))?;
         if raw.format != 1 {
             return Err(Error::config(path, "format", format!("unsupported format {}; this ringsim reads format 1", raw.format)));
         }
@@ -145,12 +154,20 @@ impl Scenario {
             Some(m) => Measure::parse(m).ok_or_else(|| Error::config(path, "measure", format!("'{m}' is not a measure; use \"station\" or \"door\"")))?,
         };
         let base = path.parent().unwrap_or(Path::new("."));
+        let network_dir = base.join(&raw.network);
+        if !network_dir.join("network.toml").is_file() {
+            return Err(Error::config(
+                path,
+                "network",
+                format!("'{}' is not a network folder ({} has no network.toml); give the folder's path relative to the scenario file, e.g. \"../networks/zhongyuan\"", raw.network, network_dir.display()),
+            ));
+        }
         let p = raw.projects;
         Ok(Scenario {
             path: path.to_path_buf(),
             name,
             description: raw.description,
-            network_dir: base.join(&raw.network),
+            network_dir,
             origin_key: raw.origin.unwrap_or_default(),
             origin_station_keys: raw.origin_stations.unwrap_or_default(),
             as_of,
@@ -167,7 +184,7 @@ impl Scenario {
     /// Resolves the scenario against its network: origin, project ids, statuses and parameter overrides.
     pub fn bind(mut self, net: &Network) -> Result<Bound<'_>> {
         let path = self.path.clone();
-        let key = if self.origin_key.is_empty() { net.default_origin.clone() } else { self.origin_key.clone() };
+        let key = if self.origin_key.is_empty() { net.default_origin.clone() } else { self.origin_key.trim().to_string() };
         let origin = net.city_by_key(&key).ok_or_else(|| {
             let names: Vec<&str> = net.cities.iter().map(|c| c.name.as_str()).collect();
             Error::config(&path, "origin", format!("'{key}' is not a city of network '{}'; use one of: {}", net.name, names.join(" ")))
@@ -184,6 +201,14 @@ impl Scenario {
                     Some(_) => return Err(Error::config(&path, "origin_stations", format!("'{k}' is listed twice"))),
                     None => return Err(Error::config(&path, "origin_stations", format!("'{k}' is not a station id or exact station name of network '{}'", net.name))),
                 }
+            }
+            if !v.iter().any(|&s| self.is_open(net.stations[s.i()].opened, net.stations[s.i()].project.as_deref()) && self.serves(net, s)) {
+                let names: Vec<&str> = v.iter().map(|s| net.stations[s.i()].name.as_str()).collect();
+                return Err(Error::config(
+                    &path,
+                    "origin_stations",
+                    format!("none of {} is open with a train stopping on {}; name a station open at as_of (or change as_of)", names.join(", "), self.as_of),
+                ));
             }
             v
         };
@@ -227,12 +252,23 @@ impl Scenario {
                 merge(&mut v, over);
                 Params::from_value(v, &path).map_err(|e| match e {
                     Error::Toml { message, .. } => Error::config(&path, "params", message),
+                    Error::Key { key, message, .. } if !key.starts_with("params") => Error::config(&path, &format!("params.{key}"), message),
                     other => other,
                 })?
             }
         };
         let services = crate::services::scenario_services(net, &params.rail, self.services.as_ref(), &path)?;
         Ok(Bound { sc: self, net, origin, origin_stations, params, services })
+    }
+
+    /// Does an open rail section of this scenario end at station `s`? (Project additions are not yet resolved
+    /// when this is asked for `origin_stations`, so it errs on the side of "served" for added projects.)
+    fn serves(&self, net: &Network, s: crate::network::StationIx) -> bool {
+        let (add, _, add_status, add_horizon) = &self.raw_projects;
+        net.sections.iter().filter(|x| x.from == s || x.to == s).any(|x| {
+            self.is_open(x.opened, x.project.as_deref())
+                || x.project.as_deref().is_some_and(|p| add.iter().any(|a| a == p) || net.seeds.project(p).is_some_and(|q| add_status.contains(&q.status_zh) || add_horizon.contains(&q.horizon)))
+        })
     }
 
     /// Is an element with this opening date and project in use in this scenario? An element with neither an

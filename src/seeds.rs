@@ -40,7 +40,7 @@ pub struct Seeds {
 impl Seeds {
     pub fn load(dir: &Path) -> Result<Seeds> {
         let projects_path = dir.join("projects.csv");
-        let t = Table::read(&projects_path, &["project_id", "name_zh", "mode", "status_zh", "status_horizon", "opened", "doc", "section"])?;
+        let t = Table::read_schema(&projects_path, &crate::schema::SEED_PROJECTS)?;
         let mut projects = Vec::new();
         let mut by_id = HashMap::new();
         for r in t.rows() {
@@ -61,11 +61,12 @@ impl Seeds {
             });
         }
         let cpath = dir.join("cities.csv");
-        let t = Table::read(&cpath, &["city_id", "name_zh", "name_en", "province", "role", "doc", "section"])?;
+        let t = Table::read_schema(&cpath, &crate::schema::SEED_CITIES)?;
         let mut cities: Vec<SeedCity> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         for r in t.rows() {
             let id = r.req("city_id")?.to_string();
-            if cities.iter().any(|c| c.id == id) {
+            if !ids.insert(id.clone()) {
                 return Err(r.err("city_id", format!("duplicate city id '{id}'")));
             }
             cities.push(SeedCity { id, name_zh: r.req("name_zh")?.into(), name_en: r.get("name_en").into(), province: r.get("province").into(), role: r.req("role")?.into() });

@@ -74,7 +74,7 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let t = Table::read(&path, &["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "source"])?;
+    let t = Table::read_schema(&path, &crate::schema::SERVICES)?;
     let pairs = sections_by_pair(net);
     let mut out = Vec::new();
     let mut ids = BTreeSet::new();

@@ -31,8 +31,10 @@ impl Seconds {
 
 impl std::ops::Add for Seconds {
     type Output = Seconds;
+    /// Saturating: a sum never wraps round to a short time (results at the saturated value are refused by
+    /// `app::check_reach`).
     fn add(self, o: Seconds) -> Seconds {
-        Seconds(self.0 + o.0)
+        Seconds(self.0.saturating_add(o.0))
     }
 }
 

@@ -128,8 +128,8 @@ fn malformed_inputs_exit_2_with_a_clear_message() {
         ("broken CSV row", "tiny/places.csv", "甲区,district", "甲区,district,extra", vec!["places.csv", "line 2", "fields"]),
         ("unknown node in a link", "tiny/road_links.csv", "r3,300101,300121", "r3,300101,999999", vec!["road_links.csv", "line 4", "to_place", "999999"]),
         ("duplicate id", "tiny/places.csv", "200101,乙区", "100101,乙区", vec!["places.csv", "line 3", "place_id", "duplicate"]),
-        ("negative speed", "tiny/rail_sections.csv", "100,350,300,2010", "100,350,-300,2010", vec!["rail_sections.csv", "line 2", "operating_speed_kmh", "greater than zero"]),
-        ("zero length", "tiny/road_links.csv", "G1,120,", "G1,0,", vec!["road_links.csv", "line 2", "length_km", "greater than zero"]),
+        ("negative speed", "tiny/rail_sections.csv", "100,350,300,2010", "100,350,-300,2010", vec!["rail_sections.csv", "line 2", "operating_speed_kmh", "plausible range"]),
+        ("zero length", "tiny/road_links.csv", "G1,120,", "G1,0,", vec!["road_links.csv", "line 2", "length_km", "plausible range"]),
         ("speed above design", "tiny/rail_sections.csv", "100,350,300,2010", "100,250,300,2010", vec!["rail_sections.csv", "operating_speed_kmh", "design"]),
         ("not a number", "tiny/places.csv", "113.0,34.0,1000", "113.0,34.0,many", vec!["places.csv", "line 2", "population"]),
         ("coordinate outside the bbox", "tiny/places.csv", "113.0,34.0,1000", "13.0,34.0,1000", vec!["places.csv", "line 2", "lon", "bounding box"]),
@@ -140,8 +140,8 @@ fn malformed_inputs_exit_2_with_a_clear_message() {
         ("unknown project in a scenario", "tiny-scenarios/base.toml", "as_of = \"2016-12-31\"", "as_of = \"2016-12-31\"\n[projects]\nadd = [\"p-unknown\"]", vec!["base.toml", "projects.add", "p-unknown"]),
         ("unknown origin", "tiny-scenarios/base.toml", "as_of", "origin = \"Atlantis\"\nas_of", vec!["base.toml", "origin", "Atlantis"]),
         ("unsorted cutoffs", "tiny-scenarios/base.toml", "as_of", "cutoffs = [60, 30, 90]\nas_of", vec!["base.toml", "cutoffs", "increase"]),
-        ("negative cutoff", "tiny-scenarios/base.toml", "as_of", "cutoffs = [-30, 60]\nas_of", vec!["base.toml", "cutoffs", "positive"]),
-        ("unknown field", "tiny-scenarios/base.toml", "as_of", "speed = 3\nas_of", vec!["base.toml", "unknown field", "speed"]),
+        ("negative cutoff", "tiny-scenarios/base.toml", "as_of", "cutoffs = [-30, 60]\nas_of", vec!["base.toml", "cutoffs", "plausible range"]),
+        ("unknown field", "tiny-scenarios/base.toml", "as_of", "speed = 3\nas_of", vec!["base.toml", "unknown key", "speed"]),
         ("unknown measure", "tiny-scenarios/base.toml", "as_of", "measure = \"bike\"\nas_of", vec!["base.toml", "measure", "bike"]),
         ("bad scenario date", "tiny-scenarios/base.toml", "2016-12-31", "2016-02-30", vec!["base.toml", "as_of"]),
         ("unsupported format", "tiny-scenarios/base.toml", "format = 1", "format = 2", vec!["base.toml", "format"]),
@@ -212,4 +212,57 @@ fn inputs_are_not_modified() {
     assert_eq!(code, 0, "{err}");
     let after: Vec<Vec<u8>> = std::fs::read_dir(t.path().join("tiny")).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
     assert_eq!(before, after);
+}
+
+/// `run` and `order` replace their output folder as a whole: a file left from an earlier run disappears, and no
+/// staging folder is left behind.
+#[test]
+fn output_folders_are_replaced_whole() {
+    let (t, sc) = tiny_copy();
+    let ord = t.path().join("tiny-scenarios/ord.toml");
+    std::fs::write(&ord, "format = 1\nname = \"tiny-order\"\nbase = \"base.toml\"\nprojects = [\"p-hsr-bc\", \"p-exp-ad\"]\n").unwrap();
+    for (args, folder, files) in [
+        (vec!["run", sc.to_str().unwrap(), "--out", "o"], "o/tiny-base", vec!["reach.csv", "cities.csv", "rings.csv"]),
+        (vec!["order", ord.to_str().unwrap(), "--out", "o"], "o/tiny-order", vec!["orders.csv", "projects.csv", "order_chart.png", "order_chart.svg"]),
+    ] {
+        for round in 0..2 {
+            if round == 1 {
+                std::fs::write(t.path().join(folder).join("stale.csv"), "old").unwrap();
+            }
+            let (code, _, err) = run(t.path(), &args);
+            assert_eq!(code, 0, "{err}");
+            for f in &files {
+                assert!(t.path().join(folder).join(f).is_file(), "{folder}/{f}");
+            }
+            assert!(!t.path().join(folder).join("stale.csv").exists(), "{folder}: a file of the earlier run is left");
+            let hidden: Vec<String> = std::fs::read_dir(t.path().join("o")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+            assert!(hidden.is_empty(), "staging folders left: {hidden:?}");
+        }
+    }
+}
+
+/// A killed `order` leaves its folder complete (all six outputs) or absent, at whatever moment it is killed.
+#[test]
+fn a_killed_order_leaves_a_complete_folder_or_none() {
+    let t = tempfile::tempdir().unwrap();
+    let file = repo().join("scenarios/orders/zhongyuan-hsr.toml");
+    let files = ["orders.csv", "projects.csv", "order_chart.png", "order_chart.svg", "actual_by_date.png", "actual_by_date.svg"];
+    let (mut complete, mut absent) = (0, 0);
+    for k in 0..16u64 {
+        let out = t.path().join(format!("o{k}"));
+        let mut child = Command::new(bin()).args(["order", file.to_str().unwrap(), "--out", out.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30 * k));
+        let _ = child.kill();
+        let _ = child.wait();
+        let dir = out.join("zhongyuan-hsr");
+        if dir.exists() {
+            for f in files {
+                assert!(dir.join(f).is_file(), "killed after {} ms: {f} is missing from a folder at its final name", 30 * k);
+            }
+            complete += 1;
+        } else {
+            absent += 1;
+        }
+    }
+    assert!(complete + absent == 16 && complete > 0, "the run should finish when it is not killed early ({complete} complete, {absent} absent)");
 }

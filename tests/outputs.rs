@@ -81,6 +81,8 @@ fn matrix_agrees_with_run_and_od() {
         let m = rows(&run(t.path(), &["matrix", s, "--nodes", "cities", "--measure", measure]));
         assert_eq!(m.len(), cities.len() * cities.len());
         let from_zz: Vec<&BTreeMap<String, String>> = m.iter().filter(|r| r["from"] == "410100").collect();
+        // zip stops at the shorter list: check the lengths first, or a missing row would pass unnoticed
+        assert_eq!(from_zz.len(), cities.len(), "{measure}: the matrix should have one row from 郑州 per plan city");
         for (a, b) in from_zz.iter().zip(&cities) {
             assert_eq!(a["to"], b["city_id"]);
             assert_eq!(a["minutes"], b[&format!("{measure}_minutes")], "郑州 → {} ({measure})", b["name"]);

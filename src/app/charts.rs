@@ -1,7 +1,6 @@
 //! `ringsim chart`: population and plan cities within each cutoff across scenarios.
 
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
 use crate::table::{write_atomic, CsvOut};
@@ -31,10 +30,10 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     let sums: Vec<Vec<crate::rings::RingSummary>> = bound
         .par_iter()
         .map(|b| {
-            let g = Graph::build(b);
-            Reach::compute(b, &g).summaries(b.net)
+            let g = super::build_graph(b)?;
+            Ok(Reach::compute(b, &g).summaries(b.net))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut dates: Vec<_> = bound.iter().map(|b| b.sc.as_of).collect();
     dates.sort();
     dates.dedup();

@@ -1,7 +1,6 @@
 //! `ringsim indicators`: WATT, daily and potential accessibility, and their choropleth map.
 
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::rings::fmt_cutoff;
 use crate::scenario::Bound;
 
@@ -39,7 +38,7 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
     let cfg = crate::indicators::Config::new(measure_or(a.measure, &bound[0])?, a.alpha, a.daily.clone())?;
     let results: Vec<Vec<crate::indicators::Indicators>> = bound
         .iter()
-        .map(|b| crate::indicators::compute(b.net, &Graph::build(b), set, &cfg))
+        .map(|b| crate::indicators::compute(b.net, &super::build_graph(b)?, set, &cfg))
         .collect::<Result<_>>()?;
     let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
     let mut text = if a.out.is_some() || a.map.is_none() { write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))? } else { String::new() };

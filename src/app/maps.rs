@@ -1,7 +1,6 @@
 //! `ringsim plot`: the isochrone map of a scenario, or the minutes saved against another, and the bands as GeoJSON.
 
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
 use crate::scenario::Measure;
@@ -131,7 +130,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
     use crate::surface::{Config, Surface};
     let net = b.net;
     let cfg = Config { cell_km, ..Config::default() };
-    let g = Graph::build(b);
+    let g = super::build_graph(b)?;
     let reach = Reach::compute(b, &g);
     let surface = Surface::compute(net, &b.params, &reach, m, cfg);
     let (basemap, have_basemap) = Basemap::read(&b.sc.network_dir)?;
@@ -143,7 +142,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
         // Minutes saved by this scenario against the other: t_other − t_this. The contoured value is the negated
         // saving, so band 0 holds the largest savings. A point this scenario does not reach is NaN (no band);
         // one only this scenario reaches saves "everything" (−∞).
-        let g2 = Graph::build(other);
+        let g2 = super::build_graph(other)?;
         let r2 = Reach::compute(other, &g2);
         let s2 = Surface::like(net, &other.params, &r2, m, &surface);
         let neg_saved = |this: f64, that: f64| -> f64 {

@@ -1,7 +1,6 @@
 //! `ringsim matrix` and `ringsim graph`: all-pairs times, pairs missing a target, the pair matrix, the graph as CSV.
 
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::rings::fmt_cutoff;
 
 use crate::table::write_atomic;
@@ -31,14 +30,21 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
         return Err(Error::Usage("--roles filters plan cities: use it with --nodes cities".into()));
     }
     if let Some(w) = a.within {
-        if !(w.is_finite() && w > 0.0) {
-            return Err(Error::Usage(format!("--within {w}: give the target in minutes, e.g. 120")));
+        if !(w.is_finite() && w > 0.0 && w <= 10_080.0) {
+            return Err(Error::Usage(format!("--within {w}: give the target in minutes, between 0 and 10080 (a week), e.g. 120")));
         }
     }
     let loaded = load(&[a.scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let m = measure_or(a.measure, &b)?;
-    let g = Graph::build(&b);
+    // memory, estimated before any search: n² times (8 bytes each) and their CSV text (~48 bytes a pair)
+    let n_nodes = match set {
+        crate::matrix::NodeSet::Cities => b.net.cities.len(),
+        crate::matrix::NodeSet::Counties => b.net.places.iter().filter(|p| p.kind.is_unit()).count(),
+        crate::matrix::NodeSet::Stations => b.net.stations.len(),
+    } as f64;
+    crate::table::check_memory(n_nodes * n_nodes * 56.0, &format!("a {} × {} matrix of {}", n_nodes, n_nodes, a.nodes), "use --nodes cities or --roles to take fewer nodes")?;
+    let g = super::build_graph(&b)?;
     let mut mx = crate::matrix::compute(b.net, &g, set, m);
     if !a.roles.is_empty() {
         let known: std::collections::BTreeSet<&str> = b.net.cities.iter().map(|c| c.role.as_str()).collect();
@@ -104,7 +110,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
 pub fn graph(scenario: &Path, out: &Path, nodes: Option<&Path>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
-    let g = Graph::build(&b);
+    let g = super::build_graph(&b)?;
     write_atomic(out, &crate::export::edges_csv(b.net, &g))?;
     let mut t = format!("wrote {} edges of '{}' to {}\n", g.edge_count(), b.sc.name, out.display());
     if let Some(n) = nodes {

@@ -7,7 +7,6 @@ use super::maps::{map_figure, network_wording};
 use super::{load_with, Overrides};
 use crate::calibrate;
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::report::{band_label, count, within_label};
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
@@ -95,10 +94,13 @@ pub fn report(a: &ReportArgs) -> Result<String> {
     }
     let net = b.net;
     let m = b.sc.measure;
-    let g = Graph::build(b);
+    let g = super::build_graph(b)?;
     let r = Reach::compute(b, &g);
     let sums = r.summaries(net);
-    let ro = other.map(|o| Reach::compute(o, &Graph::build(o)));
+    let ro = match other {
+        Some(o) => Some(Reach::compute(o, &super::build_graph(o)?)),
+        None => None,
+    };
     let origin = net.cities[b.origin.i()].name.clone();
     let total = net.region_population();
     let mut h = String::new();
@@ -296,7 +298,7 @@ pub fn report(a: &ReportArgs) -> Result<String> {
     if files.is_empty() {
         let _ = writeln!(h, "<p class=\"note\">No observed times: {} has no observed/*.csv, so the model's error is not measured.</p>", esc(&vb.sc.network_dir.display().to_string()));
     } else {
-        let vg = Graph::build(&vb);
+        let vg = super::build_graph(&vb)?;
         let _ = writeln!(h, "<p>The model of scenario <b>{}</b> ({}) against observed station-to-station times (<code>ringsim validate</code>, computed for this report). Error = model − observed, over every matched pair (the fastest train of each pair: G/D/C or conventional); no pair is screened out.</p>", esc(&vb.sc.name), esc(&network_wording(&vb)));
         let _ = writeln!(h, "<table><thead><tr><th>观测 observed file</th><th>对 pairs</th><th>n</th><th>平均绝对误差 mean abs. error</th><th>偏差 bias</th><th>90th pct</th><th>max</th></tr></thead><tbody>");
         for f in &files {

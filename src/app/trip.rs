@@ -4,7 +4,6 @@
 
 use super::{bind_one, load};
 use crate::error::{Error, Result};
-use crate::graph::Graph;
 use crate::network::StationIx;
 use crate::od::{resolve, Endpoint};
 use crate::services::LegParts;
@@ -72,7 +71,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
         }
     }
     // the station measure: the fastest trip, changes allowed
-    let g = Graph::build(&b);
+    let g = super::build_graph(&b)?;
     let own = crate::rings::stations_by_place(net, &g);
     let targets = crate::rings::Targets::compute(net, &g, &crate::rings::Origin::station(&g, a), &own);
     let st = &targets.stations[z.i()];
