@@ -207,11 +207,8 @@ impl Params {
     /// overrides) and the parameters without the calibration (the starting values of a fit).
     pub fn load(path: &Path) -> Result<(Params, toml::Value, Params)> {
         let text = crate::table::read_text(path)?;
+        // [derive] (the derivation's rules) is parsed too, so that a typo there fails here as well
         let mut v = crate::tomlfile::read(path, &text, &crate::schema::PARAMS_TOML)?;
-        // the tools' own [derive] table is not a model parameter
-        if let Some(t) = v.as_table_mut() {
-            t.remove("derive");
-        }
         let key_err = |e: Error| match e {
             Error::Toml { message, .. } => crate::tomlfile::key_error(path, &text, "", message),
             other => other,
