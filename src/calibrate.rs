@@ -12,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::network::{Network, StationIx};
-use crate::od::{resolve, Endpoint};
+use crate::od::{resolve_station_first, Endpoint};
 use crate::params::Params;
 use crate::scenario::Bound;
 use crate::table::Table;
@@ -42,7 +42,7 @@ pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
         if f == to {
             return Err(r.err("to", format!("'{to}' is also the `from` station; an observed trip joins two different stations")));
         }
-        let (ends, why) = match (resolve(net, &f), resolve(net, &to)) {
+        let (ends, why) = match (resolve_station_first(net, &f), resolve_station_first(net, &to)) {
             (Ok(Endpoint::Station(a)), Ok(Endpoint::Station(b))) => (Some((a, b)), String::new()),
             (Ok(Endpoint::Station(_)), Ok(_)) => (None, format!("'{to}' is not a station")),
             (Ok(Endpoint::Station(_)), Err(_)) => (None, format!("no station '{to}' in the network")),

@@ -18,9 +18,27 @@ pub enum Endpoint {
     City(CityIx),
 }
 
-/// Resolves an id (station, place or city id) or an exact name (station name, city name with or without 市,
-/// unique place name). Returns a message saying why not otherwise.
+/// Resolves an id (station, place or city id) or a name the way every command does: a city's name (郑州, 郑州市,
+/// Zhengzhou) means the city, as in a scenario's `origin`; then an exact station name (许昌东), then a unique
+/// place name. A station whose name is also a city's (郑州, 开封) is named by its id (e.g. `ZZF`) here. Returns a
+/// message saying why not otherwise.
 pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
+    let k = key.trim();
+    if let Some(s) = net.station(k) {
+        return Ok(Endpoint::Station(s));
+    }
+    if let Some(p) = net.place(k) {
+        return Ok(Endpoint::Place(p));
+    }
+    if let Some(c) = net.city_by_key(k) {
+        return Ok(Endpoint::City(c));
+    }
+    resolve_station_first(net, k)
+}
+
+/// Resolves a key of a station-pair file (observed timetables, `ringsim trip`), where names are 12306 station
+/// names: an exact station name wins over a city of the same name (郑州 is the station 郑州).
+pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
     let k = key.trim();
     if let Some(s) = net.station(k) {
         return Ok(Endpoint::Station(s));

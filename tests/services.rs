@@ -155,7 +155,7 @@ fn bad_services_rows_name_line_and_field() {
     let cases = [
         ("route", "S1,hsr,350,10,SAA|SCC,SAA|SCC,,assumption: test\n", "no rail section joins"),
         ("stops", "S1,hsr,350,10,SAA|SBB,SBB|SAA,,assumption: test\n", "running order"),
-        ("max_kmh", "S1,hsr,1200,10,SAA|SBB,SAA|SBB,,assumption: test\n", "40–450"),
+        ("max_kmh", "S1,hsr,1200,10,SAA|SBB,SAA|SBB,,assumption: test\n", "[40, 450]"),
         ("unknown", "S1,hsr,350,10,SAA|SBB,SAA|SBB,SAA,assumption: test\n", "stop too"),
         ("class", "S1,maglev,350,10,SAA|SBB,SAA|SBB,,assumption: test\n", "unknown train class"),
     ];

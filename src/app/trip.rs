@@ -5,7 +5,7 @@
 use super::{bind_one, load};
 use crate::error::{Error, Result};
 use crate::network::StationIx;
-use crate::od::{resolve, Endpoint};
+use crate::od::{resolve_station_first, Endpoint};
 use crate::services::LegParts;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -16,7 +16,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
     let b = bind_one(&loaded)?;
     let net = b.net;
     let station = |key: &str, what: &str| -> Result<StationIx> {
-        match resolve(net, key) {
+        match resolve_station_first(net, key) {
             Ok(Endpoint::Station(s)) => Ok(s),
             Ok(_) => Err(Error::Usage(format!("{what} '{key}' is not a station; trip explains a station-to-station time (use od for places and cities)"))),
             Err(m) => Err(Error::Usage(format!("{what}: {m}"))),
