@@ -296,10 +296,18 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
     params
 }
 
-/// The fold (0..k) of observed pair `i`: pairs are dealt round-robin in file order, so every fold mixes lines and
-/// distances.
-pub fn fold_of(i: usize, k: usize) -> usize {
-    i % k
+/// The fold (0..k) of every observed pair: unordered station pairs are dealt round-robin in the order they first
+/// appear, so A→B and B→A (nearly the same physics) always fall in the same fold and a held-out pair never has its
+/// mirror in the training folds.
+pub fn folds(obs: &[Observed], k: usize) -> Vec<usize> {
+    let mut id: std::collections::HashMap<(String, String), usize> = Default::default();
+    obs.iter()
+        .map(|o| {
+            let key = if o.from <= o.to { (o.from.clone(), o.to.clone()) } else { (o.to.clone(), o.from.clone()) };
+            let n = id.len();
+            *id.entry(key).or_insert(n) % k
+        })
+        .collect()
 }
 
 /// k-fold cross-validation: for each fold, fit on the other folds and evaluate the fold's pairs with those
@@ -307,9 +315,10 @@ pub fn fold_of(i: usize, k: usize) -> usize {
 pub fn cross_validate(b: &Bound, obs: &[Observed], k: usize, mut progress: impl FnMut(&str)) -> Evaluation {
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
+    let fold = folds(obs, k);
     for f in 0..k {
-        let p = fit(b, obs, |i| fold_of(i, k) != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
-        let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold_of(*i, k) == f).map(|(_, o)| o.clone()).collect();
+        let p = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
+        let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(_, o)| o.clone()).collect();
         let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         let e = evaluate(&g, &held);
         pairs.extend(e.pairs);

@@ -324,7 +324,7 @@ pub fn build_traced(
     let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32)>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
-            let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day / 2.0).round() as u32;
+            let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day.max(0.01) / 2.0).round() as u32;
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
@@ -337,7 +337,7 @@ pub fn build_traced(
         // keep the fastest (ties: the shortest wait), and the best door alternative when it differs
         cands.sort_by_key(|c| (c.0, c.1, c.3));
         let first = cands[0];
-        let door_best = *cands.iter().min_by_key(|c| (c.0 + c.1, c.0, c.3)).unwrap();
+        let door_best = *cands.iter().min_by_key(|c| (c.0.saturating_add(c.1), c.0, c.3)).unwrap();
         let keep = if door_best != first { vec![first, door_best] } else { vec![first] };
         station_open[from.i()] = true;
         station_open[to.i()] = true;

@@ -166,10 +166,14 @@ pub fn junctions(net: &Network) -> Vec<bool> {
 /// The default services of every line (see the module documentation), given the as-built ones.
 pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
     let hub = junctions(net);
+    // a section counts as used when a timetable service runs between its two stations, on whichever line's
+    // section of that stretch it was assigned to (lines sharing a stretch share its trains)
     let mut used = vec![false; net.sections.len()];
+    let by_pair = sections_by_pair(net);
     for s in timetable {
-        for h in &s.hops {
-            for &i in h {
+        for w in s.route.windows(2) {
+            let k = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
+            for &i in by_pair.get(&k).map(|v| v.as_slice()).unwrap_or(&[]) {
                 used[i] = true;
             }
         }
@@ -294,7 +298,8 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
     // and braking (1/2b) losses charged at its speed (whole at stops, the unknown share at stations where the
     // timetable cannot tell). With v capped at √(L_k/coef_k) — the speed the train can reach and lose within the
     // hop — and at the peak speed between the two stops around it, each hop's cost falls as its limit rises.
-    let share = |k: usize| if stops[k] { 1.0 } else if unknown[k] { unknown_share } else { 0.0 };
+    // the leg's own ends are stops (a train boarded or left at a station the timetable cannot tell about stops there)
+    let share = |k: usize| if k == i || k == j || stops[k] { 1.0 } else if unknown[k] { unknown_share } else { 0.0 };
     let mut v_eff = vec![0.0; j];
     let mut seg = i;
     for q in (i + 1)..=j {
@@ -422,8 +427,8 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             return Err(Error::config(path, &f("source"), "is empty; say where the change comes from or why it is assumed"));
         }
         if let Some(t) = a.trains_per_day {
-            if !(t > 0.0 && t <= 500.0) {
-                return Err(Error::config(path, &f("trains_per_day"), format!("{t} is outside 0–500 trains a day")));
+            if !(t >= 0.01 && t <= 500.0) {
+                return Err(Error::config(path, &f("trains_per_day"), format!("{t} is outside 0.01–500 trains a day")));
             }
         }
         if let Some(v) = a.max_kmh {
@@ -468,8 +473,8 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         if !(40.0..=450.0).contains(&max_kmh) {
             return Err(Error::config(path, &f("max_kmh"), format!("{max_kmh} is outside 40–450 km/h")));
         }
-        if !(a.trains_per_day > 0.0 && a.trains_per_day <= 500.0) {
-            return Err(Error::config(path, &f("trains_per_day"), format!("{} is outside 0–500 trains a day", a.trains_per_day)));
+        if !(a.trains_per_day >= 0.01 && a.trains_per_day <= 500.0) {
+            return Err(Error::config(path, &f("trains_per_day"), format!("{} is outside 0.01–500 trains a day", a.trains_per_day)));
         }
         if a.source.trim().is_empty() {
             return Err(Error::config(path, &f("source"), "is empty; say where the service comes from or why it is assumed"));
@@ -536,9 +541,9 @@ pub struct Leg {
 
 impl Scene<'_> {
     /// Every leg of `svc` in the scenario, to `f`. A service cut by a closed section runs on each open part; a
-    /// station with a station-level opening is a stop only in a second variant of the pattern, so that opening a
-    /// station on an open line never slows the trains that ran through it before; trains board and alight at
-    /// stops and at stations where the timetable cannot tell (through legs are charged the unknown share there).
+    /// station with a station-level opening is only ever a leg's end (once open), never an intermediate stop, so
+    /// that opening a station on an open line never slows the trains that run through it; trains board and alight
+    /// at stops and at stations where the timetable cannot tell (through legs are charged the unknown share there).
     pub fn legs(&self, svc: &Service, mut f: impl FnMut(Leg)) {
         let net = self.net;
         let c = self.rail.class(svc.class);
@@ -548,9 +553,10 @@ impl Scene<'_> {
             .map(|cands| cands.iter().find(|&&si| self.section_open[si]).map(|&si| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
             .collect();
         let reverse = reverses(net, &svc.route);
-        let without: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
-        let with: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && (self.stops_at)(*x)).collect();
-        let variants: Vec<Vec<bool>> = if with == without { vec![with] } else { vec![without, with] };
+        // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built
+        // by a project on an open line (郑州航空港) is only ever a leg's end, once open, so opening it adds legs and
+        // never slows a train that runs through it.
+        let base: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
         let mut a = 0;
         while a < svc.route.len() - 1 {
             if hops[a].is_none() {
@@ -566,15 +572,18 @@ impl Scene<'_> {
             let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| self.hub[x.i()]).collect();
             let run_unknown = &svc.unknown[a..=b];
             let run_reverse = &reverse[a..=b];
-            for stops in &variants {
-                let run_stops = &stops[a..=b];
-                let pos: Vec<usize> = (0..run_stops.len()).filter(|&k| run_stops[k] || (run_unknown[k] && (self.stops_at)(svc.route[a + k]))).collect();
-                for (x, &i) in pos.iter().enumerate() {
-                    for &j in &pos[x + 1..] {
-                        let parts = leg_parts(c, &run_hops, run_stops, run_unknown, self.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
-                        let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
-                        f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
-                    }
+            let run_stops = &base[a..=b];
+            let pos: Vec<usize> = (0..run_stops.len())
+                .filter(|&k| {
+                    let x = svc.route[a + k];
+                    (self.stops_at)(x) && (run_stops[k] || svc.stops[a + k] || run_unknown[k])
+                })
+                .collect();
+            for (x, &i) in pos.iter().enumerate() {
+                for &j in &pos[x + 1..] {
+                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, self.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
+                    let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
+                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
                 }
             }
             a = b;

@@ -59,14 +59,16 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
     }
     std::fs::write(dir.join("seeds/cities.csv"), cities).unwrap();
     // stations: one in roughly half the places
-    let mut stations = String::from("station_id,name,telecode,place_id,city,lon,lat,opened,coord_check,source\n");
+    let mut stations = String::from("station_id,name,telecode,place_id,city,lon,lat,opened,project_id,coord_check,source\n");
     let mut st_place = Vec::new();
     for i in 0..n_places {
         if i < 3 || rng.chance(0.5) {
             let k = st_place.len();
             st_place.push(i);
             let (lon, lat) = coords[i];
-            writeln!(stations, "S{k},站{k},S{k},{},C{},{lon:.4},{lat:.4},,single:test,assumption: random", 100000 + i, i % 3).unwrap();
+            // some stations are built by a project on a line that may already be open (as 郑州航空港 was)
+            let project = if k >= 3 && rng.chance(0.2) { projects[rng.below(projects.len() as u64) as usize].clone() } else { String::new() };
+            writeln!(stations, "S{k},站{k},S{k},{},C{},{lon:.4},{lat:.4},,{project},single:test,assumption: random", 100000 + i, i % 3).unwrap();
         }
     }
     std::fs::write(dir.join("stations.csv"), stations).unwrap();
