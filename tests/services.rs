@@ -185,3 +185,31 @@ fn bad_services_rows_name_line_and_field() {
         assert!(err.contains("services.csv") && err.contains("line 2") && err.contains(field) && err.contains(msg), "{field}: {err}");
     }
 }
+
+#[test]
+fn trip_explains_the_time_od_reports() {
+    // ringsim trip's parts add up to its total, which is what od reports for the station pair (the fastest trip
+    // here is the single train)
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2020.toml");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东"]);
+    assert_eq!(code, 0, "{err}");
+    let num = |line: &str| -> f64 { line.split_whitespace().rev().nth(1).unwrap().parse().unwrap() };
+    let parts: Vec<f64> = out
+        .lines()
+        .filter(|l| ["running", "supplement", "acceleration", "braking", "dwell", "junction", "reversals", "stations without"].iter().any(|k| l.trim_start().starts_with(k)))
+        .map(num)
+        .collect();
+    assert_eq!(parts.len(), 8, "{out}");
+    let total = num(out.lines().find(|l| l.trim_start().starts_with("total")).unwrap());
+    assert!((parts.iter().sum::<f64>() - total).abs() <= 0.5, "parts {parts:?} do not add up to {total}");
+    std::fs::write(t.path().join("p.csv"), "from,to\n郑州东,信阳东\n").unwrap();
+    let (code, od, err) = ringsim(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "p.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let minutes: f64 = od.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap();
+    assert!((minutes - total).abs() < 0.06, "od says {minutes}, trip {total}");
+    // a place is refused: trip explains station pairs
+    let (code, _, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "410102"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a station"), "{err}");
+}

@@ -54,12 +54,12 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
                 for &si in sections {
                     let s = &net.sections[si];
                     let v = (scene.speed_of)(si).min(svc.max_kmh);
-                    let _ = writeln!(t, "    {} – {}: {:.1} km at {:.0} km/h ({}, {:.1} min)", name(s.from), name(s.to), s.length.0, v, net.lines[s.line.i()].name_zh, s.length.0 / v * 60.0);
+                    let _ = writeln!(t, "    {} – {}: {:.1} km, limit {:.0} km/h ({}, {:.1} min at the limit)", name(s.from), name(s.to), s.length.0, v, net.lines[s.line.i()].name_zh, s.length.0 / v * 60.0);
                 }
             });
             let c = b.params.rail.class(svc.class);
             let m = |x: f64| x / 60.0;
-            let _ = writeln!(t, "  running at the speed limits        {:6.1} min", m(p.running));
+            let _ = writeln!(t, "  running (limits; lower near stops) {:6.1} min", m(p.running));
             let _ = writeln!(t, "  supplement ({:.0}% of running)        {:6.1} min", c.margin * 100.0, m(p.supplement));
             let _ = writeln!(t, "  acceleration (a = {:.3} m/s²)      {:6.1} min", c.accel_ms2, m(p.accel));
             let _ = writeln!(t, "  braking (b = {:.3} m/s²)           {:6.1} min", c.brake_ms2, m(p.brake));
