@@ -6,7 +6,7 @@
 //! a file). Edges carry integer seconds and what they are:
 //!
 //! - rail: for every train service open in the scenario ([`crate::services`]), from the boarding node of each stop
-//!   to the platform of every later stop, with the physical running time of that train ([`crate::services::leg_seconds`])
+//!   to the platform of every later stop, with the physical running time of that train ([`crate::services::leg_parts`])
 //!   and, for the door measure, the expected wait for it (half its mean headway);
 //! - change: platform → boarding node of the same station, the minimum connection time (`rail.change_s`): riding
 //!   on is free, changing trains is not;
@@ -18,8 +18,6 @@ use crate::network::{ConnectorKind, Network, NodeRef, PlaceIx, RailMode, RoadCla
 use crate::params::Params;
 use crate::scenario::Bound;
 use crate::units::{Kmh, Seconds};
-#[allow(unused_imports)]
-use petgraph::visit::EdgeRef as _;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 

@@ -12,7 +12,7 @@
 //!   where rail lines of three or more directions meet) on every line that has a section no as-built service uses
 //!   (new lines, projects). Both run in both directions.
 //!
-//! Running time between two stops of a service ([`leg_seconds`]) is physics, with the parameters of the class:
+//! Running time between two stops of a service ([`leg_parts`]) is physics, with the parameters of the class:
 //! every section at `min(section speed limit, train maximum)` with a running-time supplement (`margin`), plus the
 //! time lost braking to a stop (`v / 2b`) and accelerating away (`v / 2a`) at each stop at the speed of the
 //! section there, plus the dwell (longer at junctions) and the time lost in a junction's station throat where the
@@ -47,9 +47,8 @@ pub struct Service {
     pub trains_per_day: f64,
     /// Stations in running order.
     pub route: Vec<StationIx>,
-    /// For each hop `route[k] → route[k + 1]`: the sections that join the two stations (several lines may share a
-    /// stretch); the scenario uses the first open one.
-    pub hops: Vec<Vec<usize>>,
+    /// For each hop `route[k] → route[k + 1]`: the section the train runs on ([`stretch_section`]).
+    pub hops: Vec<usize>,
     /// Whether the service stops at `route[k]`.
     pub stops: Vec<bool>,
     /// Whether the timetable cannot tell if the service stops at `route[k]` (a station without a board): such a
@@ -66,6 +65,14 @@ pub fn sections_by_pair(net: &Network) -> BTreeMap<(StationIx, StationIx), Vec<u
         m.entry(k).or_default().push(i);
     }
     m
+}
+
+/// The section a train runs on between two adjacent stations, if any joins them. Where several lines share the
+/// stretch it is the section that opened first (the one open at the timetable's date): a fixed choice, so that a
+/// scenario never switches a train onto another line's section (opening a line must never slow a trip).
+pub fn stretch_section(net: &Network, pairs: &BTreeMap<(StationIx, StationIx), Vec<usize>>, a: StationIx, b: StationIx) -> Option<usize> {
+    let k = if a < b { (a, b) } else { (b, a) };
+    pairs.get(&k).and_then(|v| v.iter().copied().min_by_key(|&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)))
 }
 
 /// Reads `services.csv` of a network folder, if there is one.
@@ -108,12 +115,8 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         }
         let mut hops = Vec::new();
         for w in route.windows(2) {
-            let k = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
-            match pairs.get(&k) {
-                // Where several lines share the stretch, the train runs on the section that opened first (the one
-                // open at the timetable's date): a fixed choice, so that a scenario never switches a train onto
-                // another, slower line's section (opening a line must never slow a trip).
-                Some(v) => hops.push(vec![*v.iter().min_by_key(|&&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)).unwrap()]),
+            match stretch_section(net, &pairs, w[0], w[1]) {
+                Some(si) => hops.push(si),
                 None => {
                     return Err(r.err(
                         "route",
@@ -196,7 +199,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
         for (ci, chain) in chains.iter().enumerate() {
             let mut route = vec![net.sections[chain[0]].from];
             route.extend(chain.iter().map(|&i| net.sections[i].to));
-            let hops: Vec<Vec<usize>> = chain.iter().map(|&i| vec![i]).collect();
+            let hops: Vec<usize> = chain.clone();
             let n = route.len();
             let mut variants = vec![(Origin::DefaultStopping, "stopping", (0..n).map(|_| true).collect::<Vec<bool>>(), p.defaults.stopping_per_day)];
             if express && class != RailMode::Suburban {
@@ -221,17 +224,6 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
     out
 }
 
-/// Check that a network's services make sense with its parameters (called on load).
-pub fn check(net: &Network, services: &[Service], path: &Path) -> Result<()> {
-    for s in services {
-        if s.route.len() != s.stops.len() || s.hops.len() + 1 != s.route.len() {
-            return Err(Error::config(path, &s.id, "inconsistent service (internal)"));
-        }
-    }
-    let _ = net;
-    Ok(())
-}
-
 /// One hop of a service in a scenario: its length, its speed limit for this train (m/s) and the section used.
 #[derive(Clone, Copy, Debug)]
 pub struct Hop {
@@ -240,7 +232,7 @@ pub struct Hop {
     pub v: f64,
 }
 
-/// The parts of a leg's time (seconds), as [`leg_seconds`] adds them up.
+/// The parts of a leg's time (seconds); [`LegParts::total`] adds them up.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LegParts {
     /// Every hop at its speed limit.
@@ -271,17 +263,11 @@ impl LegParts {
     }
 }
 
-/// Seconds from a stop at route position `i` to a stop at `j > i`, for a train of class parameters `c` whose stops
-/// are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route positions k → k + 1);
-/// `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is charged
-/// `unknown_share` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it came (it
-/// changes ends: `reverse_s` more). See [`leg_parts`].
-#[allow(clippy::too_many_arguments)]
-pub fn leg_seconds(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> f64 {
-    leg_parts(c, hops, stops, unknown, unknown_share, hub, reverse, i, j).total()
-}
-
-/// The parts of [`leg_seconds`].
+/// The time from a stop at route position `i` to a stop at `j > i`, in its parts, for a train of class parameters
+/// `c` whose stops are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route
+/// positions k → k + 1); `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is
+/// charged `unknown_share` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it
+/// came (it changes ends: `reverse_s` more). [`LegParts::total`] is the leg's time.
 ///
 /// Between two consecutive stops `D` metres apart the train runs every hop at its limit, but never faster than
 /// the peak speed it can reach between them, `v_p = √(2D·ab/(a + b))` (`× (1 + margin)` for the supplement), and
@@ -485,11 +471,10 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         }
         let mut hops = Vec::new();
         for w in route.windows(2) {
-            let key = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
-            let v = pairs.get(&key).ok_or_else(|| {
+            let si = stretch_section(net, &pairs, w[0], w[1]).ok_or_else(|| {
                 Error::config(path, &f("route"), format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].name, net.stations[w[1].i()].name))
             })?;
-            hops.push(vec![*v.iter().min_by_key(|&&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)).unwrap()]);
+            hops.push(si);
         }
         let mut stops = vec![a.stops.is_empty(); route.len()];
         for key in &a.stops {
@@ -550,7 +535,7 @@ impl Scene<'_> {
         let hops: Vec<Option<Hop>> = svc
             .hops
             .iter()
-            .map(|cands| cands.iter().find(|&&si| self.section_open[si]).map(|&si| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
+            .map(|&si| self.section_open[si].then(|| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
             .collect();
         let reverse = reverses(net, &svc.route);
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built
