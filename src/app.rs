@@ -482,7 +482,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     f.push_str(&stats_toml("cross_validated.all", &cv.all).replace("[fit.cross_validated.all]", "[fit.cross_validated.all]"));
     f.push_str(&stats_toml("cross_validated.hsr_intercity", &cv.fast));
     f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
-    f.push_str(&format!("\n[rail]\nunknown_stop_share = {}\n", p.rail.unknown_stop_share));
+    f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\n", p.rail.unknown_stop_ratio));
     for (name, m) in p.rail_modes() {
         let fitted: Vec<&str> = calibrate::KNOBS.iter().filter(|k| k.0.map(|c| c.as_str()) == Some(name)).map(|k| k.1).collect();
         if fitted.is_empty() {

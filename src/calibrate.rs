@@ -205,7 +205,7 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 19] =
     const Intercity: Option<crate::network::RailMode> = Some(crate::network::RailMode::Intercity);
     const Conventional: Option<crate::network::RailMode> = Some(crate::network::RailMode::Conventional);
     [
-        (None, "unknown_stop_share", 0.1, 0.0, 1.0),
+        (None, "unknown_stop_ratio", 0.1, 0.0, 3.0),
         (Hsr, "margin", 0.02, 0.0, 0.12),
         (Hsr, "accel_ms2", 0.05, 0.2, 0.6),
         (Hsr, "dwell_s", 30.0, 60.0, 300.0),
@@ -231,14 +231,14 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 19] =
 pub fn knob_get(p: &Params, class: Option<crate::network::RailMode>, field: &str) -> f64 {
     match class {
         Some(c) => p.rail.class(c).get(field),
-        None => p.rail.unknown_stop_share,
+        None => p.rail.unknown_stop_ratio,
     }
 }
 
 fn knob_set(p: &mut Params, class: Option<crate::network::RailMode>, field: &str, v: f64) {
     match class {
         Some(c) => p.rail.class_mut(c).set(field, v),
-        None => p.rail.unknown_stop_share = v,
+        None => p.rail.unknown_stop_ratio = v,
     }
 }
 

@@ -77,9 +77,10 @@ pub struct RailParams {
     pub change_s: f64,
     /// Hours a day trains run, for the door measure's expected wait (half the mean headway of the service boarded).
     pub service_hours: f64,
-    /// The share of a stop charged at a station where the timetable cannot tell whether a train stops (fitted).
-    pub unknown_stop_share: f64,
-    /// Source of `change_s`, `service_hours` and `unknown_stop_share`.
+    /// A station where the timetable cannot tell whether a train stops is charged this × the train's stop rate at
+    /// the stations with a board it passes ([`crate::services::Service::stop_rate`]) of a stop, at most 1 (fitted).
+    pub unknown_stop_ratio: f64,
+    /// Source of `change_s`, `service_hours` and `unknown_stop_ratio`.
     pub source: String,
     pub defaults: DefaultServices,
     pub hsr: TrainClass,
@@ -266,7 +267,7 @@ impl Params {
         for (k, v, lo, hi) in [
             ("rail.change_s", self.rail.change_s, 0.0, 3600.0),
             ("rail.service_hours", self.rail.service_hours, 1.0, 24.0),
-            ("rail.unknown_stop_share", self.rail.unknown_stop_share, 0.0, 1.0),
+            ("rail.unknown_stop_ratio", self.rail.unknown_stop_ratio, 0.0, 3.0),
             ("rail.defaults.stopping_per_day", self.rail.defaults.stopping_per_day, 0.1, 500.0),
             ("rail.defaults.express_per_day", self.rail.defaults.express_per_day, 0.1, 500.0),
         ] {
@@ -304,7 +305,7 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
     let mut out = toml::map::Map::new();
     let mut r = toml::map::Map::new();
     for (k, t) in rail {
-        if k == "unknown_stop_share" {
+        if k == "unknown_stop_ratio" {
             r.insert(k.clone(), t.clone());
             continue;
         }

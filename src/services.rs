@@ -52,9 +52,31 @@ pub struct Service {
     /// Whether the service stops at `route[k]`.
     pub stops: Vec<bool>,
     /// Whether the timetable cannot tell if the service stops at `route[k]` (a station without a board): such a
-    /// station is charged `rail.unknown_stop_share` of a stop.
+    /// station is charged `rail.unknown_stop_ratio × stop_rate` of a stop (at most a whole one).
     pub unknown: Vec<bool>,
+    /// The share of the stations with a board that the train passes (between its ends) at which it stops: 1 for a
+    /// train that stops at every one, 0 for a non-stop. A train that skips the stations whose boards are known
+    /// likely skips the ones without a board too. A timetable service that passes no station with a board takes
+    /// the mean over the timetable's trains ([`load`]); services without unknown stations do not use it.
+    pub stop_rate: f64,
+    /// Whether the trains change ends at `route[k]` by the timetable (`services.csv` column `reverses`: they stand
+    /// 15 min or more there), on top of the turns [`reverses`] finds on the map.
+    pub reverse: Vec<bool>,
     pub origin: Origin,
+}
+
+/// The share of the intermediate stations with a board (those not `unknown`) at which a service stops, or `None`
+/// when it passes none.
+fn board_stop_rate(stops: &[bool], unknown: &[bool]) -> Option<f64> {
+    let n = stops.len();
+    let (mut stopped, mut known) = (0usize, 0usize);
+    for k in 1..n.saturating_sub(1) {
+        if !unknown[k] {
+            known += 1;
+            stopped += stops[k] as usize;
+        }
+    }
+    (known > 0).then(|| stopped as f64 / known as f64)
 }
 
 /// The sections joining each unordered station pair, in file order.
@@ -150,7 +172,30 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
                 None => return Err(r.err("unknown", format!("'{k}' is not on the route"))),
             }
         }
-        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, origin: Origin::Timetable });
+        let mut reverse = vec![false; route.len()];
+        for k in r.get("reverses").split('|').map(str::trim).filter(|k| !k.is_empty()) {
+            let s = station("reverses", k)?;
+            match route.iter().position(|x| *x == s) {
+                Some(p) if stops[p] && p > 0 && p + 1 < route.len() => reverse[p] = true,
+                Some(_) => return Err(r.err("reverses", format!("'{k}' is not an intermediate stop; a train changes ends only where it stops between its ends"))),
+                None => return Err(r.err("reverses", format!("'{k}' is not on the route"))),
+            }
+        }
+        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, origin: Origin::Timetable });
+    }
+    // a service that passes no station with a board takes the mean stop rate of the trains (weighted by trains a
+    // day, summed in file order: the same bytes every time)
+    let rates: Vec<Option<f64>> = out.iter().map(|s| board_stop_rate(&s.stops, &s.unknown)).collect();
+    let (mut num, mut den) = (0.0, 0.0);
+    for (s, r) in out.iter().zip(&rates) {
+        if let Some(r) = r {
+            num += r * s.trains_per_day;
+            den += s.trains_per_day;
+        }
+    }
+    let mean = if den > 0.0 { num / den } else { 1.0 };
+    for (s, r) in out.iter_mut().zip(rates) {
+        s.stop_rate = r.unwrap_or(mean);
     }
     Ok(out)
 }
@@ -216,7 +261,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                     }
                     let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
                     let unknown = vec![false; r.len()];
-                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, origin });
+                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], origin });
                 }
             }
         }
@@ -440,6 +485,9 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                     }
                     s.stops[p] = on;
                     s.unknown[p] = false;
+                    if !on {
+                        s.reverse[p] = false;
+                    }
                 }
             }
         }
@@ -486,7 +534,8 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             return Err(Error::config(path, &f("stops"), "a service stops at the first and last station of its route"));
         }
         let unknown = vec![false; route.len()];
-        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, origin: Origin::Scenario };
+        let reverse = vec![false; route.len()];
+        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, origin: Origin::Scenario };
         if a.both_directions {
             let mut r = s.clone();
             r.id = format!("{}:rev", a.id);
@@ -494,6 +543,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             r.hops.reverse();
             r.stops.reverse();
             r.unknown.reverse();
+            r.reverse.reverse();
             all.push(s);
             all.push(r);
         } else {
@@ -537,7 +587,8 @@ impl Scene<'_> {
             .iter()
             .map(|&si| self.section_open[si].then(|| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
             .collect();
-        let reverse = reverses(net, &svc.route);
+        let reverse: Vec<bool> = reverses(net, &svc.route).into_iter().zip(&svc.reverse).map(|(g, &t)| g || t).collect();
+        let share = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built
         // by a project on an open line (郑州航空港) is only ever a leg's end, once open, so opening it adds legs and
         // never slows a train that runs through it.
@@ -566,7 +617,7 @@ impl Scene<'_> {
                 .collect();
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
-                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, self.rail.unknown_stop_share, &run_hub, run_reverse, i, j);
+                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, share, &run_hub, run_reverse, i, j);
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
                 }

@@ -253,8 +253,11 @@ fn a_killed_order_leaves_a_complete_folder_or_none() {
     for k in 0..16u64 {
         let out = t.path().join(format!("o{k}"));
         let mut child = Command::new(bin()).args(["order", file.to_str().unwrap(), "--out", out.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(30 * k));
-        let _ = child.kill();
+        // the last run is not killed, so that a slow machine still sees one complete folder
+        if k < 15 {
+            std::thread::sleep(std::time::Duration::from_millis(30 * k));
+            let _ = child.kill();
+        }
         let _ = child.wait();
         let dir = out.join("zhongyuan-hsr");
         if dir.exists() {
@@ -266,5 +269,5 @@ fn a_killed_order_leaves_a_complete_folder_or_none() {
             absent += 1;
         }
     }
-    assert!(complete + absent == 16 && complete > 0, "the run should finish when it is not killed early ({complete} complete, {absent} absent)");
+    assert!(complete + absent == 16 && complete > 0, "the run that is not killed should finish ({complete} complete, {absent} absent)");
 }

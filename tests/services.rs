@@ -213,3 +213,76 @@ fn trip_explains_the_time_od_reports() {
     assert_eq!(code, 2);
     assert!(err.contains("not a station"), "{err}");
 }
+
+/// A copy of the tiny network (and its seeds) with this `services.csv`, and a scenario that opens 乙站–丙站.
+fn tiny_with_services(dir: &std::path::Path, services: &str) -> String {
+    let net = dir.join("tiny");
+    let seeds = dir.join("tiny-seeds");
+    for (from, to) in [("tests/data/tiny", &net), ("tests/data/tiny-seeds", &seeds)] {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(repo().join(from)).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    std::fs::write(net.join("services.csv"), services).unwrap();
+    let sc = dir.join("s.toml");
+    std::fs::write(&sc, format!("format = 1\nname = \"s\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n[projects]\nadd_status = [\"建成\"]\n", net.display())).unwrap();
+    std::fs::write(dir.join("p.csv"), "from,to\n甲站,丙站\n").unwrap();
+    sc.to_str().unwrap().to_string()
+}
+
+fn od_minutes(dir: &std::path::Path, sc: &str) -> String {
+    let (code, out, err) = ringsim(dir, &["od", sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 0, "{err}");
+    out.lines().nth(1).unwrap().rsplit(',').next().unwrap().to_string()
+}
+
+#[test]
+fn stations_without_a_board_are_charged_by_the_trains_stop_rate() {
+    // 甲站→丙站, 160 km at 300 km/h = 1920 s, + 60 s accelerating + 60 s braking (tiny params). A stop at 乙站 costs
+    // 60 (braking) + 60 (accelerating) + 60 (dwell) = 180 s; the tiny network's `unknown_stop_ratio` is 0.5.
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    // Alone, the pattern with 乙站 unknown has no stop rate of its own and no other pattern gives a mean: rate 1,
+    // so 0.5 × 180 = 90 s: 2130 s = 35.5 min (the default stopping train takes 2220 s = 37.0).
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,10,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+    assert_eq!(od_minutes(t.path(), &sc), "35.5");
+    // Beside a stopping pattern (rate 1, 10 trains) and a non-stop one (rate 0, 30 trains) the other way, the
+    // mean rate is 0.25: 0.5 × 0.25 × 180 = 22.5 s, 2062.5 s = 34.4 min.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(
+        t.path(),
+        &format!("{H}U,hsr,350,10,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\nS,hsr,350,10,SCC|SBB|SAA,SCC|SBB|SAA,,,assumption: test\nN,hsr,350,30,SCC|SBB|SAA,SCC|SAA,,,assumption: test\n"),
+    );
+    assert_eq!(od_minutes(t.path(), &sc), "34.4");
+}
+
+#[test]
+fn a_listed_reversal_costs_reverse_s() {
+    // A train stopping at 乙站: 2040 + 180 = 2220 s = 37.0 min; changing ends there (straight on the map, so only
+    // the `reverses` column says so) adds the tiny hsr reverse_s of 600 s: 47.0, and the default stopping train
+    // (37.0) is then the fastest; without it (`[services] remove`), `trip` shows the reversing pattern.
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,SBB,assumption: test\n"));
+    let alone = t.path().join("alone.toml");
+    let text = std::fs::read_to_string(&sc).unwrap().replace("name = \"s\"", "name = \"alone\"");
+    std::fs::write(&alone, format!("{text}[services]\nremove = [\"l1:stopping:1\"]\n")).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", alone.to_str().unwrap(), "甲站", "丙站"]);
+    assert_eq!(code, 0, "{err}");
+    let line = |k: &str| out.lines().find(|l| l.trim_start().starts_with(k)).unwrap_or_else(|| panic!("{k}: {out}")).to_string();
+    assert!(line("reversals").ends_with("10.0 min"), "{out}");
+    assert!(line("total").ends_with("47.0 min"), "{out}");
+    assert!(out.contains("service R"), "{out}");
+    // the station measure takes the default stopping train instead
+    assert_eq!(od_minutes(t.path(), &sc), "37.0");
+    // a reversal listed where the train does not stop is an error naming the line and column
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SCC,,SBB,assumption: test\n"));
+    let (code, _, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("reverses") && err.contains("intermediate stop"), "{err}");
+}

@@ -9,17 +9,22 @@ the route passes are stops only when the train appears on their board; stations 
 (许昌东, 安阳东, 鹤壁东, 驻马店西 ... see shared/data/README.md) are unknown, because the boards cannot show a stop
 there: this is the main known gap of the derived patterns; they are listed in the column `unknown`.
 
-Trains with the same class, maximum speed, route and stops are grouped into one service with `trains_per_day`
+A stop where a train's board shows it standing LONG_DWELL_MIN minutes or more is listed in the column `reverses`:
+the train changes ends there (石家庄 between 京广 south and 石太, 郑州东 between 郑徐 and 京广: the layout of the
+station makes trains leave by the end they came in, which a turn on the map does not show) or stands to be
+overtaken. The model charges such a stop the fitted `reverse_s` of the train class, not the board's minutes.
+
+Trains with the same class, maximum speed, route, stops and reversals are grouped into one service with `trains_per_day`
 (the boards are one day's timetable, so the number of train codes is trains a day).
 
 Output `services.csv` (one directed service a row):
-  service_id,class,max_kmh,trains_per_day,route,stops,example_trains,source
+  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,example_trains,source
   - class: the model's train class (hsr for G and D trains, intercity for C, conventional for the others)
   - max_kmh: the train's maximum speed by its class letter (see TRAIN_MAX_KMH)
   - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section
   - stops: the station ids of the route where the train stops, '|'-separated, in order
   - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
-    stops (the model charges them the fitted share `rail.unknown_stop_share` of a stop)
+    stops (the model charges them the fitted share `rail.unknown_stop_ratio` of a stop)
 
 Standard library only. Usage (from the repository root):
   python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
@@ -63,6 +68,10 @@ OTHER_MODE_FACTOR = 3.0
 # direction or clock error of a >24 h train, or a route the network lacks (the train's real corridor is missing and
 # the modelled detour is far longer); the fastest 2021 average between two stops is about 300 km/h.
 MAX_LEG_KMH = 360.0
+# A stop of this many minutes or more is a change of ends (or a wait to be overtaken), not a dwell: the 2021 boards'
+# dwell times of G/D/C trains at intermediate stops have their mode at 2 min, and a second mode at 15–25 min made of
+# trains changing ends at through stations (石家庄 京广 south ↔ 石太: 23–28 min; 郑州东 郑徐 ↔ 京广 north: 19–20).
+LONG_DWELL_MIN = 15
 
 
 def read(path):
@@ -171,6 +180,12 @@ def build(shared, network):
             # start a new one, so the rest of the train is kept.
             pieces = []
             route, stops = [run[0][0]], [run[0][0]]
+            # stops where the train stands LONG_DWELL_MIN or more (only intermediate calls with both times)
+            long_dwell = set()
+            for sid, nm in run[1:-1]:
+                c = calls.get(nm)
+                if c is not None and c["arr"] is not None and c["dep"] is not None and (c["dep"] - c["arr"]) % 1440 >= LONG_DWELL_MIN:
+                    long_dwell.add(sid)
             for (a, na), (b, nb) in zip(run, run[1:]):
                 p, km = path(a, b, cls)
                 why = None
@@ -193,7 +208,8 @@ def build(shared, network):
             for route, stops in pieces:
                 if len(stops) < 2:
                     continue
-                key = (cls, vmax, tuple(route), tuple(stops))
+                rev = tuple(x for x in stops[1:-1] if x in long_dwell)
+                key = (cls, vmax, tuple(route), tuple(stops), rev)
                 groups[key].append(code)
                 unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops)
                 stats["services_from_trains"] += 1
@@ -203,11 +219,11 @@ def build(shared, network):
 def render(groups, unknown_of):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "example_trains", "source"])
-    keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3]))
+    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "example_trains", "source"])
+    keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3], k[4]))
     seen = defaultdict(int)
     for k in keys:
-        cls, vmax, route, stops = k
+        cls, vmax, route, stops, rev = k
         codes = sorted(groups[k])
         base = f"{route[0]}-{route[-1]}-{cls}"
         seen[base] += 1
@@ -217,9 +233,10 @@ def render(groups, unknown_of):
         src = (
             f"shared:{SCHED}#{codes[0]} (and {len(codes) - 1} more train codes of this pattern on the boards) ; "
             f"derived: stops are the board stations where the trains appear plus their origin and terminus; "
-            f"stations without a board (column unknown) may or may not be stops ; max_kmh: {why}"
+            f"stations without a board (column unknown) may or may not be stops ; reverses: stops where the boards show "
+            f"the trains standing {LONG_DWELL_MIN} min or more ; max_kmh: {why}"
         )
-        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), " ".join(codes[:3]), src])
+        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), " ".join(codes[:3]), src])
     return buf.getvalue()
 
 
