@@ -251,7 +251,11 @@ pub fn with_scene<R>(
     as_of: crate::units::Date,
     f: impl FnOnce(&crate::services::Scene) -> R,
 ) -> R {
-    let hub = crate::services::junctions(net);
+    // junctions of the lines open on `rail.hub_lines_as_of` (every line without it): a fixed set, whatever the scenario
+    let hub = match params.hub_lines_as_of() {
+        Some(cut) => crate::services::junctions_of(net, |s| s.opened.map_or(false, |o| o <= cut)),
+        None => crate::services::junctions(net),
+    };
     let stops_at = |x: StationIx| {
         let s = &net.stations[x.i()];
         s.project.is_none() || open(s.opened, s.project.as_deref())

@@ -80,7 +80,12 @@ pub struct RailParams {
     /// A station where the timetable cannot tell whether a train stops is charged this × the train's stop rate at
     /// the stations with a board it passes ([`crate::services::Service::stop_rate`]) of a stop, at most 1 (fitted).
     pub unknown_stop_ratio: f64,
-    /// Source of `change_s`, `service_hours` and `unknown_stop_ratio`.
+    /// The junctions whose stops cost `hub_dwell_s` and `hub_throat_s` are those of the lines open on this date
+    /// (`YYYY-MM-DD`): the date of the timetable the dwell was fitted on. A fixed date, so that opening a line never
+    /// lengthens a stop; without it every line counts, planned ones included.
+    #[serde(default)]
+    pub hub_lines_as_of: Option<String>,
+    /// Source of `change_s`, `service_hours`, `unknown_stop_ratio` and `hub_lines_as_of`.
     pub source: String,
     pub defaults: DefaultServices,
     pub hsr: TrainClass,
@@ -275,6 +280,9 @@ impl Params {
                 return Err(Error::config(path, k, format!("{v} is outside the plausible range {lo}–{hi}")));
             }
         }
+        if let Some(d) = &self.rail.hub_lines_as_of {
+            crate::units::Date::parse(d).map_err(|e| Error::config(path, "rail.hub_lines_as_of", e))?;
+        }
         for (k, v) in [("door.boarding_s", self.door.boarding_s), ("door.alighting_s", self.door.alighting_s)] {
             if !(v >= 0.0 && v.is_finite()) {
                 return Err(Error::config(path, k, format!("must be zero or more seconds, found {v}")));
@@ -284,6 +292,11 @@ impl Params {
             }
         }
         Ok(())
+    }
+
+    /// The date of `rail.hub_lines_as_of` (checked when the parameters are read).
+    pub fn hub_lines_as_of(&self) -> Option<crate::units::Date> {
+        self.rail.hub_lines_as_of.as_deref().and_then(|d| crate::units::Date::parse(d).ok())
     }
 
     pub fn rail_modes(&self) -> [(&'static str, &TrainClass); 4] {

@@ -251,6 +251,7 @@ pub const PARAMS_TOML: TomlSchema = TomlSchema {
         o("rail.calibration", NAME),
         k("rail.change_s", TKind::Num { min: 0.0, max: 3600.0, unit: "s" }),
         k("rail.service_hours", TKind::Num { min: 1.0, max: 24.0, unit: "hours" }),
+        o("rail.hub_lines_as_of", TKind::Date),
         k("rail.unknown_stop_ratio", TKind::Num { min: 0.0, max: 3.0, unit: "× the train's stop rate" }),
         k("rail.source", NAME),
         k("rail.defaults.stopping_per_day", TKind::Num { min: 0.1, max: 500.0, unit: "trains a day" }),

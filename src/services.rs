@@ -203,8 +203,13 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
 /// Junctions: stations with rail sections towards three or more distinct neighbours (on any line, open or planned,
 /// so that the set does not change with the scenario and opening a line never adds a stop to an existing express).
 pub fn junctions(net: &Network) -> Vec<bool> {
+    junctions_of(net, |_| true)
+}
+
+/// Junctions over the sections `count` selects.
+pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> bool) -> Vec<bool> {
     let mut nb: Vec<BTreeSet<StationIx>> = vec![BTreeSet::new(); net.stations.len()];
-    for s in &net.sections {
+    for s in net.sections.iter().filter(|s| count(s)) {
         nb[s.from.i()].insert(s.to);
         nb[s.to.i()].insert(s.from);
     }

@@ -82,7 +82,7 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
     let mut lines = String::from("line_id,name_zh,name_en,mode,design_speed_kmh,source\n");
     let mut sections = String::from("section_id,line_id,seq,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened,project_id,source\n");
     let modes = ["hsr", "conventional", "intercity"];
-    let mut services = String::from("service_id,class,max_kmh,trains_per_day,route,stops,unknown,source\n");
+    let mut services = String::from("service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
     for l in 0..3 {
         writeln!(lines, "l{l},线{l},Line {l},{},350,assumption: random", modes[l]).unwrap();
         let mut order: Vec<usize> = (0..st_place.len()).collect();
@@ -103,9 +103,13 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
         let route: Vec<usize> = order[a..=b].to_vec();
         let mut stops = Vec::new();
         let mut unknown = Vec::new();
+        let mut reverses = Vec::new();
         for (k, st) in route.iter().enumerate() {
             if k == 0 || k == route.len() - 1 || rng.chance(0.4) {
                 stops.push(format!("S{st}"));
+                if k > 0 && k < route.len() - 1 && rng.chance(0.3) {
+                    reverses.push(format!("S{st}"));
+                }
             } else if rng.chance(0.5) {
                 unknown.push(format!("S{st}"));
             }
@@ -113,13 +117,13 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
         let ids: Vec<String> = route.iter().map(|s| format!("S{s}")).collect();
         let class = modes[l];
         let vmax = [160, 250, 350][rng.below(3) as usize];
-        writeln!(services, "t{l},{class},{vmax},{},{},{},{},assumption: random", 1 + rng.below(40), ids.join("|"), stops.join("|"), unknown.join("|")).unwrap();
+        writeln!(services, "t{l},{class},{vmax},{},{},{},{},{},assumption: random", 1 + rng.below(40), ids.join("|"), stops.join("|"), unknown.join("|"), reverses.join("|")).unwrap();
         if rng.chance(0.5) {
             let (mut r, mut st, mut un) = (ids.clone(), stops.clone(), unknown.clone());
             r.reverse();
             st.reverse();
             un.reverse();
-            writeln!(services, "t{l}r,{class},{vmax},{},{},{},{},assumption: random", 1 + rng.below(40), r.join("|"), st.join("|"), un.join("|")).unwrap();
+            writeln!(services, "t{l}r,{class},{vmax},{},{},{},{},,assumption: random", 1 + rng.below(40), r.join("|"), st.join("|"), un.join("|")).unwrap();
         }
     }
     std::fs::write(dir.join("services.csv"), services).unwrap();
@@ -153,7 +157,11 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
         writeln!(cities, "{},C{c},{},S{c},assumption: random", 100000 + c * 100, 100000 + c).unwrap();
     }
     std::fs::write(dir.join("cities.csv"), cities).unwrap();
-    std::fs::copy(repo().join("tests/data/tiny/params.toml"), dir.join("params.toml")).unwrap();
+    // half the networks count junctions for dwell only over the sections open in 2010 (rail.hub_lines_as_of)
+    let params = std::fs::read_to_string(repo().join("tests/data/tiny/params.toml")).unwrap();
+    let params = if rng.chance(0.5) { params.replace("unknown_stop_ratio = 0.5\n", "unknown_stop_ratio = 0.5\nhub_lines_as_of = \"2010-06-30\"\n") } else { params };
+    assert!(params.contains("unknown_stop_ratio = 0.5\n"));
+    std::fs::write(dir.join("params.toml"), params).unwrap();
     std::fs::write(
         dir.join("network.toml"),
         "format = 1\nname = \"random\"\ndescription = \"random test network\"\nseeds = \"seeds\"\ndefault_origin = \"100000\"\nbbox = [100.0, 20.0, 130.0, 50.0]\n",
