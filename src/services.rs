@@ -8,9 +8,12 @@
 //! - `services.csv` of the network: the as-built patterns derived from the 2021 departure boards by
 //!   `tools/derive/services.py` (one row per distinct pattern, with its number of trains);
 //! - default services, generated per line from its sections by a rule stated in `params.toml` (`[rail.defaults]`):
-//!   a stopping train on every line, and an express stopping only at the line's ends and at junctions (stations
-//!   where rail lines of three or more directions meet) on every line that has a section no as-built service uses
-//!   (new lines, projects). Both run in both directions.
+//!   a stopping train on every line and, on every line that has a section no as-built service uses (new lines,
+//!   projects), an express stopping only at the line's ends and at junctions (stations where rail lines of three
+//!   or more directions meet) and a semi-fast stopping there and at the stations of the plan's cities
+//!   (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
+//!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations). All run in both
+//!   directions.
 //!
 //! Running time between two stops of a service ([`leg_parts`]) is physics, with the parameters of the class:
 //! every section at `min(section speed limit, train maximum)` with a running-time supplement (`margin`), plus the
@@ -34,6 +37,8 @@ pub enum Origin {
     DefaultStopping,
     /// A default express of a line.
     DefaultExpress,
+    /// A default semi-fast of a line (the express's stops and the plan cities' stations).
+    DefaultSemifast,
     /// Added by a scenario (`[[services.add]]`).
     Scenario,
 }
@@ -219,6 +224,12 @@ pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> b
 /// The default services of every line (see the module documentation), given the as-built ones.
 pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
     let hub = junctions(net);
+    let mut city = vec![false; net.stations.len()];
+    for c in &net.cities {
+        for s in &c.stations {
+            city[s.i()] = true;
+        }
+    }
     // a section counts as used when a timetable service runs between its two stations, on whichever line's
     // section of that stretch it was assigned to (lines sharing a stretch share its trains)
     let mut used = vec![false; net.sections.len()];
@@ -254,6 +265,10 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             let mut variants = vec![(Origin::DefaultStopping, "stopping", (0..n).map(|_| true).collect::<Vec<bool>>(), p.defaults.stopping_per_day)];
             if express && class != RailMode::Suburban {
                 let st: Vec<bool> = (0..n).map(|k| k == 0 || k == n - 1 || hub[route[k].i()]).collect();
+                let semi: Vec<bool> = (0..n).map(|k| st[k] || city[route[k].i()]).collect();
+                if semi != st {
+                    variants.push((Origin::DefaultSemifast, "semifast", semi, p.defaults.express_per_day));
+                }
                 variants.push((Origin::DefaultExpress, "express", st, p.defaults.express_per_day));
             }
             for (origin, name, stops, per_day) in variants {
@@ -453,7 +468,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             Error::config(
                 path,
                 field,
-                format!("no service '{id}' in this network{}; services are the ids of services.csv and `<line>:stopping|express:<n>[:rev]`", if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }),
+                format!("no service '{id}' in this network{}; services are the ids of services.csv and `<line>:stopping|express|semifast:<n>[:rev]`", if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }),
             )
         })
     };
