@@ -144,6 +144,13 @@ pub struct CityCheck {
     pub model_station: Option<Seconds>,
     /// The city's time as `run` reports it (scenario origin and measure).
     pub city_time: Option<Seconds>,
+    /// Under the station measure: the origin city's station `run`'s time starts from (the origin station itself
+    /// when it is as fast), and the model's city time from the origin station alone.
+    pub city_time_from: Option<StationIx>,
+    pub city_time_from_origin_station: Option<Seconds>,
+    /// The fastest scheduled time from any station of the origin city with a board (e.g. 郑州 as well as 郑州东) to
+    /// any open station of the city: (from, to, time). For information: `run` starts from every such station.
+    pub scheduled_from_city: Option<(StationIx, StationIx, Scheduled)>,
     pub status: Status,
     pub why: Option<Uncheckable>,
     /// Reasons (uncheckable) or caveats (an upper bound), "; "-separated.
@@ -188,6 +195,7 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
     let fname = &net.stations[from.i()].name;
     let mut cities = Vec::new();
     let mut model_pairs = Vec::new();
+    let origin_open: Vec<StationIx> = net.cities[b.origin.i()].stations.iter().copied().filter(|s| g.station_open[s.i()]).collect();
     for (ci, c) in net.cities.iter().enumerate() {
         if ci == b.origin.i() {
             continue;
@@ -231,18 +239,61 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
         if let Some((s, _)) = &best {
             model_pairs.push((cities.len(), (Endpoint::Station(from), Endpoint::Station(*s))));
         }
+        let mut from_city: Option<(StationIx, StationIx, Scheduled)> = None;
+        for &o in &origin_open {
+            for &s in &open {
+                if let Some(t) = boards.pairs.get(&(o, s)) {
+                    if from_city.as_ref().map_or(true, |x| t.minutes < x.2.minutes) {
+                        from_city = Some((o, s, t.clone()));
+                    }
+                }
+            }
+        }
         let city_time = reach.cities[ci].get(b.sc.measure);
-        cities.push(CityCheck { city: CityIx(ci as u32), scheduled: best, model_station: None, city_time, status: Status::Uncheckable, why, note: note.join("; ") });
+        cities.push(CityCheck {
+            city: CityIx(ci as u32),
+            scheduled: best,
+            model_station: None,
+            city_time,
+            city_time_from: None,
+            city_time_from_origin_station: None,
+            scheduled_from_city: from_city,
+            status: Status::Uncheckable,
+            why,
+            note: note.join("; "),
+        });
     }
     let q: Vec<(Endpoint, Endpoint)> = model_pairs.iter().map(|p| p.1).collect();
     let times = crate::od::times_measured(net, g, &q, Some(Measure::Station));
     for ((i, _), (t, _)) in model_pairs.iter().zip(times) {
         cities[*i].model_station = t;
     }
+    // the city's time from each open origin station alone, by the same engine: the one `run`'s time comes from
+    // (the origin station first on a tie) and the time from the origin station
+    let mut starts: Vec<StationIx> = b.origin_stations.iter().copied().filter(|s| g.station_open[s.i()]).collect();
+    starts.sort_by_key(|s| (*s != from, s.0));
+    if !starts.contains(&from) {
+        starts.insert(0, from);
+    }
+    let q: Vec<(Endpoint, Endpoint)> =
+        starts.iter().flat_map(|&o| cities.iter().map(move |c| (Endpoint::Station(o), Endpoint::City(c.city)))).collect();
+    let times = crate::od::times_measured(net, g, &q, Some(Measure::Station));
+    let n = cities.len();
+    for (k, c) in cities.iter_mut().enumerate() {
+        c.city_time_from_origin_station = times[k].0;
+        if b.sc.measure == Measure::Station {
+            c.city_time_from = starts.iter().enumerate().filter(|(j, _)| times[j * n + k].0.is_some() && times[j * n + k].0 == c.city_time).map(|(_, s)| *s).next();
+        }
+    }
     let band = |t: Option<Seconds>| t.map(|t| band_index(&cutoffs, t));
     for c in &mut cities {
         if let Some((_, s)) = &c.scheduled {
             c.status = if band(c.city_time) == Some(band_index(&cutoffs, s.seconds())) { Status::Agrees } else { Status::Disagrees };
+            if let Some(o) = c.city_time_from.filter(|&o| o != from) {
+                let alone = c.city_time_from_origin_station.map(|t| format!("{} min, {}", t.minutes(), band_label(&cutoffs, Some(t)))).unwrap_or_else(|| "unreached".into());
+                let extra = format!("`run`'s time starts at {} (from {fname} alone the model gives {alone})", net.stations[o.i()].name);
+                c.note = if c.note.is_empty() { extra } else { format!("{}; {extra}", c.note) };
+            }
         }
     }
     RingCheck {
@@ -298,6 +349,11 @@ impl RingCheck {
             "station_agrees",
             "city_minutes",
             "city_band",
+            "city_starts_at",
+            "city_minutes_from_station",
+            "scheduled_from_city_pair",
+            "scheduled_from_city_minutes",
+            "scheduled_from_city_train",
             "uncheckable_because",
             "note",
         ]);
@@ -328,6 +384,11 @@ impl RingCheck {
                 yes_no(c.station_agrees(&self.cutoffs)).to_string(),
                 mins(c.city_time),
                 self.band(c.city_time),
+                c.city_time_from.map(|s| net.stations[s.i()].name.clone()).unwrap_or_default(),
+                mins(c.city_time_from_origin_station),
+                c.scheduled_from_city.as_ref().map(|(a, z, _)| format!("{}→{}", net.stations[a.i()].name, net.stations[z.i()].name)).unwrap_or_default(),
+                c.scheduled_from_city.as_ref().map(|x| x.2.minutes.to_string()).unwrap_or_default(),
+                c.scheduled_from_city.as_ref().map(|x| x.2.train.clone()).unwrap_or_default(),
                 c.why.map(|w| w.as_str()).unwrap_or("").to_string(),
                 c.note.clone(),
             ]);
