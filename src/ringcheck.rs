@@ -228,7 +228,11 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
             }
             None
         } else if open.is_empty() {
-            note.push(format!("no station of the city is open on {} ({} not yet)", b.sc.as_of, closed.join(", ")));
+            note.push(if closed.is_empty() {
+                "the city has no station in the network".to_string()
+            } else {
+                format!("no station of the city is open on {} ({} not yet)", b.sc.as_of, closed.join(", "))
+            });
             Some(Uncheckable::NoOpenStation)
         } else {
             if !no_board.is_empty() {
@@ -285,7 +289,13 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
     for (k, c) in cities.iter_mut().enumerate() {
         c.city_time_from_origin_station = times[k].0;
         if b.sc.measure == Measure::Station {
-            c.city_time_from = starts.iter().enumerate().filter(|(j, _)| times[j * n + k].0.is_some() && times[j * n + k].0 == c.city_time).map(|(_, s)| *s).next();
+            // only the scenario's origin stations count: `run` does not start at the check station unless it is one
+            c.city_time_from = starts
+                .iter()
+                .enumerate()
+                .filter(|(j, s)| b.origin_stations.contains(s) && times[j * n + k].0.is_some() && times[j * n + k].0 == c.city_time)
+                .map(|(_, s)| *s)
+                .next();
         }
     }
     let band = |t: Option<Seconds>| t.map(|t| band_index(&cutoffs, t));
