@@ -507,12 +507,16 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     Ok(t)
 }
 
-/// `ringsim validate`: the model against observed times, without fitting.
-pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>) -> Result<String> {
+/// `ringsim validate`: the model against observed times, without fitting. With `rings_from` (a station of the
+/// origin city, e.g. 郑州东), also checks every other plan city's band against its fastest scheduled time from
+/// that station ([`crate::ringcheck`]): a table, a summary line and, with `out`, `plan_city_rings.csv`.
+pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>, rings_from: Option<&str>) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     let obs = calibrate::read_observed(b.net, observed)?;
     let g = build_graph(&b)?;
+    // resolve the option before the long part, so a wrong station fails at once
+    let rings_from = rings_from.map(|k| crate::ringcheck::resolve_from(&b, &g, k)).transpose()?;
     let e = calibrate::evaluate(&g, &obs);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));
@@ -528,6 +532,15 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     if let Some(p) = plot {
         crate::plot::render(&scatter(&b.sc.name, observed, &e), p)?;
         t.push_str(&format!("wrote {}\n", p.display()));
+    }
+    if let Some(from) = rings_from {
+        let boards = crate::ringcheck::read_boards(b.net, observed)?;
+        let rc = crate::ringcheck::check(&b, &g, &boards, from);
+        t.push_str(&rc.text(b.net));
+        if let Some(o) = out {
+            write_atomic(&o.join("plan_city_rings.csv"), &rc.csv(b.net))?;
+            t.push_str(&format!("wrote {}\n", o.join("plan_city_rings.csv").display()));
+        }
     }
     Ok(t)
 }

@@ -7,7 +7,8 @@
 //! quantities, [`calibrate`] fits the rail parameters to observed timetables, [`od`] answers pair queries.
 //! Beside the rings: [`surface`] (a travel-time grid) → [`contour`] (bands as polygons) → [`map`] and [`plot`]
 //! (figures); [`matrix`], [`indicators`] and [`export`] (all-pairs times, accessibility indicators, the graph as
-//! CSV); [`order`] compares completion orders of projects, with [`lattice`] evaluating build states fast.
+//! CSV); [`order`] compares completion orders of projects, with [`lattice`] evaluating build states fast; [`ringcheck`]
+//! checks each plan city's band against its fastest scheduled time.
 
 pub mod app;
 pub mod calibrate;
@@ -25,6 +26,7 @@ pub mod order;
 pub mod params;
 pub mod plot;
 pub mod report;
+pub mod ringcheck;
 pub mod rings;
 pub mod scenario;
 pub mod schema;

@@ -180,7 +180,9 @@ enum Cmd {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
-    /// Compare the model with observed station-to-station times (no fitting).
+    /// Compare the model with observed station-to-station times (no fitting); with --rings-from, also check each
+    /// plan city's band against its fastest scheduled time from that station.
+    #[command(after_help = "Examples:\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --out val\n  ringsim validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --rings-from 郑州东")]
     Validate {
         scenario: PathBuf,
         #[arg(long)]
@@ -191,6 +193,10 @@ enum Cmd {
         /// are written there too.
         #[arg(long)]
         plot: Option<PathBuf>,
+        /// A station of the origin city (id or 12306 name, e.g. 郑州东): check that every other plan city lands in
+        /// the band of its fastest scheduled time from it (printed as a table; with --out, plan_city_rings.csv).
+        #[arg(long, value_name = "STATION")]
+        rings_from: Option<String>,
     },
     /// All-pairs travel times between plan cities, counties or stations (long CSV from,to,minutes, or --wide).
     #[command(after_help = "Examples:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv\n  ringsim matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot pairs.png")]
@@ -313,7 +319,7 @@ fn main() -> ExitCode {
         Cmd::Od { scenario, pairs, out, by_mode, measure } => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref()),
         Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
         Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
-        Cmd::Validate { scenario, observed, out, plot } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref()),
+        Cmd::Validate { scenario, observed, out, plot, rings_from } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref()),
         Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,
             nodes: nodes.as_str(),
