@@ -7,7 +7,9 @@ the route between two consecutive stops is the shortest path over the network's 
 the boards (high-speed and intercity lines preferred for G/D/C trains, conventional lines for the others). Stations
 the route passes are stops only when the train appears on their board; stations without a board of their own
 (许昌东, 安阳东, 鹤壁东, 驻马店西 ... see shared/data/README.md) are unknown, because the boards cannot show a stop
-there: this is the main known gap of the derived patterns; they are listed in the column `unknown`.
+there: this is the main known gap of the derived patterns; they are listed in the column `unknown`. A station
+without a 12306 telecode (横店东, a junction with no passenger business) sells no tickets, so a train never stops
+there: it is passed, never unknown.
 
 Trains with the same class, maximum speed, route and stops are grouped into one service with `trains_per_day`
 (the boards are one day's timetable, so the number of train codes is trains a day).
@@ -129,6 +131,8 @@ def build(shared, network):
     for calls in trains.values():
         boards.update(calls)
     board_ids = {by_name[n] for n in boards if n in by_name}
+    # stations without a 12306 telecode have no passenger business (a junction such as 横店东): never a stop
+    no_tickets = {s["station_id"] for s in stations if not s["telecode"]}
     stats = defaultdict(int)
     groups = defaultdict(list)  # (cls, max, route, stops) -> [codes]
     unknown_of = {}  # same key -> route stations without a board (stop unknown)
@@ -195,7 +199,7 @@ def build(shared, network):
                     continue
                 key = (cls, vmax, tuple(route), tuple(stops))
                 groups[key].append(code)
-                unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops)
+                unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops and x not in no_tickets)
                 stats["services_from_trains"] += 1
     return groups, unknown_of, stats
 
