@@ -123,6 +123,19 @@ class LengthRule(unittest.TestCase):
         lens, _notes, rule = t.section_lengths(["甲", "乙"], [a, km_east(*a, 50.0)], [50.0], "hsr", 60.0)
         self.assertEqual(rule[0], "circuity")
 
+    def test_route_km_of_a_line_measured_off_its_track_are_not_used(self):
+        # FakeRoute's line is 测试线; measured 0.92 track / route km: its fare distances are not its track
+        a = (113.0, 35.0)
+        pts = [a, km_east(*a, 50.0)]
+        off = track.TrackLengths(FakeGeometry(None), FakeRoute(58), RULES, line_ratios={"测试线": (8, 0.92)})
+        lens, notes, rule = off.section_lengths(["甲", "乙"], pts, [50.0], "hsr", None)
+        self.assertEqual(rule[0], "circuity")
+        self.assertIn("fare distances are not its track", notes[0])
+        # within the tolerance of the median (1.0), and on conventional lines, route km still count
+        near = track.TrackLengths(FakeGeometry(None), FakeRoute(58), RULES, line_ratios={"测试线": (8, 0.97)})
+        self.assertEqual(near.section_lengths(["甲", "乙"], pts, [50.0], "hsr", None)[2][0], "route_km")
+        self.assertEqual(off.section_lengths(["甲", "乙"], pts, [50.0], "conventional", None)[2][0], "route_km")
+
     def test_shared_track_never_takes_a_published_share(self):
         lens, _notes, rule = lengths(published=60.0, shared={0})
         self.assertEqual(rule[0], "circuity")
