@@ -329,5 +329,42 @@ class PlantedError(unittest.TestCase):
         self.assertIn("derive.route_to_track", err)
 
 
+class ServicesRule(unittest.TestCase):
+    """services.py: a route station without a board is unknown, unless it has no 12306 telecode (no tickets)."""
+
+    def build(self, telecode_of_j):
+        import services
+        with tempfile.TemporaryDirectory() as tmp:
+            net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
+            os.makedirs(net)
+            os.makedirs(os.path.join(shared, "rail-timetable-2021"))
+
+            def write(path, text):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            write(os.path.join(net, "stations.csv"),
+                  "station_id,name,telecode\nAAA,甲,AAA\n" + f"J,丙,{telecode_of_j}\n" + "BBB,乙,BBB\n")
+            write(os.path.join(net, "rail_lines.csv"), "line_id,mode\nl,hsr\n")
+            write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
+            write(os.path.join(net, "rail_sections.csv"),
+                  "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
+                  "l:1,l,AAA,J,50,350,300,2012-01-01\nl:2,l,J,BBB,50,350,300,2012-01-01\n")
+            write(os.path.join(shared, services.SCHED),
+                  "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n"
+                  "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
+            groups, unknown_of, _stats, _below = services.build(shared, net)
+        (key,) = groups
+        return key, unknown_of[key]
+
+    def test_a_station_without_a_board_is_unknown(self):
+        key, unknown = self.build("JJJ")
+        self.assertEqual(key[2], ("AAA", "J", "BBB"))
+        self.assertEqual(unknown, ("J",))
+
+    def test_a_station_without_a_telecode_is_passed(self):
+        _key, unknown = self.build("")
+        self.assertEqual(unknown, ())
+
+
 if __name__ == "__main__":
     unittest.main()
