@@ -1317,7 +1317,7 @@ def track_lengths(shared, rules, params_path):
             fail(params_path, None, f"derive.{key}", f"is {rules[key]:g} but the measurement gives {val:.3f} "
                  f"({m['pairs']} station pairs, {m['track_km']:.1f} km of track, {m['route_km']:g} route km, "
                  f"{m['gc_km']:.1f} km great-circle); set it to {val:.3f}")
-    t = trackmod.TrackLengths(geo, route, rules)
+    t = trackmod.TrackLengths(geo, route, rules, line_ratios=m["lines"])
     t.report = []
     t.origin = {}  # section id -> the facts row it comes from (for error messages)
     t.measurement = m

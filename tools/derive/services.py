@@ -7,7 +7,9 @@ the route between two consecutive stops is the shortest path over the network's 
 the boards (high-speed and intercity lines preferred for G/D/C trains, conventional lines for the others). Stations
 the route passes are stops only when the train appears on their board; stations without a board of their own
 (许昌东, 安阳东, 鹤壁东, 驻马店西 ... see shared/data/README.md) are unknown, because the boards cannot show a stop
-there: this is the main known gap of the derived patterns; they are listed in the column `unknown`.
+there: this is the main known gap of the derived patterns; they are listed in the column `unknown`. A station
+without a 12306 telecode (横店东, a junction with no passenger business) sells no tickets, so a train never stops
+there: it is passed, never unknown.
 
 A stop where a train's board shows it standing LONG_DWELL_MIN minutes or more is listed in the column `reverses`:
 the train changes ends there (石家庄 between 京广 south and 石太, 郑州东 between 郑徐 and 京广: the layout of the
@@ -98,17 +100,25 @@ def build(shared, network):
     for s in stations:
         by_name.setdefault(s["name"], s["station_id"])
     lines = {r["line_id"]: r["mode"] for r in read(os.path.join(network, "rail_lines.csv"))}
-    adj = defaultdict(list)  # station -> [(station, km, mode)]
+    changes = defaultdict(list)  # line -> [(effective, km/h)] in force at the boards' date
+    for r in read(os.path.join(network, "speed_changes.csv")):
+        if r["effective"][:10] <= BOARDS_DATE:
+            changes[r["line_id"]].append((r["effective"], float(r["operating_speed_kmh"])))
+    adj = defaultdict(list)  # station -> [(station, km, mode, line speed at the boards' date)]
     for s in read(os.path.join(network, "rail_sections.csv")):
         if not s["opened"] or s["opened"][:10] > BOARDS_DATE:
             continue
         km = float(s["length_km"])
         mode = lines[s["line_id"]]
-        adj[s["from_station"]].append((s["to_station"], km, mode))
-        adj[s["to_station"]].append((s["from_station"], km, mode))
+        kmh = float(s["operating_speed_kmh"])
+        for _eff, v in sorted(changes[s["line_id"]]):
+            kmh = min(v, float(s["design_speed_kmh"]))
+        adj[s["from_station"]].append((s["to_station"], km, mode, kmh))
+        adj[s["to_station"]].append((s["from_station"], km, mode, kmh))
 
     def path(a, b, cls):
-        """Shortest station sequence a..b (preferred modes at full length), with its true length in km."""
+        """Shortest station sequence a..b (preferred modes at full length), with its true length in km and its
+        (km, line speed) hops."""
         pref = fast_modes(cls)
         dist = {a: (0.0, 0.0)}
         prev = {}
@@ -119,26 +129,34 @@ def build(shared, network):
                 break
             if dist.get(u, (None,))[0] != d:
                 continue
-            for v, km, mode in sorted(adj[u]):
+            for v, km, mode, kmh in sorted(adj[u]):
                 w = km * (1.0 if mode in pref else OTHER_MODE_FACTOR)
                 nd = d + w
                 if v not in dist or nd < dist[v][0] - 1e-9:
                     dist[v] = (nd, real + km)
-                    prev[v] = u
+                    prev[v] = (u, km, kmh)
                     heapq.heappush(heap, (nd, real + km, v))
         if b not in dist:
-            return None, None
-        seq = [b]
+            return None, None, None
+        seq, hops = [b], []
         while seq[-1] != a:
-            seq.append(prev[seq[-1]])
-        return seq[::-1], dist[b][1]
+            u, km, kmh = prev[seq[-1]]
+            hops.append((km, kmh))
+            seq.append(u)
+        return seq[::-1], dist[b][1], hops[::-1]
 
     trains = timetable.load_trains(os.path.join(shared, SCHED))
     boards = set()
     for calls in trains.values():
         boards.update(calls)
     board_ids = {by_name[n] for n in boards if n in by_name}
+    # stations without a 12306 telecode have no passenger business (a junction such as 横店东): never a stop
+    no_tickets = {s["station_id"] for s in stations if not s["telecode"]}
     stats = defaultdict(int)
+    # legs whose scheduled time is below the running time at the line limits over the modelled route (each section
+    # at min(line speed, train maximum), no time to start or stop): physically impossible, so the route, a length or
+    # a line speed of the network is wrong. Reported, not acted on: (from, to) -> (ratio, train, minutes, limit, km)
+    below_limit = {}
     groups = defaultdict(list)  # (cls, max, route, stops) -> [codes]
     unknown_of = {}  # same key -> route stations without a board (stop unknown)
     for code in sorted(trains):
@@ -187,7 +205,7 @@ def build(shared, network):
                 if c is not None and c["arr"] is not None and c["dep"] is not None and (c["dep"] - c["arr"]) % 1440 >= LONG_DWELL_MIN:
                     long_dwell.add(sid)
             for (a, na), (b, nb) in zip(run, run[1:]):
-                p, km = path(a, b, cls)
+                p, km, hops = path(a, b, cls)
                 why = None
                 if p is None:
                     why = "leg_without_path"
@@ -195,6 +213,13 @@ def build(shared, network):
                     mins = (calls[nb]["arr"] - calls[na]["dep"]) % 1440
                     if mins <= 0 or km / (mins / 60.0) > MAX_LEG_KMH:
                         why = "leg_impossible_speed"
+                    else:
+                        limit = 60.0 * sum(x / min(v, vmax) for x, v in hops)
+                        if mins < limit:
+                            stats["leg_below_line_limit_time (kept)"] += 1
+                            old = below_limit.get((na, nb))
+                            if old is None or mins / limit < old[0]:
+                                below_limit[(na, nb)] = (mins / limit, code, mins, limit, km)
                 if why is None and set(p[1:]) & set(route):
                     why = "leg_revisits_a_station"
                 if why is not None:
@@ -211,9 +236,9 @@ def build(shared, network):
                 rev = tuple(x for x in stops[1:-1] if x in long_dwell)
                 key = (cls, vmax, tuple(route), tuple(stops), rev)
                 groups[key].append(code)
-                unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops)
+                unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops and x not in no_tickets)
                 stats["services_from_trains"] += 1
-    return groups, unknown_of, stats
+    return groups, unknown_of, stats, below_limit
 
 
 def render(groups, unknown_of):
@@ -246,7 +271,7 @@ def main():
     ap.add_argument("--network", required=True)
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
-    groups, unknown_of, stats = build(a.shared, a.network)
+    groups, unknown_of, stats, below_limit = build(a.shared, a.network)
     text = render(groups, unknown_of)
     out = os.path.join(a.network, "services.csv")
     if a.check:
@@ -268,6 +293,12 @@ def main():
     print(f"services: {len(groups)} services from {n} train runs -> {out}", file=sys.stderr)
     for k in sorted(stats):
         print(f"  {k}: {stats[k]}", file=sys.stderr)
+    if below_limit:
+        print("  legs faster than the line limits allow on the modelled route (scheduled / limit time; the "
+              "route, a length or a line speed is wrong):", file=sys.stderr)
+        for (na, nb), (r, code, mins, limit, km) in sorted(below_limit.items(), key=lambda kv: (kv[1][0], kv[0])):
+            print(f"    {na}->{nb}: {code} {mins} min < {limit:.1f} min at the limits over {km:.1f} km "
+                  f"({r:.3f})", file=sys.stderr)
 
 
 if __name__ == "__main__":

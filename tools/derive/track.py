@@ -222,6 +222,14 @@ def measure(geometry, route, position, max_circuity, min_pairs=2):
 
 
 HIGH_SPEED_MODES = ("hsr", "intercity", "suburban")
+# A high-speed route-km line whose own measured track / route km ratio (on its OSM-covered station pairs, see
+# `measure`) lies more than this share from the median ratio of all measured lines has fare distances that are not
+# its track: its route km are not used as a length (rule 2), anywhere on the line. Measured in 2021 data: 京广高速线
+# 0.923 (8 pairs; its fare distances run 15-25 % over the track on 5 of them, e.g. 明港东-信阳东 50 route km for
+# 39.9 km of track), the four other lines 0.987-1.021. The tolerance is twice the largest deviation of those four
+# (2.1 %, rounded up): a line outside it is not a rounding matter. Then the published rest or the measured
+# circuity gives the length (networks/README.md "Section lengths").
+ROUTE_KM_LINE_TOLERANCE = 0.05
 GEOMETRY_NOTE = f"shared:{GEOMETRY} (© OpenStreetMap contributors, ODbL 1.0)"
 
 
@@ -236,8 +244,11 @@ class TrackLengths:
        great-circle share (when the rest lies within the same bounds; off with derive.split_published_rest = false);
     4. great-circle x the measured rail_circuity."""
 
-    def __init__(self, geometry, route, rules):
+    def __init__(self, geometry, route, rules, line_ratios=None):
+        """line_ratios: {route-km line: (pairs, track / route km)} as measured (`measure(...)["lines"]`); a line
+        whose ratio lies more than ROUTE_KM_LINE_TOLERANCE from rules["route_to_track"] gives no route km."""
         self.geo, self.route = geometry, route
+        self.line_ratios = line_ratios or {}
         self.cap = rules["section_max_circuity"]
         self.ratio = rules["route_to_track"]
         self.circ = rules["rail_circuity"]
@@ -272,6 +283,14 @@ class TrackLengths:
                     rejected = (f" (the OSM path of {t[1]}, {t[0]:.3f} km, is outside [1, {self.cap:g}] x great-circle "
                                 f"{g:.3f} km: not used)")
             rk = self.route.between(a, b, HSR_ROUTE_MODE if high else CONV_ROUTE_MODE)
+            if rk is not None and high and rk[1] in self.line_ratios:
+                pairs, lr = self.line_ratios[rk[1]]
+                if abs(lr / self.ratio - 1.0) > ROUTE_KM_LINE_TOLERANCE:
+                    rejected += (f" (route km {rk[0]:g} of {rk[1]}: not used, the line's fare distances are not its "
+                                 f"track: its measured track / route km is {lr:.3f} on {pairs} OSM-covered station "
+                                 f"pairs, more than {100 * ROUTE_KM_LINE_TOLERANCE:g} % from the median "
+                                 f"{self.ratio:g}; shared:{ROUTE_KM}#{rk[1]})")
+                    rk = None
             if rk is not None:
                 km, line = rk
                 f = self.ratio if high else 1.0

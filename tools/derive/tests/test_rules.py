@@ -123,6 +123,19 @@ class LengthRule(unittest.TestCase):
         lens, _notes, rule = t.section_lengths(["甲", "乙"], [a, km_east(*a, 50.0)], [50.0], "hsr", 60.0)
         self.assertEqual(rule[0], "circuity")
 
+    def test_route_km_of_a_line_measured_off_its_track_are_not_used(self):
+        # FakeRoute's line is 测试线; measured 0.92 track / route km: its fare distances are not its track
+        a = (113.0, 35.0)
+        pts = [a, km_east(*a, 50.0)]
+        off = track.TrackLengths(FakeGeometry(None), FakeRoute(58), RULES, line_ratios={"测试线": (8, 0.92)})
+        lens, notes, rule = off.section_lengths(["甲", "乙"], pts, [50.0], "hsr", None)
+        self.assertEqual(rule[0], "circuity")
+        self.assertIn("fare distances are not its track", notes[0])
+        # within the tolerance of the median (1.0), and on conventional lines, route km still count
+        near = track.TrackLengths(FakeGeometry(None), FakeRoute(58), RULES, line_ratios={"测试线": (8, 0.97)})
+        self.assertEqual(near.section_lengths(["甲", "乙"], pts, [50.0], "hsr", None)[2][0], "route_km")
+        self.assertEqual(off.section_lengths(["甲", "乙"], pts, [50.0], "conventional", None)[2][0], "route_km")
+
     def test_shared_track_never_takes_a_published_share(self):
         lens, _notes, rule = lengths(published=60.0, shared={0})
         self.assertEqual(rule[0], "circuity")
@@ -314,6 +327,43 @@ class PlantedError(unittest.TestCase):
         code, err = self.run_planted(edit)
         self.assertEqual(code, 2, err)
         self.assertIn("derive.route_to_track", err)
+
+
+class ServicesRule(unittest.TestCase):
+    """services.py: a route station without a board is unknown, unless it has no 12306 telecode (no tickets)."""
+
+    def build(self, telecode_of_j):
+        import services
+        with tempfile.TemporaryDirectory() as tmp:
+            net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
+            os.makedirs(net)
+            os.makedirs(os.path.join(shared, "rail-timetable-2021"))
+
+            def write(path, text):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            write(os.path.join(net, "stations.csv"),
+                  "station_id,name,telecode\nAAA,甲,AAA\n" + f"J,丙,{telecode_of_j}\n" + "BBB,乙,BBB\n")
+            write(os.path.join(net, "rail_lines.csv"), "line_id,mode\nl,hsr\n")
+            write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
+            write(os.path.join(net, "rail_sections.csv"),
+                  "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
+                  "l:1,l,AAA,J,50,350,300,2012-01-01\nl:2,l,J,BBB,50,350,300,2012-01-01\n")
+            write(os.path.join(shared, services.SCHED),
+                  "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n"
+                  "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
+            groups, unknown_of, _stats, _below = services.build(shared, net)
+        (key,) = groups
+        return key, unknown_of[key]
+
+    def test_a_station_without_a_board_is_unknown(self):
+        key, unknown = self.build("JJJ")
+        self.assertEqual(key[2], ("AAA", "J", "BBB"))
+        self.assertEqual(unknown, ("J",))
+
+    def test_a_station_without_a_telecode_is_passed(self):
+        _key, unknown = self.build("")
+        self.assertEqual(unknown, ())
 
 
 if __name__ == "__main__":
