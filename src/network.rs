@@ -86,6 +86,9 @@ pub struct Station {
     /// as at 郑州航空港 before 2022-06-20.
     pub opened: Option<Date>,
     pub project: Option<String>,
+    /// Whether 12306 sells tickets here (a telecode in stations.csv, or a planned station that will have one): a
+    /// junction without one (横店东) is never a stop of a timetable train.
+    pub telecode: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -368,7 +371,8 @@ impl Network {
                 p if seeds.has_project(p) => Some(p.to_string()),
                 p => return Err(r.err("project_id", format!("unknown project '{p}'; it must be a project_id in {}", seeds.projects_path.display()))),
             };
-            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat, opened, project });
+            let telecode = !r.get("telecode").trim().is_empty() || project.is_some();
+            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat, opened, project, telecode });
         }
 
         // lines

@@ -70,13 +70,13 @@ pub struct Service {
     pub origin: Origin,
 }
 
-/// The share of the intermediate stations with a board (those not `unknown`) at which a service stops, or `None`
-/// when it passes none.
-fn board_stop_rate(stops: &[bool], unknown: &[bool]) -> Option<f64> {
+/// The share of the intermediate stations with a board (those not `unknown`, where tickets are sold: `sells[k]`)
+/// at which a service stops, or `None` when it passes none.
+fn board_stop_rate(stops: &[bool], unknown: &[bool], sells: &[bool]) -> Option<f64> {
     let n = stops.len();
     let (mut stopped, mut known) = (0usize, 0usize);
     for k in 1..n.saturating_sub(1) {
-        if !unknown[k] {
+        if !unknown[k] && sells[k] {
             known += 1;
             stopped += stops[k] as usize;
         }
@@ -190,7 +190,13 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
     }
     // a service that passes no station with a board takes the mean stop rate of the trains (weighted by trains a
     // day, summed in file order: the same bytes every time)
-    let rates: Vec<Option<f64>> = out.iter().map(|s| board_stop_rate(&s.stops, &s.unknown)).collect();
+    let rates: Vec<Option<f64>> = out
+        .iter()
+        .map(|s| {
+            let sells: Vec<bool> = s.route.iter().map(|x| net.stations[x.i()].telecode).collect();
+            board_stop_rate(&s.stops, &s.unknown, &sells)
+        })
+        .collect();
     let (mut num, mut den) = (0.0, 0.0);
     for (s, r) in out.iter().zip(&rates) {
         if let Some(r) = r {
