@@ -7,7 +7,8 @@
 //!
 //! - rail: for every train service open in the scenario ([`crate::services`]), from the boarding node of each stop
 //!   to the platform of every later stop, with the physical running time of that train ([`crate::services::leg_parts`])
-//!   and, for the door measure, the expected wait for it (half its mean headway);
+//!   and, for the door measure, the expected wait (half the combined headway of the services a traveller would
+//!   take there: `door_strategy`);
 //! - change: platform → boarding node of the same station, the minimum connection time (`rail.change_s`): riding
 //!   on is free, changing trains is not;
 //! - road: both directions, `length / class speed`;
@@ -300,6 +301,31 @@ pub fn build(
     build_traced(net, params, services, open, as_of, None)
 }
 
+/// The door measure's edge for the services `cands` (ride seconds, single-service wait, class, label, trains a day;
+/// sorted by ride time) joining one stop to a later one over the same sections: a traveller at the platform boards
+/// the first train of an *attractive set* of them, the frequency-based optimal strategy of Spiess & Florian (1989,
+/// *Transp. Res. B* 23(2):83–102): the set is the fastest services taken in order while a service's ride is
+/// shorter than the expected time of the set so far, the expected wait is half the combined headway over the
+/// service day (`day_s`), the expected ride the frequency-weighted mean. One service alone gives its own ride and
+/// half its own headway; a further service never raises the expected time, so adding one never slows a trip. The
+/// edge holds the rounded mean ride as `secs` and the rest of the rounded expected time as `wait` (so the door
+/// weight is the rounded expected time); its class and label are those of the fastest service.
+fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, u32, RailMode, u32) {
+    let (mut n, mut ride) = (0.0f64, 0.0f64);
+    let mut expected = f64::INFINITY;
+    for c in cands {
+        if (c.0 as f64) >= expected {
+            break;
+        }
+        n += c.4;
+        ride += c.4 * c.0 as f64;
+        expected = (day_s / 2.0 + ride) / n;
+    }
+    let secs = (ride / n).round().max(1.0);
+    let total = expected.round().max(secs);
+    (secs as u32, (total - secs) as u32, cands[0].2, cands[0].3)
+}
+
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
 pub fn build_traced(
     net: &Network,
@@ -323,24 +349,26 @@ pub fn build_traced(
 
     // Rail: every open service, from each stop to every later stop.
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label)
-    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32)>> = Default::default();
+    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64)>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
-            let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day.max(0.01) / 2.0).round() as u32;
+            let per_day = svc.trains_per_day.max(0.01);
+            let wait = (params.rail.service_hours * 3600.0 / per_day / 2.0).round() as u32;
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
                 let secs = leg.parts.total().round().max(1.0) as u32;
-                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label));
+                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day));
             });
         }
     });
+    let day_s = params.rail.service_hours * 3600.0;
     for ((from, to, sections), mut cands) in legs {
-        // keep the fastest (ties: the shortest wait), and the best door alternative when it differs
-        cands.sort_by_key(|c| (c.0, c.1, c.3));
-        let first = cands[0];
-        let door_best = *cands.iter().min_by_key(|c| (c.0.saturating_add(c.1), c.0, c.3)).unwrap();
-        let keep = if door_best != first { vec![first, door_best] } else { vec![first] };
+        // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
+        cands.sort_by(|x, y| (x.0, x.1, x.3).cmp(&(y.0, y.1, y.3)));
+        let first = (cands[0].0, cands[0].1, cands[0].2, cands[0].3);
+        let door = door_strategy(&cands, day_s);
+        let keep = if door != first { vec![first, door] } else { vec![first] };
         station_open[from.i()] = true;
         station_open[to.i()] = true;
         for (secs, wait, mode, label) in keep {
@@ -436,5 +464,54 @@ pub fn node_id(net: &Network, r: NodeRef) -> &str {
     match r {
         NodeRef::Place(p) => &net.places[p.i()].id,
         NodeRef::Station(s) => &net.stations[s.i()].id,
+    }
+}
+
+#[cfg(test)]
+mod door_strategy_tests {
+    use super::door_strategy;
+    use crate::network::RailMode;
+
+    fn c(t: u32, n: f64, label: u32) -> (u32, u32, RailMode, u32, f64) {
+        (t, 0, RailMode::Hsr, label, n)
+    }
+
+    #[test]
+    fn by_hand() {
+        // a 16 h service day: half the combined headway is 28,800 s / trains a day
+        let day = 16.0 * 3600.0;
+        // one service, 8 trains: a 3,600 s wait
+        assert_eq!(door_strategy(&[c(1000, 8.0, 0)], day), (1000, 3600, RailMode::Hsr, 0));
+        // a second one 200 s slower, 8 trains: E = (28800 + 8·1000) / 8 = 4600 > 1200, so it joins:
+        // (28800 + 8·1000 + 8·1200) / 16 = 2900 = 1100 ride + 1800 wait
+        assert_eq!(door_strategy(&[c(1000, 8.0, 0), c(1200, 8.0, 1)], day), (1100, 1800, RailMode::Hsr, 0));
+        // 100 trains of the fast one: E = (28800 + 100000) / 100 = 1288 < 1300, the slow one stays out
+        assert_eq!(door_strategy(&[c(1000, 100.0, 0), c(1300, 8.0, 1)], day), (1000, 288, RailMode::Hsr, 0));
+    }
+
+    #[test]
+    fn another_service_never_raises_the_expected_time() {
+        let mut x: u64 = 2026_11_26;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for _ in 0..500 {
+            let day = (1 + next(24)) as f64 * 3600.0;
+            let mut cands = Vec::new();
+            let mut prev = u32::MAX;
+            for k in 0..(1 + next(8)) {
+                cands.push(c(60 + next(20_000) as u32, 0.01 + next(200) as f64 / 3.0, k as u32));
+                cands.sort_by(|a, b| (a.0, a.3).cmp(&(b.0, b.3)));
+                let (s, w, _, _) = door_strategy(&cands, day);
+                let e = s + w;
+                assert!(e <= prev, "{cands:?}: {e} > {prev}");
+                // never worse than the best single service
+                let single = cands.iter().map(|q| (day / 2.0 / q.4 + q.0 as f64).round() as u32).min().unwrap();
+                assert!(e <= single, "{cands:?}: {e} > {single}");
+                assert!(s >= cands[0].0, "the mean ride is at least the fastest ride");
+                prev = e;
+            }
+        }
     }
 }

@@ -272,7 +272,8 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             if express && class != RailMode::Suburban {
                 let st: Vec<bool> = (0..n).map(|k| k == 0 || k == n - 1 || hub[route[k].i()]).collect();
                 let semi: Vec<bool> = (0..n).map(|k| st[k] || city[route[k].i()]).collect();
-                if semi != st {
+                // (not where it would stop everywhere: that is the stopping train)
+                if semi != st && semi.iter().any(|x| !x) {
                     variants.push((Origin::DefaultSemifast, "semifast", semi, p.defaults.express_per_day));
                 }
                 variants.push((Origin::DefaultExpress, "express", st, p.defaults.express_per_day));

@@ -55,12 +55,14 @@ fn tiny_projects_by_hand() {
     assert_eq!(cst[2], m(34.0));
     assert_eq!(st[2], m(34.0));
     assert_eq!(st[3], m(34.0 + 15.0 + 30.0));
-    // door: 30 (access, boarding) + 10 (wait) + 34 + 15 (egress)
-    assert_eq!(door[2], m(30.0 + 10.0 + 34.0 + 15.0));
-    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 89 + 30 = 119.
+    // door: 30 (access, boarding) + 15 (egress) + the express and the stopping train, 6 trains each in 2 h, both
+    // worth taking (the express alone: 10 min wait + 34 = 44 > 37): half their combined headway, 5 min, + their mean
+    // ride, 35.5 min
+    assert_eq!(door[2], m(30.0 + 5.0 + 35.5 + 15.0));
+    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 85.5 + 30 = 115.5.
     let (_, door, _, cdoor) = reach_of(&tiny("full.toml"));
     assert_eq!(door[3], m(90.0));
-    assert_eq!(cdoor[2], m(89.0));
+    assert_eq!(cdoor[2], m(85.5));
 }
 
 #[test]

@@ -56,13 +56,15 @@ fn indicators_by_hand_on_the_tiny_network() {
     // α = 2: 甲 = 500/72² + 300/152² + 200/182² = 0.1155.
     let out2 = run(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--alpha", "2"]);
     assert_eq!(rows(&out2)[0]["potential"], "0.1");
-    // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 30 + 10 (wait) + 34 (express) + 15 = 89,
-    // 甲–丁 = 90, so WATT 甲 falls to (500·72 + 300·89 + 200·90) / 1000 = 80.7.
+    // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 30 + 5 (half the combined headway of the
+    // express and the stopping train) + 35.5 (their mean ride) + 15 = 85.5 (tests/model.rs), 甲–丁 = 90, so WATT 甲
+    // falls to (500·72 + 300·85.5 + 200·90) / 1000 = 79.65, by 38.35.
     let full = repo().join("tests/data/tiny-scenarios/full.toml");
     let cmp = run(t.path(), &["indicators", sc.to_str().unwrap(), "--compare", full.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--daily", "60,120"]);
     let c = rows(&cmp);
-    assert_eq!(c[0]["watt_min_other"], "80.7");
-    assert_eq!(c[0]["watt_change_min"], "-37.3");
+    assert_eq!(c[0]["watt_min_other"], "79.7");
+    // (79.65 − 118.0 is −38.3499… in binary floating point: −38.3)
+    assert_eq!(c[0]["watt_change_min"], "-38.3");
     assert_eq!(c[0]["daily_120_change"], "+500");
     // Bad options exit 2 with a message that says what to do.
     assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--alpha", "0"]).contains("positive"));
