@@ -473,7 +473,12 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         n_all,
         obs.len(),
         fnv1a(&crate::table::read_bytes(observed)?),
-        calibrate::KNOBS.iter().map(|(c, f, ..)| format!("rail.{}{f}", c.map(|c| format!("{}.", c.as_str())).unwrap_or_default())).collect::<Vec<_>>().join(" "),
+        calibrate::KNOBS
+            .iter()
+            .map(|(c, f, ..)| format!("rail.{}{f}", c.map(|c| format!("{}.", c.as_str())).unwrap_or_default()))
+            .chain(calibrate::TIED.iter().map(|(a, b)| format!("(rail.{} = rail.{})", a.as_str(), b.as_str())))
+            .collect::<Vec<_>>()
+            .join(" "),
     ));
     f.push_str(&stats_toml("in_sample_all", &after.all));
     f.push_str(&stats_toml("in_sample_hsr_intercity", &after.fast));
@@ -484,7 +489,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
     f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\n", p.rail.unknown_stop_ratio));
     for (name, m) in p.rail_modes() {
-        let fitted: Vec<&str> = calibrate::KNOBS.iter().filter(|k| k.0.map(|c| c.as_str()) == Some(name)).map(|k| k.1).collect();
+        // a class's own knobs, or those of the class it is tied to
+        let source = calibrate::TIED.iter().find(|t| t.0.as_str() == name).map(|t| t.1.as_str()).unwrap_or(name);
+        let fitted: Vec<&str> = calibrate::KNOBS.iter().filter(|k| k.0.map(|c| c.as_str()) == Some(source)).map(|k| k.1).collect();
         if fitted.is_empty() {
             continue;
         }
