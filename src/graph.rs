@@ -104,6 +104,8 @@ pub struct Graph {
     pub labels: Vec<String>,
     /// Stations served by at least one open rail edge in this scenario.
     pub station_open: Vec<bool>,
+    /// The search's arrays per measure and edge filter, built on first use ([`crate::search`]).
+    pub(crate) search_cache: crate::search::Cache,
 }
 
 impl Graph {
@@ -219,7 +221,7 @@ impl Graph {
             door[p] = e.weight.secs.0.saturating_add(e.weight.wait.0);
             kind[p] = 1u16 << e.weight.kind.bit();
         }
-        Graph { g, adj_start: start, adj_to: to, adj_secs: secs, adj_door: door, adj_kind: kind, adj_ix: ix, n_places, n_stations, labels, station_open }
+        Graph { g, adj_start: start, adj_to: to, adj_secs: secs, adj_door: door, adj_kind: kind, adj_ix: ix, n_places, n_stations, labels, station_open, search_cache: Default::default() }
     }
 
     /// A graph of `n` places joined by the given directed `(from, to, seconds)` edges (all trunk road), for tests
@@ -231,6 +233,19 @@ impl Graph {
         }
         for &(a, b, s) in edges {
             g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds::ZERO, kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
+        }
+        Graph::with_adjacency(g, n as u32, 0, vec!["edge".into()], Vec::new())
+    }
+
+    /// A graph of `n` places joined by the given directed `(from, to, seconds, wait, kind)` edges, for tests that
+    /// exercise edge filters and the door measure without a network.
+    pub fn from_kinded_edges(n: usize, edges: &[(u32, u32, u32, u32, EdgeKind)]) -> Graph {
+        let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for &(a, b, s, w, kind) in edges {
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds(w), kind, label: 0 });
         }
         Graph::with_adjacency(g, n as u32, 0, vec!["edge".into()], Vec::new())
     }
