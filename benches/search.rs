@@ -93,7 +93,7 @@ fn main() {
     let edges: Vec<(usize, usize, u64)> = g.edges().map(|(a, c, e)| (a.0 as usize, c.0 as usize, ringsim::search::door_cost(e) as u64)).collect();
     let sources: Vec<usize> = (0..b.net.places.len()).collect();
     // the search's arrays for the door measure over every edge: plain (one edge per node pair), then pruned of the
-    // edges a witness search proves dominated (what every search of a graph uses after its first 64)
+    // edges a witness search proves dominated (what the searches of a graph use after the first PRUNE_AFTER)
     let plain = ringsim::search::prepared(&g, |_| true, true, false);
     let prune_ms = median(
         (0..5)

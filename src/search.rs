@@ -28,10 +28,11 @@ const NONE: u32 = u32::MAX;
 /// The time half of a packed `time << 32 | edge` word.
 const HI: u64 = 0xFFFF_FFFF_0000_0000;
 
-/// Searches of one graph under one filter after which its dominated edges are pruned (the pruning costs about as
-/// much as a few dozen to a few hundred searches, see the README; one scenario's `run` never pays it, a matrix
-/// does once).
-pub const PRUNE_AFTER: u32 = 64;
+/// Searches of one graph under one filter after which its dominated edges are pruned. On the bundled `asbuilt-2025`
+/// graph the pruning costs what it then saves in about 370 (door measure) to 400 (station measure's rail search)
+/// searches, so a batch of a few hundred searches (a matrix of the 389 places) never pays for it, and a larger one
+/// pays at most about as much again as it would with the best choice made in advance.
+pub const PRUNE_AFTER: u32 = 512;
 
 /// The flat adjacency arrays of one (measure, filter): the out-edges of node `u` are `start[u]..start[u + 1]`,
 /// each `(target, seconds)`, with the node it leaves (`src`) and its petgraph edge index (`ix`).
@@ -101,6 +102,8 @@ impl Csr {
         let n = self.start.len() - 1;
         let mut keep = vec![true; self.edges.len()];
         let mut tp = vec![u64::MAX; n];
+        // the out-neighbours of u whose distance from u is not final yet
+        let mut open = vec![false; n];
         WORK.with(|w| {
             let mut w = w.borrow_mut();
             let w = &mut *w;
@@ -110,12 +113,24 @@ impl Csr {
                     continue; // a path from u to v not using the only edge u → v does not exist
                 }
                 let cutoff = self.edges[a..b].iter().map(|e| e.1).max().unwrap();
+                for &(v, _) in &self.edges[a..b] {
+                    open[v as usize] = true;
+                }
+                let mut left = b - a;
                 tp.fill(u64::MAX);
                 tp[u] = NONE as u64; // time 0, no predecessor
                 w.queue.push(u as u64);
-                kernel(self, &mut tp, w, cutoff);
+                // stop at the cutoff, or once every neighbour's distance is final
+                kernel(self, &mut tp, w, cutoff, |x| {
+                    if open[x] {
+                        open[x] = false;
+                        left -= 1;
+                    }
+                    left == 0
+                });
                 for k in a..b {
                     let (v, wt) = self.edges[k];
+                    open[v as usize] = false;
                     if ((tp[v as usize] >> 32) as u32) < wt {
                         keep[k] = false;
                     }
@@ -332,8 +347,8 @@ thread_local! {
 }
 
 /// Runs Dijkstra on `csr` from what `w.queue` holds (times and predecessors already in `tp`), settling nodes below
-/// `cutoff` seconds (all of them for `NONE`); leaves the queue empty.
-fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32) {
+/// `cutoff` seconds (all of them for `NONE`) until `settled(node)` says stop; leaves the queue empty.
+fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, mut settled: impl FnMut(usize) -> bool) {
     if w.stage.len() < csr.max_degree {
         w.stage.resize(csr.max_degree, 0);
     }
@@ -344,7 +359,7 @@ fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32) {
         if (tp[u] >> 32) as u32 != t {
             continue; // stale: u was reached faster after this key was pushed
         }
-        if t >= cutoff {
+        if t >= cutoff || settled(u) {
             queue.clear();
             break;
         }
@@ -404,7 +419,7 @@ pub fn search_on(csr: &Arc<Csr>, sources: &[(Node, Seconds)]) -> Tree {
                 w.queue.push((t.0 as u64) << 32 | s.0 as u64);
             }
         }
-        kernel(csr, &mut tp, &mut w, NONE);
+        kernel(csr, &mut tp, &mut w, NONE, |_| false);
     });
     Tree { tp, csr: csr.clone() }
 }

@@ -168,3 +168,23 @@ fn fast_search_equals_reference_trees_on_asbuilt_2025() {
         }
     }
 }
+
+/// A graph searched more than `PRUNE_AFTER` times switches to its pruned arrays by itself; every answer on the way,
+/// before and after the switch, equals the reference.
+#[test]
+fn automatic_pruning_keeps_every_answer() {
+    let mut rng = Rng(99);
+    for case in 0..4 {
+        let (n, edges) = random_kinded(&mut rng);
+        let g = Graph::from_kinded_edges(n, &edges);
+        let door = case % 2 == 0;
+        for i in 0..ringsim::search::PRUNE_AFTER + 40 {
+            let srcs = [(Node(rng.below(n as u64) as u32), Seconds(rng.below(100) as u32))];
+            let fast = if door { dijkstra_door(&g, &srcs, |_| true) } else { dijkstra(&g, &srcs, |_| true) };
+            let want = reference::run(&g, &srcs, |_| true, door);
+            for v in 0..n {
+                assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "case {case}, search {i}, node {v}\n{}", kinded_code(n, &edges));
+            }
+        }
+    }
+}
