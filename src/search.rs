@@ -1,7 +1,8 @@
 //! Stage 4 of the pipeline: shortest travel times on a [`Graph`].
 //!
-//! One multi-source Dijkstra over integer seconds. Each (measure, edge-kind filter) gets its own flat adjacency
-//! arrays, built once per graph and cached on it ([`Csr`]): only the edges the filter accepts, at that measure's
+//! One multi-source Dijkstra over integer seconds on flat adjacency arrays ([`Csr`]). A graph's first search under
+//! a (measure, edge-kind filter) runs on the graph's base arrays and tests each edge's kind; from the second on,
+//! the filter has its own arrays, built once and cached on the graph: only the edges it accepts, at that measure's
 //! seconds, one edge per ordered node pair (the fastest; ties keep the first), so the inner loop tests no kind bits.
 //! Once a graph has been searched [`PRUNE_AFTER`] times under one filter, the arrays are rebuilt without the edges
 //! that can never be on a shortest path: an edge `u → v` of `w` seconds is dropped when a bounded search from `u`
@@ -55,11 +56,18 @@ impl Csr {
         self.edges.is_empty()
     }
 
+    /// Arrays from their parts (`start` of length nodes + 1; per edge its target and seconds, source node and
+    /// petgraph index).
+    pub(crate) fn from_parts(start: Vec<u32>, edges: Vec<(u32, u32)>, src: Vec<u32>, ix: Vec<u32>) -> Csr {
+        let max_degree = start.windows(2).map(|w| (w[1] - w[0]) as usize).max().unwrap_or(0);
+        Csr { start, edges, src, ix, max_degree }
+    }
+
     /// From the graph's base arrays: the edges whose kind bit is in `kinds`, at running or door seconds, one per
     /// ordered pair (the fastest; the first of equals), self-loops dropped, each node's edges in the base order.
     fn build(g: &Graph, kinds: u16, door: bool) -> Csr {
         let n = g.node_count();
-        let w = if door { &g.adj_door } else { &g.adj_secs };
+        let base = &g.base[door as usize];
         let mut slot = vec![NONE; n];
         let mut start = Vec::with_capacity(n + 1);
         let (mut edges, mut src, mut ix) = (Vec::new(), Vec::new(), Vec::new());
@@ -67,21 +75,21 @@ impl Csr {
         start.push(0u32);
         for u in 0..n {
             let first = edges.len();
-            for k in g.adj_start[u] as usize..g.adj_start[u + 1] as usize {
-                let v = g.adj_to[k];
+            for k in base.start[u] as usize..base.start[u + 1] as usize {
+                let (v, w) = base.edges[k];
                 if g.adj_kind[k] & kinds == 0 || v as usize == u {
                     continue;
                 }
                 match slot[v as usize] {
                     NONE => {
                         slot[v as usize] = edges.len() as u32;
-                        edges.push((v, w[k]));
+                        edges.push((v, w));
                         src.push(u as u32);
-                        ix.push(g.adj_ix[k]);
+                        ix.push(base.ix[k]);
                     }
-                    s if w[k] < edges[s as usize].1 => {
-                        edges[s as usize].1 = w[k];
-                        ix[s as usize] = g.adj_ix[k];
+                    s if w < edges[s as usize].1 => {
+                        edges[s as usize].1 = w;
+                        ix[s as usize] = base.ix[k];
                     }
                     _ => {}
                 }
@@ -121,7 +129,7 @@ impl Csr {
                 tp[u] = NONE as u64; // time 0, no predecessor
                 w.queue.push(u as u64);
                 // stop at the cutoff, or once every neighbour's distance is final
-                kernel(self, &mut tp, w, cutoff, |x| {
+                kernel(self, &mut tp, w, cutoff, |_, wt| wt, |x| {
                     if open[x] {
                         open[x] = false;
                         left -= 1;
@@ -157,44 +165,60 @@ impl Csr {
     }
 }
 
-/// The cached arrays of one (measure, filter) on a graph: plain at first, pruned after [`PRUNE_AFTER`] searches.
+/// The cached arrays of one (measure, filter) on a graph: none for the first search (it runs on the graph's base
+/// arrays, testing each edge's kind), plain from the second, pruned after [`PRUNE_AFTER`] searches.
 #[derive(Debug)]
 pub(crate) struct Masked {
     key: u32,
-    plain: Arc<Csr>,
+    plain: OnceLock<Arc<Csr>>,
     pruned: OnceLock<Arc<Csr>>,
     uses: AtomicU32,
+}
+
+impl Masked {
+    fn plain(&self, g: &Graph) -> &Arc<Csr> {
+        self.plain.get_or_init(|| Arc::new(Csr::build(g, (self.key & 0xFFFF) as u16, self.key >> 16 != 0)))
+    }
+    fn pruned(&self, g: &Graph) -> &Arc<Csr> {
+        self.pruned.get_or_init(|| Arc::new(self.plain(g).pruned()))
+    }
 }
 
 /// The cache of [`Masked`] arrays a graph carries (one entry per measure and filter searched so far).
 #[derive(Debug, Default)]
 pub(crate) struct Cache(std::sync::Mutex<Vec<Arc<Masked>>>);
 
-/// The cache entry of (`kinds`, measure) on `g`, building its plain arrays on first use.
+/// The cache entry of (`kinds`, measure) on `g`.
 fn entry(g: &Graph, kinds: u16, door: bool) -> Arc<Masked> {
     let key = (door as u32) << 16 | kinds as u32;
     let mut c = g.search_cache.0.lock().unwrap_or_else(|e| e.into_inner());
     match c.iter().find(|m| m.key == key) {
         Some(m) => m.clone(),
         None => {
-            let m = Arc::new(Masked { key, plain: Arc::new(Csr::build(g, kinds, door)), pruned: OnceLock::new(), uses: AtomicU32::new(0) });
+            let m = Arc::new(Masked { key, plain: OnceLock::new(), pruned: OnceLock::new(), uses: AtomicU32::new(0) });
             c.push(m.clone());
             m
         }
     }
 }
 
-/// The arrays to search `g` with under `kinds` and the measure: the plain ones for the first searches, then the
-/// pruned ones (built once, by whichever search gets there first; the others wait for them).
-fn arrays(g: &Graph, kinds: u16, door: bool) -> Arc<Csr> {
+/// The arrays to search `g` with under `kinds` and the measure, and whether the search must test edge kinds: the
+/// base arrays (tested) for the first search, so a graph searched once per filter (`ringsim run`) builds nothing;
+/// the plain ones from the second; the pruned ones from the [`PRUNE_AFTER`]th (built once, by whichever search
+/// gets there first; the others wait for them).
+fn arrays(g: &Graph, kinds: u16, door: bool) -> (Arc<Csr>, bool) {
     let m = entry(g, kinds, door);
     if let Some(p) = m.pruned.get() {
-        return p.clone();
+        return (p.clone(), false);
     }
-    if m.uses.fetch_add(1, Ordering::Relaxed) + 1 >= PRUNE_AFTER {
-        return m.pruned.get_or_init(|| Arc::new(m.plain.pruned())).clone();
+    let uses = m.uses.fetch_add(1, Ordering::Relaxed) + 1;
+    if uses >= PRUNE_AFTER {
+        (m.pruned(g).clone(), false)
+    } else if uses == 1 && m.plain.get().is_none() {
+        (g.base[door as usize].clone(), true)
+    } else {
+        (m.plain(g).clone(), false)
     }
-    m.plain.clone()
 }
 
 /// The arrays of `g` for the kinds `allow` accepts under the door measure (`door`) or running seconds, pruned
@@ -203,9 +227,9 @@ fn arrays(g: &Graph, kinds: u16, door: bool) -> Arc<Csr> {
 pub fn prepared(g: &Graph, allow: impl Fn(EdgeKind) -> bool, door: bool, prune: bool) -> Arc<Csr> {
     let m = entry(g, mask(allow), door);
     if prune {
-        m.pruned.get_or_init(|| Arc::new(m.plain.pruned())).clone()
+        m.pruned(g).clone()
     } else {
-        m.plain.clone()
+        m.plain(g).clone()
     }
 }
 
@@ -347,8 +371,9 @@ thread_local! {
 }
 
 /// Runs Dijkstra on `csr` from what `w.queue` holds (times and predecessors already in `tp`), settling nodes below
-/// `cutoff` seconds (all of them for `NONE`) until `settled(node)` says stop; leaves the queue empty.
-fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, mut settled: impl FnMut(usize) -> bool) {
+/// `cutoff` seconds (all of them for `NONE`) until `settled(node)` says stop; leaves the queue empty. `weight`
+/// gives an edge's seconds from its position and stored seconds (`NONE` leaves it out).
+fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, weight: impl Fn(usize, u32) -> u32, mut settled: impl FnMut(usize) -> bool) {
     if w.stage.len() < csr.max_degree {
         w.stage.resize(csr.max_degree, 0);
     }
@@ -366,7 +391,7 @@ fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, mut settled: imp
         let (a, b) = (csr.start[u] as usize, csr.start[u + 1] as usize);
         let mut len = 0;
         for (k, &(v, wt)) in (a..b).zip(&csr.edges[a..b]) {
-            let cand = (t.saturating_add(wt) as u64) << 32 | k as u64;
+            let cand = (t.saturating_add(weight(k, wt)) as u64) << 32 | k as u64;
             let cur = tp[v as usize];
             // strictly faster only: a tie keeps the earlier predecessor
             let better = cand < (cur & HI);
@@ -374,6 +399,8 @@ fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, mut settled: imp
             stage[len] = v;
             len += better as usize;
         }
+        // (on the base arrays a node can be here twice, through parallel edges: its second key is a duplicate
+        // whose turn changes nothing)
         for &v in &stage[..len] {
             queue.push((tp[v as usize] & HI) | v as u64);
         }
@@ -404,11 +431,21 @@ fn mask(allow: impl Fn(EdgeKind) -> bool) -> u16 {
 /// The search on the cached arrays of (`kinds`, measure). Deterministic: one thread, a fixed edge order, ties
 /// popped by node number, and a node's predecessor changes only on a strictly shorter time.
 fn run(g: &Graph, sources: &[(Node, Seconds)], kinds: u16, door: bool) -> Tree {
-    search_on(&arrays(g, kinds, door), sources)
+    let (csr, test) = arrays(g, kinds, door);
+    if test {
+        let kind = &g.adj_kind;
+        search_with(&csr, sources, |k, w| if kind[k] & kinds != 0 { w } else { NONE })
+    } else {
+        search_with(&csr, sources, |_, w| w)
+    }
 }
 
 /// The search on given arrays (from [`prepared`]), for benchmarks that time plain and pruned arrays apart.
 pub fn search_on(csr: &Arc<Csr>, sources: &[(Node, Seconds)]) -> Tree {
+    search_with(csr, sources, |_, w| w)
+}
+
+fn search_with(csr: &Arc<Csr>, sources: &[(Node, Seconds)], weight: impl Fn(usize, u32) -> u32) -> Tree {
     let mut tp = vec![u64::MAX; csr.start.len() - 1];
     WORK.with(|w| {
         let mut w = w.borrow_mut();
@@ -419,7 +456,7 @@ pub fn search_on(csr: &Arc<Csr>, sources: &[(Node, Seconds)]) -> Tree {
                 w.queue.push((t.0 as u64) << 32 | s.0 as u64);
             }
         }
-        kernel(csr, &mut tp, &mut w, NONE, |_| false);
+        kernel(csr, &mut tp, &mut w, NONE, weight, |_| false);
     });
     Tree { tp, csr: csr.clone() }
 }
@@ -509,19 +546,19 @@ pub mod reference {
                 heap.push_or_decrease(&time, s.0);
             }
         }
-        let w = if door { &g.adj_door } else { &g.adj_secs };
+        let b = &g.base[door as usize];
         while let Some(u) = heap.pop(&time) {
             let ui = u as usize;
             let t = time[ui];
-            for k in g.adj_start[ui] as usize..g.adj_start[ui + 1] as usize {
+            for k in b.start[ui] as usize..b.start[ui + 1] as usize {
                 if g.adj_kind[k] & kinds == 0 {
                     continue;
                 }
-                let v = g.adj_to[k] as usize;
-                let nt = t.saturating_add(w[k]);
+                let v = b.edges[k].0 as usize;
+                let nt = t.saturating_add(b.edges[k].1);
                 if nt < time[v] {
                     time[v] = nt;
-                    pred[v] = g.adj_ix[k];
+                    pred[v] = b.ix[k];
                     from[v] = u;
                     heap.push_or_decrease(&time, v as u32);
                 }
