@@ -1,7 +1,10 @@
 //! One single-source search on the real 中原 graph (asbuilt-2025, door measure: every edge, waits counted),
 //! against scipy.sparse.csgraph.dijkstra on the same exported graph. The answer is checked first: ringsim's times
-//! equal a plain binary-heap Dijkstra written here, and scipy's distances (when scipy is installed). Then the mean
-//! time per source over every place is measured for both and the ratio printed; the README quotes it.
+//! (on the filter's plain arrays and on the pruned ones) equal a plain binary-heap Dijkstra written here, its trees
+//! equal those of the previous kernel (`search::reference`), and its times equal scipy's distances (when scipy is
+//! installed). Then the mean time per source over every place is measured (median of rounds) for the pruned
+//! arrays, the plain arrays, the previous kernel, one source repeated, and scipy, with the ratios and the time the
+//! pruning takes; the README quotes them.
 //!
 //! Run with `cargo bench --bench search` (scipy: `pip install scipy`; without it the comparison is skipped with a
 //! message).
