@@ -1,7 +1,10 @@
 //! One single-source search on the real 中原 graph (asbuilt-2025, door measure: every edge, waits counted),
 //! against scipy.sparse.csgraph.dijkstra on the same exported graph. The answer is checked first: ringsim's times
-//! equal a plain binary-heap Dijkstra written here, and scipy's distances (when scipy is installed). Then the mean
-//! time per source over every place is measured for both and the ratio printed; the README quotes it.
+//! (on the filter's plain arrays and on the pruned ones) equal a plain binary-heap Dijkstra written here, its trees
+//! equal those of the previous kernel (`search::reference`), and its times equal scipy's distances (when scipy is
+//! installed). Then the mean time per source over every place is measured (median of rounds) for the pruned
+//! arrays, the plain arrays, the previous kernel, one source repeated, and scipy, with the ratios and the time the
+//! pruning takes; the README quotes them.
 //!
 //! Run with `cargo bench --bench search` (scipy: `pip install scipy`; without it the comparison is skipped with a
 //! message).
@@ -55,13 +58,34 @@ vals = np.array([max(best[k], 1e-6) for k in best])
 m = csr_matrix((vals, (rows, cols)), shape=(n, n))
 check = dijkstra(m, directed=True, indices=src[:20])
 reps = []
-for _ in range(3):
+for _ in range(5):
     t0 = time.perf_counter()
     for s in src:
         dijkstra(m, directed=True, indices=s)
     reps.append((time.perf_counter() - t0) / len(src))
-print(json.dumps({"us_per_source": min(reps) * 1e6, "check": [[(-1 if np.isinf(x) else round(float(x))) for x in row] for row in check]}))
+print(json.dumps({"us_per_source": sorted(reps)[2] * 1e6, "check": [[(-1 if np.isinf(x) else round(float(x))) for x in row] for row in check]}))
 "#;
+
+/// The median of some measurements.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// The mean time of `f(s)` over `sources`, in µs: the median of `rounds` rounds.
+fn per_source(sources: &[usize], rounds: usize, mut f: impl FnMut(usize)) -> f64 {
+    median(
+        (0..rounds)
+            .map(|_| {
+                let t0 = Instant::now();
+                for &s in sources {
+                    f(s);
+                }
+                t0.elapsed().as_secs_f64() / sources.len() as f64 * 1e6
+            })
+            .collect(),
+    )
+}
 
 fn main() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/asbuilt-2025.toml");
@@ -71,37 +95,56 @@ fn main() {
     let n = g.node_count();
     let edges: Vec<(usize, usize, u64)> = g.edges().map(|(a, c, e)| (a.0 as usize, c.0 as usize, ringsim::search::door_cost(e) as u64)).collect();
     let sources: Vec<usize> = (0..b.net.places.len()).collect();
-    let ours = |s: usize| ringsim::search::dijkstra_door(&g, &[(Node(s as u32), Seconds::ZERO)], |_| true);
-    // check the answer first
+    // the search's arrays for the door measure over every edge: plain (one edge per node pair), then pruned of the
+    // edges a witness search proves dominated (what the searches of a graph use after the first PRUNE_AFTER)
+    let plain = ringsim::search::prepared(&g, |_| true, true, false);
+    let prune_ms = median(
+        (0..5)
+            .map(|_| {
+                let g2 = Graph::build(&b);
+                ringsim::search::prepared(&g2, |_| true, true, false);
+                let t0 = Instant::now();
+                std::hint::black_box(ringsim::search::prepared(&g2, |_| true, true, true));
+                t0.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    );
+    let pruned = ringsim::search::prepared(&g, |_| true, true, true);
+    let src = |s: usize| [(Node(s as u32), Seconds::ZERO)];
+    // check the answer first: both arrays, and the previous kernel, against the textbook Dijkstra
     for &s in sources.iter().step_by(7) {
-        let t = ours(s);
         let r = reference(n, &edges, s);
-        for v in 0..n {
-            let mine = t.at(Node(v as u32)).map_or(u64::MAX, |x| x.0 as u64);
-            assert_eq!(mine, r[v], "source {s}, node {v}: ringsim and the reference Dijkstra differ");
-        }
-    }
-    // time ours: the mean over every place as the source, best of three rounds
-    let mut best = f64::MAX;
-    for _ in 0..3 {
-        let t0 = Instant::now();
-        for &s in &sources {
-            std::hint::black_box(ours(s));
-        }
-        best = best.min(t0.elapsed().as_secs_f64() / sources.len() as f64);
-    }
-    let ours_us = best * 1e6;
-    if std::env::var_os("RINGSIM_BENCH_DEBUG").is_some() {
-        for s in [0usize, 1, 100, 200, 388] {
-            let t0 = Instant::now();
-            for _ in 0..200 {
-                std::hint::black_box(ours(s));
+        let old = ringsim::search::reference::run(&g, &src(s), |_| true, true);
+        for csr in [&plain, &pruned] {
+            let t = ringsim::search::search_on(csr, &src(s));
+            for v in 0..n {
+                let mine = t.at(Node(v as u32)).map_or(u64::MAX, |x| x.0 as u64);
+                assert_eq!(mine, r[v], "source {s}, node {v}: ringsim and the reference Dijkstra differ");
+                assert_eq!((t.at(Node(v as u32)), t.edge_to(Node(v as u32))), old[v], "source {s}, node {v}: the tree differs from the previous kernel's");
             }
-            println!("source {s}: {:.1} µs", t0.elapsed().as_secs_f64() / 200.0 * 1e6);
         }
     }
-    println!("graph: {n} nodes, {} edges (asbuilt-2025, door measure)", edges.len());
-    println!("ringsim: {ours_us:.1} µs per single-source search (mean over {} sources)", sources.len());
+    // time: the mean over every place as the source, median of 11 rounds
+    let rounds = 11;
+    let ours_us = per_source(&sources, rounds, |s| {
+        std::hint::black_box(ringsim::search::search_on(&pruned, &src(s)));
+    });
+    let plain_us = per_source(&sources, rounds, |s| {
+        std::hint::black_box(ringsim::search::search_on(&plain, &src(s)));
+    });
+    let old_us = per_source(&sources, 5, |s| {
+        std::hint::black_box(ringsim::search::reference::run(&g, &src(s), |_| true, true));
+    });
+    let same = vec![0usize; sources.len()];
+    let same_us = per_source(&same, rounds, |s| {
+        std::hint::black_box(ringsim::search::search_on(&pruned, &src(s)));
+    });
+    println!("graph: {n} nodes, {} edges (asbuilt-2025, door measure); searched: {} (one per node pair), {} after pruning", edges.len(), plain.len(), pruned.len());
+    println!("pruning (once per graph and edge filter): {prune_ms:.1} ms");
+    println!("ringsim, pruned arrays: {ours_us:.1} µs per single-source search (mean over {} sources, median of {rounds} rounds)", sources.len());
+    println!("ringsim, plain arrays: {plain_us:.1} µs");
+    println!("previous kernel (indexed 4-ary heap, kind test per edge; search::reference): {old_us:.1} µs");
+    println!("ringsim, pruned arrays, source 0 again and again: {same_us:.1} µs");
     // scipy on the same graph
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("edges.csv");
@@ -114,7 +157,7 @@ fn main() {
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("scipy script prints JSON");
             let check = v["check"].as_array().unwrap();
             for (k, row) in check.iter().enumerate() {
-                let t = ours(sources[k]);
+                let t = ringsim::search::dijkstra_door(&g, &src(sources[k]), |_| true);
                 for (node, x) in row.as_array().unwrap().iter().enumerate() {
                     let want = x.as_i64().unwrap();
                     let mine = t.at(Node(node as u32)).map_or(-1, |x| x.0 as i64);
@@ -122,8 +165,8 @@ fn main() {
                 }
             }
             let sp = v["us_per_source"].as_f64().unwrap();
-            println!("scipy.sparse.csgraph.dijkstra: {sp:.1} µs per single-source search (same graph, answers equal)");
-            println!("ratio: ringsim is {:.1}x faster", sp / ours_us);
+            println!("scipy.sparse.csgraph.dijkstra: {sp:.1} µs per single-source search (same graph, answers equal; median of 5 rounds)");
+            println!("ratio: ringsim is {:.1}x faster (pruned arrays), {:.1}x (plain arrays), {:.1}x (same source again and again)", sp / ours_us, sp / plain_us, sp / same_us);
         }
         Ok(o) => println!("scipy comparison skipped: {}", String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("python3 failed")),
         Err(e) => println!("scipy comparison skipped: python3 not runnable ({e})"),

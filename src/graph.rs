@@ -90,21 +90,19 @@ pub struct Node(pub u32);
 
 pub struct Graph {
     pub(crate) g: DiGraph<(), Edge, u32>,
-    /// The edges in compressed sparse rows (flat arrays for the search): the out-edges of node `n` are
-    /// `adj_start[n]..adj_start[n + 1]`, with their targets, weights and petgraph edge indices.
-    pub(crate) adj_start: Vec<u32>,
-    pub(crate) adj_to: Vec<u32>,
-    /// Running seconds (station measure) and seconds plus the expected wait (door measure) of each edge.
-    pub(crate) adj_secs: Vec<u32>,
-    pub(crate) adj_door: Vec<u32>,
-    /// The bit of the edge's kind ([`EdgeKind::bit`]).
+    /// The edges in compressed sparse rows (flat arrays for the search), at running seconds (`base[0]`, station
+    /// measure) and at seconds plus the expected wait (`base[1]`, door measure): every kind, parallel edges of one
+    /// kind reduced to the fastest under each measure, each node's edges in insertion order.
+    pub(crate) base: [std::sync::Arc<crate::search::Csr>; 2],
+    /// The bit of each base edge's kind ([`EdgeKind::bit`]).
     pub(crate) adj_kind: Vec<u16>,
-    pub(crate) adj_ix: Vec<u32>,
     n_places: u32,
     n_stations: u32,
     pub labels: Vec<String>,
     /// Stations served by at least one open rail edge in this scenario.
     pub station_open: Vec<bool>,
+    /// The search's arrays per measure and edge filter, built on first use ([`crate::search`]).
+    pub(crate) search_cache: crate::search::Cache,
 }
 
 impl Graph {
@@ -220,7 +218,16 @@ impl Graph {
             door[p] = e.weight.secs.0.saturating_add(e.weight.wait.0);
             kind[p] = 1u16 << e.weight.kind.bit();
         }
-        Graph { g, adj_start: start, adj_to: to, adj_secs: secs, adj_door: door, adj_kind: kind, adj_ix: ix, n_places, n_stations, labels, station_open }
+        let mut src = vec![0u32; m];
+        for u in 0..n {
+            src[start[u] as usize..start[u + 1] as usize].fill(u as u32);
+        }
+        let pairs = |w: &[u32]| to.iter().zip(w).map(|(&t, &w)| (t, w)).collect::<Vec<_>>();
+        let base = [
+            std::sync::Arc::new(crate::search::Csr::from_parts(start.clone(), pairs(&secs), src.clone(), ix.clone())),
+            std::sync::Arc::new(crate::search::Csr::from_parts(start, pairs(&door), src, ix)),
+        ];
+        Graph { g, base, adj_kind: kind, n_places, n_stations, labels, station_open, search_cache: Default::default() }
     }
 
     /// A graph of `n` places joined by the given directed `(from, to, seconds)` edges (all trunk road), for tests
@@ -232,6 +239,19 @@ impl Graph {
         }
         for &(a, b, s) in edges {
             g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds::ZERO, kind: EdgeKind::Road(RoadClass::Trunk), label: 0 });
+        }
+        Graph::with_adjacency(g, n as u32, 0, vec!["edge".into()], Vec::new())
+    }
+
+    /// A graph of `n` places joined by the given directed `(from, to, seconds, wait, kind)` edges, for tests that
+    /// exercise edge filters and the door measure without a network.
+    pub fn from_kinded_edges(n: usize, edges: &[(u32, u32, u32, u32, EdgeKind)]) -> Graph {
+        let mut g: DiGraph<(), Edge, u32> = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for &(a, b, s, w, kind) in edges {
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), Edge { secs: Seconds(s), wait: Seconds(w), kind, label: 0 });
         }
         Graph::with_adjacency(g, n as u32, 0, vec!["edge".into()], Vec::new())
     }

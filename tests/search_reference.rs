@@ -1,10 +1,11 @@
-//! The fast search against a slow reference (Floyd–Warshall) on hundreds of random graphs. A failing graph is
+//! The fast search against slow references (Floyd–Warshall for times; the plain indexed-heap Dijkstra of
+//! `search::reference` for times and trees) on hundreds of random graphs, plain and pruned. A failing graph is
 //! printed as Rust code that can be pasted into a test.
 
 mod common;
 use common::Rng;
-use ringsim::graph::{Graph, Node};
-use ringsim::search::dijkstra;
+use ringsim::graph::{EdgeKind, Graph, Node};
+use ringsim::search::{dijkstra, dijkstra_door, reference};
 use ringsim::units::Seconds;
 
 const INF: u64 = u64::MAX / 4;
@@ -78,6 +79,114 @@ fn multi_source_equals_min_over_single_sources() {
         for t in 0..n {
             let best = singles.iter().filter_map(|tr| tr.at(Node(t as u32))).min();
             assert_eq!(multi.at(Node(t as u32)), best, "case {case} node {t}\n{}", as_code(n, &edges));
+        }
+    }
+}
+
+/// A random graph with every edge kind, waits, zero-second edges, parallel edges, self-loops and many ties.
+fn random_kinded(rng: &mut Rng) -> (usize, Vec<(u32, u32, u32, u32, EdgeKind)>) {
+    let n = 1 + rng.below(40) as usize;
+    let m = rng.below((n * n) as u64 / 2 + 2) as usize;
+    let ties = rng.chance(0.3);
+    let edges = (0..m)
+        .map(|_| {
+            let a = rng.below(n as u64) as u32;
+            let b = rng.below(n as u64) as u32;
+            let s = if rng.chance(0.1) { 0 } else if ties { rng.below(6) as u32 } else { rng.below(5000) as u32 };
+            let w = if rng.chance(0.5) { 0 } else if ties { rng.below(4) as u32 } else { rng.below(3000) as u32 };
+            (a, b, s, w, EdgeKind::ALL[rng.below(EdgeKind::ALL.len() as u64) as usize])
+        })
+        .collect();
+    (n, edges)
+}
+
+fn kinded_code(n: usize, edges: &[(u32, u32, u32, u32, EdgeKind)]) -> String {
+    format!("let g = Graph::from_kinded_edges({n}, &{:?});", edges)
+}
+
+/// Every node's time and tree edge from the fast search equal the plain indexed-heap reference, on random graphs
+/// with random edge filters, both measures and several sources: on the base arrays (a graph's first search under a
+/// filter), on the filter's own arrays, and on the pruned ones.
+#[test]
+fn fast_search_equals_reference_trees_on_600_random_graphs() {
+    let mut rng = Rng(11);
+    for case in 0..600 {
+        let (n, edges) = random_kinded(&mut rng);
+        let g = Graph::from_kinded_edges(n, &edges);
+        let kinds: u16 = if rng.chance(0.3) { u16::MAX } else { rng.below(1 << EdgeKind::ALL.len()) as u16 };
+        let allow = move |k: EdgeKind| kinds & (1 << k.bit()) != 0;
+        let door = rng.chance(0.5);
+        let n_src = 1 + rng.below(3) as usize;
+        let srcs: Vec<(Node, Seconds)> =
+            (0..n_src).map(|_| (Node(rng.below(n as u64) as u32), Seconds(if rng.chance(0.5) { 0 } else { rng.below(200) as u32 }))).collect();
+        // the first search runs on the graph's base arrays, the second on the filter's own, then pruned ones
+        for pass in ["base", "plain", "pruned"] {
+            if pass == "pruned" {
+                ringsim::search::prepared(&g, allow, door, true);
+            }
+            let fast = if door { dijkstra_door(&g, &srcs, allow) } else { dijkstra(&g, &srcs, allow) };
+            let want = reference::run(&g, &srcs, allow, door);
+            for v in 0..n {
+                let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
+                assert_eq!(
+                    got, want[v],
+                    "case {case} ({pass}, door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{}",
+                    kinded_code(n, &edges)
+                );
+            }
+        }
+    }
+}
+
+/// The same on the bundled network: every place as the source of a door search, and the station measure's rail
+/// search from every station, before and after pruning.
+#[test]
+fn fast_search_equals_reference_trees_on_asbuilt_2025() {
+    let path = common::repo().join("scenarios/asbuilt-2025.toml");
+    let loaded = ringsim::app::load(&[path]).unwrap();
+    let b = loaded.bind_all().unwrap().remove(0);
+    let g = Graph::build(&b);
+    let rail = |k: EdgeKind| k.is_station_measure();
+    for pass in ["plain", "pruned"] {
+        if pass == "pruned" {
+            ringsim::search::prepared(&g, |_| true, true, true);
+            ringsim::search::prepared(&g, rail, false, true);
+        }
+        for p in (0..b.net.places.len()).step_by(5) {
+            let src = [(Node(p as u32), Seconds::ZERO)];
+            let fast = dijkstra_door(&g, &src, |_| true);
+            let want = reference::run(&g, &src, |_| true, true);
+            for v in 0..g.node_count() {
+                assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "{pass}: door from place {p}, node {v}");
+            }
+        }
+        for s in (0..b.net.stations.len()).step_by(3) {
+            let src = g.start_at(&[g.station(ringsim::network::StationIx(s as u32))], Seconds::ZERO);
+            let fast = dijkstra(&g, &src, rail);
+            let want = reference::run(&g, &src, rail, false);
+            for v in 0..g.node_count() {
+                assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "{pass}: station measure from station {s}, node {v}");
+            }
+        }
+    }
+}
+
+/// A graph searched more than `PRUNE_AFTER` times switches to its pruned arrays by itself; every answer on the way,
+/// before and after the switch, equals the reference.
+#[test]
+fn automatic_pruning_keeps_every_answer() {
+    let mut rng = Rng(99);
+    for case in 0..4 {
+        let (n, edges) = random_kinded(&mut rng);
+        let g = Graph::from_kinded_edges(n, &edges);
+        let door = case % 2 == 0;
+        for i in 0..ringsim::search::PRUNE_AFTER + 40 {
+            let srcs = [(Node(rng.below(n as u64) as u32), Seconds(rng.below(100) as u32))];
+            let fast = if door { dijkstra_door(&g, &srcs, |_| true) } else { dijkstra(&g, &srcs, |_| true) };
+            let want = reference::run(&g, &srcs, |_| true, door);
+            for v in 0..n {
+                assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "case {case}, search {i}, node {v}\n{}", kinded_code(n, &edges));
+            }
         }
     }
 }
