@@ -24,7 +24,9 @@ pub fn node_name(net: &Network, g: &Graph, n: crate::graph::Node) -> String {
 }
 
 /// `from,to,seconds,wait_seconds,mode,link_id`, one row per directed edge, in the graph's build order; `link_id`
-/// is the service, road link or connector the edge comes from.
+/// is the service, road link or connector the edge comes from; a door-measure edge that pools the services worth
+/// taking between two stops (`graph::door_strategy`) is `<fastest service> (door strategy: with N more services)`,
+/// its `seconds` their mean ride.
 pub fn edges_csv(net: &Network, g: &Graph) -> Vec<u8> {
     let mut w = CsvOut::new(&["from", "to", "seconds", "wait_seconds", "mode", "link_id"]);
     for (a, b, e) in g.edges() {

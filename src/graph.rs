@@ -329,10 +329,12 @@ pub fn build(
 /// service day (`day_s`), the expected ride the frequency-weighted mean. One service alone gives its own ride and
 /// half its own headway; a further service never raises the expected time, so adding one never slows a trip. The
 /// edge holds the rounded mean ride as `secs` and the rest of the rounded expected time as `wait` (so the door
-/// weight is the rounded expected time); its class and label are those of the fastest service.
-fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, u32, RailMode, u32) {
+/// weight is the rounded expected time); its class and label are those of the fastest service, and the last value
+/// is how many services it pools.
+fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, u32, RailMode, u32, usize) {
     let (mut n, mut ride) = (0.0f64, 0.0f64);
     let mut expected = f64::INFINITY;
+    let mut pooled = 0;
     for c in cands {
         if (c.0 as f64) >= expected {
             break;
@@ -340,10 +342,11 @@ fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, 
         n += c.4;
         ride += c.4 * c.0 as f64;
         expected = (day_s / 2.0 + ride) / n;
+        pooled += 1;
     }
     let secs = (ride / n).round().max(1.0);
     let total = expected.round().max(secs);
-    (secs as u32, (total - secs) as u32, cands[0].2, cands[0].3)
+    (secs as u32, (total - secs) as u32, cands[0].2, cands[0].3, pooled)
 }
 
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
@@ -368,7 +371,7 @@ pub fn build_traced(
     let pl = |p: PlaceIx| NodeIndex::new(p.0 as usize);
 
     // Rail: every open service, from each stop to every later stop.
-    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label)
+    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day)
     let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64)>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
@@ -387,7 +390,15 @@ pub fn build_traced(
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
         cands.sort_by(|x, y| (x.0, x.1, x.3).cmp(&(y.0, y.1, y.3)));
         let first = (cands[0].0, cands[0].1, cands[0].2, cands[0].3);
-        let door = door_strategy(&cands, day_s);
+        let (secs, wait, mode, label, pooled) = door_strategy(&cands, day_s);
+        // an edge that pools several services is labelled as such (its ride is their mean, not one service's)
+        let label = if pooled > 1 {
+            labels.push(format!("{} (door strategy: with {} more service{})", labels[label as usize], pooled - 1, if pooled > 2 { "s" } else { "" }));
+            labels.len() as u32 - 1
+        } else {
+            label
+        };
+        let door = (secs, wait, mode, label);
         let keep = if door != first { vec![first, door] } else { vec![first] };
         station_open[from.i()] = true;
         station_open[to.i()] = true;
@@ -501,12 +512,12 @@ mod door_strategy_tests {
         // a 16 h service day: half the combined headway is 28,800 s / trains a day
         let day = 16.0 * 3600.0;
         // one service, 8 trains: a 3,600 s wait
-        assert_eq!(door_strategy(&[c(1000, 8.0, 0)], day), (1000, 3600, RailMode::Hsr, 0));
+        assert_eq!(door_strategy(&[c(1000, 8.0, 0)], day), (1000, 3600, RailMode::Hsr, 0, 1));
         // a second one 200 s slower, 8 trains: E = (28800 + 8·1000) / 8 = 4600 > 1200, so it joins:
         // (28800 + 8·1000 + 8·1200) / 16 = 2900 = 1100 ride + 1800 wait
-        assert_eq!(door_strategy(&[c(1000, 8.0, 0), c(1200, 8.0, 1)], day), (1100, 1800, RailMode::Hsr, 0));
+        assert_eq!(door_strategy(&[c(1000, 8.0, 0), c(1200, 8.0, 1)], day), (1100, 1800, RailMode::Hsr, 0, 2));
         // 100 trains of the fast one: E = (28800 + 100000) / 100 = 1288 < 1300, the slow one stays out
-        assert_eq!(door_strategy(&[c(1000, 100.0, 0), c(1300, 8.0, 1)], day), (1000, 288, RailMode::Hsr, 0));
+        assert_eq!(door_strategy(&[c(1000, 100.0, 0), c(1300, 8.0, 1)], day), (1000, 288, RailMode::Hsr, 0, 1));
     }
 
     #[test]
@@ -523,7 +534,7 @@ mod door_strategy_tests {
             for k in 0..(1 + next(8)) {
                 cands.push(c(60 + next(20_000) as u32, 0.01 + next(200) as f64 / 3.0, k as u32));
                 cands.sort_by(|a, b| (a.0, a.3).cmp(&(b.0, b.3)));
-                let (s, w, _, _) = door_strategy(&cands, day);
+                let (s, w, _, _, _) = door_strategy(&cands, day);
                 let e = s + w;
                 assert!(e <= prev, "{cands:?}: {e} > {prev}");
                 // never worse than the best single service

@@ -75,7 +75,8 @@ pub struct RailParams {
     pub calibration: Option<String>,
     /// Minimum time to change from one train to another at the same station.
     pub change_s: f64,
-    /// Hours a day trains run, for the door measure's expected wait (half the mean headway of the service boarded).
+    /// Hours a day trains run, for the door measure's expected wait (half the combined headway of the services worth
+    /// taking between two stops, `graph::door_strategy`).
     pub service_hours: f64,
     /// A station where the timetable cannot tell whether a train stops is charged this × the train's stop rate at
     /// the stations with a board it passes ([`crate::services::Service::stop_rate`]) of a stop, at most 1 (fitted).
@@ -99,6 +100,7 @@ pub struct RailParams {
 #[serde(deny_unknown_fields)]
 pub struct DefaultServices {
     pub stopping_per_day: f64,
+    /// Fast trains a day of a line without a timetable: its express, or its express and semi-fast half each.
     pub express_per_day: f64,
     pub source: String,
 }
@@ -318,6 +320,9 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
     let mut out = toml::map::Map::new();
     let mut r = toml::map::Map::new();
     for (k, t) in rail {
+        if k == "unknown_stop_share" {
+            return Err(Error::config(path, "rail.unknown_stop_share", "was renamed rail.unknown_stop_ratio (a ratio to the train's stop rate, no longer a share of a stop): regenerate this file with ringsim calibrate --write"));
+        }
         if k == "unknown_stop_ratio" {
             r.insert(k.clone(), t.clone());
             continue;

@@ -171,7 +171,11 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         let mut unknown = vec![false; route.len()];
         for k in r.get("unknown").split('|').map(str::trim).filter(|k| !k.is_empty()) {
             let s = station("unknown", k)?;
+            if !net.stations[s.i()].telecode {
+                return Err(r.err("unknown", format!("'{k}' sells no tickets (no telecode in stations.csv): trains pass it, so it is never an unknown stop; leave it out")));
+            }
             match route.iter().position(|x| *x == s) {
+                Some(p) if unknown[p] => return Err(r.err("unknown", format!("'{k}' is listed twice"))),
                 Some(p) if !stops[p] => unknown[p] = true,
                 Some(_) => return Err(r.err("unknown", format!("'{k}' is listed as a stop too; a station is either a stop or unknown"))),
                 None => return Err(r.err("unknown", format!("'{k}' is not on the route"))),
@@ -181,6 +185,7 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         for k in r.get("reverses").split('|').map(str::trim).filter(|k| !k.is_empty()) {
             let s = station("reverses", k)?;
             match route.iter().position(|x| *x == s) {
+                Some(p) if reverse[p] => return Err(r.err("reverses", format!("'{k}' is listed twice"))),
                 Some(p) if stops[p] && p > 0 && p + 1 < route.len() => reverse[p] = true,
                 Some(_) => return Err(r.err("reverses", format!("'{k}' is not an intermediate stop; a train changes ends only where it stops between its ends"))),
                 None => return Err(r.err("reverses", format!("'{k}' is not on the route"))),
@@ -272,11 +277,17 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             if express && class != RailMode::Suburban {
                 let st: Vec<bool> = (0..n).map(|k| k == 0 || k == n - 1 || hub[route[k].i()]).collect();
                 let semi: Vec<bool> = (0..n).map(|k| st[k] || city[route[k].i()]).collect();
-                // (not where it would stop everywhere: that is the stopping train)
-                if semi != st && semi.iter().any(|x| !x) {
-                    variants.push((Origin::DefaultSemifast, "semifast", semi, p.defaults.express_per_day));
+                // neither where it would stop everywhere (that is the stopping train), nor the semi-fast where it
+                // is the express; the line's `express_per_day` fast trains are shared between the two
+                let with_express = st.iter().any(|x| !x);
+                let with_semi = semi != st && semi.iter().any(|x| !x);
+                let share = if with_express && with_semi { 2.0 } else { 1.0 };
+                if with_semi {
+                    variants.push((Origin::DefaultSemifast, "semifast", semi, p.defaults.express_per_day / share));
                 }
-                variants.push((Origin::DefaultExpress, "express", st, p.defaults.express_per_day));
+                if with_express {
+                    variants.push((Origin::DefaultExpress, "express", st, p.defaults.express_per_day / share));
+                }
             }
             for (origin, name, stops, per_day) in variants {
                 for dir in [false, true] {
@@ -517,6 +528,11 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                     }
                 }
             }
+            // the pattern's stop rate follows its new stops (kept when it now passes no station with a board)
+            let sells: Vec<bool> = s.route.iter().map(|x| net.stations[x.i()].telecode).collect();
+            if let Some(rate) = board_stop_rate(&s.stops, &s.unknown, &sells) {
+                s.stop_rate = rate;
+            }
         }
     }
     for id in &m.remove {
@@ -614,6 +630,7 @@ impl Scene<'_> {
             .iter()
             .map(|&si| self.section_open[si].then(|| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
             .collect();
+        debug_assert_eq!(svc.reverse.len(), svc.route.len());
         let reverse: Vec<bool> = reverses(net, &svc.route).into_iter().zip(&svc.reverse).map(|(g, &t)| g || t).collect();
         let share = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built

@@ -26,7 +26,8 @@ Output `services.csv` (one directed service a row):
   - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section
   - stops: the station ids of the route where the train stops, '|'-separated, in order
   - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
-    stops (the model charges them the fitted share `rail.unknown_stop_ratio` of a stop)
+    stops (the model charges them `rail.unknown_stop_ratio` × the pattern's stop rate at the stations with a board it
+    passes, at most one stop)
 
 Standard library only. Usage (from the repository root):
   python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
