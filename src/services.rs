@@ -679,17 +679,19 @@ pub const REVERSAL_TURN_DEG: f64 = 120.0;
 
 /// Whether a train on `route` reverses at position `k`: it turns by more than [`REVERSAL_TURN_DEG`].
 pub fn reverses(net: &Network, route: &[StationIx]) -> Vec<bool> {
-    let xy = |s: StationIx| {
-        let st = &net.stations[s.i()];
-        (st.lon * st.lat.to_radians().cos(), st.lat)
+    // the direction from one station to the next on a local plane: east scaled by the cosine of their mean
+    // latitude (scaling each point's longitude by its own latitude's cosine would shift a station 0.5° further north
+    // by 50 km to the west at 114° E, and turn a right angle into a reversal)
+    let dir = |a: StationIx, b: StationIx| {
+        let (p, q) = (&net.stations[a.i()], &net.stations[b.i()]);
+        ((q.lon - p.lon) * ((p.lat + q.lat) / 2.0).to_radians().cos(), q.lat - p.lat)
     };
     (0..route.len())
         .map(|k| {
             if k == 0 || k + 1 == route.len() {
                 return false;
             }
-            let (a, b, c) = (xy(route[k - 1]), xy(route[k]), xy(route[k + 1]));
-            let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
+            let (u, v) = (dir(route[k - 1], route[k]), dir(route[k], route[k + 1]));
             let (nu, nv) = ((u.0 * u.0 + u.1 * u.1).sqrt(), (v.0 * v.0 + v.1 * v.1).sqrt());
             nu > 0.0 && nv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (nu * nv) < (REVERSAL_TURN_DEG).to_radians().cos()
         })

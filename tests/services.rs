@@ -287,3 +287,39 @@ fn a_listed_reversal_costs_reverse_s() {
     assert_eq!(code, 2);
     assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("reverses") && err.contains("intermediate stop"), "{err}");
 }
+
+/// The tiny network with a second and a third line from 乙站 (to 丁站, open 2012; to 戊站, open 2014), a train
+/// 甲站→乙站→丁站 stopping at all three, and `hub_lines_as_of` set to `date` (or absent).
+fn tiny_junction(dir: &std::path::Path, date: Option<&str>) -> String {
+    let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\nT,hsr,350,10,SAA|SBB|SDD,SAA|SBB|SDD,,,assumption: test\n");
+    let net = dir.join("tiny");
+    let add = |file: &str, rows: &str| {
+        let mut t = std::fs::read_to_string(net.join(file)).unwrap();
+        t.push_str(rows);
+        std::fs::write(net.join(file), t).unwrap();
+    };
+    add("stations.csv", "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,33.5,2014-01-01,,single:test,assumption: test\n");
+    add("rail_lines.csv", "l2,二号高铁,Line 2 HSR,hsr,350,assumption: test\nl3,三号高铁,Line 3 HSR,hsr,350,assumption: test\n");
+    add("rail_sections.csv", "l2:1,l2,1,SBB,SDD,50,350,300,2012-01-01,,assumption: test\nl3:1,l3,1,SBB,SEE,50,350,300,2014-01-01,,assumption: test\n");
+    if let Some(d) = date {
+        let p = std::fs::read_to_string(net.join("params.toml")).unwrap().replace("unknown_stop_ratio = 0.5\n", &format!("unknown_stop_ratio = 0.5\nhub_lines_as_of = \"{d}\"\n"));
+        std::fs::write(net.join("params.toml"), p).unwrap();
+    }
+    std::fs::write(dir.join("p.csv"), "from,to\n甲站,丁站\n").unwrap();
+    sc
+}
+
+#[test]
+fn junction_dwell_only_where_the_lines_open_on_hub_lines_as_of_meet() {
+    // 甲站→丁站: 100 + 50 km at 300 km/h = 1800 s, + 60 s accelerating and 60 s braking at each end of the two
+    // hops = 240 s, + the dwell at 乙站: 60 s at an ordinary stop, 120 s + a 30 s throat at a junction (tiny params).
+    // 乙站 meets 甲站 (2010), 丁站 (2012), 戊站 (2014) and 丙站 (planned): a junction with every line counted, or
+    // with the lines open on 2014-06-30 (three directions), but not on 2013-06-30 (two). The train turns north at
+    // 乙站 by a right angle, which is not a reversal (a projection that scaled each station's longitude by its own
+    // latitude's cosine made it one: 10 min more).
+    for (date, minutes) in [(None, "36.5"), (Some("2014-06-30"), "36.5"), (Some("2013-06-30"), "35.0")] {
+        let t = tempfile::tempdir().unwrap();
+        let sc = tiny_junction(t.path(), date);
+        assert_eq!(od_minutes(t.path(), &sc), minutes, "hub_lines_as_of = {date:?}");
+    }
+}
