@@ -323,3 +323,39 @@ fn junction_dwell_only_where_the_lines_open_on_hub_lines_as_of_meet() {
         assert_eq!(od_minutes(t.path(), &sc), minutes, "hub_lines_as_of = {date:?}");
     }
 }
+
+/// The tiny network (no timetable) with a line 乙站–丁站–己站–戊站 opened in 2012; 丁站 serves 丙市 when `city`.
+fn tiny_semifast(dir: &std::path::Path, city: bool) -> String {
+    let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
+    let net = dir.join("tiny");
+    std::fs::remove_file(net.join("services.csv")).unwrap();
+    let add = |file: &str, rows: &str| {
+        let mut t = std::fs::read_to_string(net.join(file)).unwrap();
+        t.push_str(rows);
+        std::fs::write(net.join(file), t).unwrap();
+    };
+    add(
+        "stations.csv",
+        "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSFF,己站,SFF,300121,丙市,114.01,34.86,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,35.22,2012-01-01,,single:test,assumption: test\n",
+    );
+    add("rail_lines.csv", "l2,二号高铁,Line 2 HSR,hsr,350,assumption: test\n");
+    add("rail_sections.csv", "l2:1,l2,1,SBB,SDD,50,350,300,2012-01-01,,assumption: test\nl2:2,l2,2,SDD,SFF,40,350,300,2012-01-01,,assumption: test\nl2:3,l2,3,SFF,SEE,40,350,300,2012-01-01,,assumption: test\n");
+    if city {
+        let c = std::fs::read_to_string(net.join("cities.csv")).unwrap().replace("300100,丙市,300101,SCC,", "300100,丙市,300101,SCC|SDD,");
+        std::fs::write(net.join("cities.csv"), c).unwrap();
+    }
+    std::fs::write(dir.join("p.csv"), "from,to\n丁站,戊站\n").unwrap();
+    sc
+}
+
+#[test]
+fn a_semi_fast_serves_the_plan_cities_stations_of_a_new_line() {
+    // 丁站→戊站, 80 km at 300 km/h = 960 s. Where 丁站 serves a plan city, the line's semi-fast stops there and
+    // runs through 己站: + 60 s accelerating + 60 s braking = 18.0 min. Otherwise the express (乙站 and 戊站 only)
+    // does not stop at 丁站 and the stopping train also stops at 己站: + 60 + 60 more and a 60 s dwell = 21.0 min.
+    for (city, minutes) in [(true, "18.0"), (false, "21.0")] {
+        let t = tempfile::tempdir().unwrap();
+        let sc = tiny_semifast(t.path(), city);
+        assert_eq!(od_minutes(t.path(), &sc), minutes, "丁站 a plan city's station: {city}");
+    }
+}
