@@ -484,7 +484,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     f.push_str(&stats_toml("in_sample_hsr_intercity", &after.fast));
     f.push_str(&stats_toml("in_sample_conventional", &after.conventional));
     f.push_str(&format!("[fit.cross_validated]\nfolds = {folds}\n"));
-    f.push_str(&stats_toml("cross_validated.all", &cv.all).replace("[fit.cross_validated.all]", "[fit.cross_validated.all]"));
+    f.push_str(&stats_toml("cross_validated.all", &cv.all));
     f.push_str(&stats_toml("cross_validated.hsr_intercity", &cv.fast));
     f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
     f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\n", p.rail.unknown_stop_ratio));

@@ -22,11 +22,10 @@ pub fn within_label(c: Minutes) -> String {
 /// "unreached".
 pub fn band_label(cutoffs: &[Minutes], t: Option<Seconds>) -> String {
     let Some(t) = t else { return "unreached".into() };
-    let m = t.0 as f64 / 60.0;
-    match cutoffs.iter().position(|c| m <= c.0) {
-        Some(0) => format!("0–{} min", fmt_cutoff(cutoffs[0])),
-        Some(k) => format!("{}–{} min", fmt_cutoff(cutoffs[k - 1]), fmt_cutoff(cutoffs[k])),
-        None => format!("over {} min", fmt_cutoff(*cutoffs.last().expect("at least one cutoff"))),
+    match crate::rings::band_index(cutoffs, t) {
+        k if k == cutoffs.len() => format!("over {} min", fmt_cutoff(*cutoffs.last().expect("at least one cutoff"))),
+        0 => format!("0–{} min", fmt_cutoff(cutoffs[0])),
+        k => format!("{}–{} min", fmt_cutoff(cutoffs[k - 1]), fmt_cutoff(cutoffs[k])),
     }
 }
 

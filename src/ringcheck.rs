@@ -34,19 +34,12 @@ use crate::graph::Graph;
 use crate::network::{CityIx, Network, StationIx};
 use crate::od::{resolve_station_first, Endpoint};
 use crate::report::band_label;
-use crate::rings::{fmt_cutoff, Reach};
+use crate::rings::{band_index, fmt_cutoff, Reach};
 use crate::scenario::{Bound, Measure};
 use crate::table::{CsvOut, Table};
 use crate::units::{Minutes, Seconds};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// The band a time falls in: 0 for "within the first cutoff" (a time equal to a cutoff is within it), `k` for
-/// between cutoffs `k-1` and `k`, `cutoffs.len()` for beyond the last. The same rule as
-/// [`Reach::ring_of`] and [`band_label`].
-pub fn band_index(cutoffs: &[Minutes], t: Seconds) -> usize {
-    cutoffs.iter().position(|c| t <= c.seconds()).unwrap_or(cutoffs.len())
-}
 
 /// An observed fastest time between two stations.
 #[derive(Clone, Debug, PartialEq)]

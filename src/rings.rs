@@ -208,8 +208,8 @@ impl Reach {
 
     /// Index of the smallest cutoff containing `t`, if any.
     pub fn ring_of(&self, t: Option<Seconds>) -> Option<usize> {
-        let t = t?;
-        self.cutoffs.iter().position(|c| t <= c.seconds())
+        let k = band_index(&self.cutoffs, t?);
+        (k < self.cutoffs.len()).then_some(k)
     }
 
     pub fn ring_label(&self, t: Option<Seconds>) -> String {
@@ -257,6 +257,13 @@ pub struct RingSummary {
     pub counties: usize,
     pub population: u64,
     pub area_km2: f64,
+}
+
+/// The band a time falls in: 0 for "within the first cutoff" (a time equal to a cutoff is within it), `k` for
+/// between cutoffs `k-1` and `k`, `cutoffs.len()` for beyond the last. The one rule behind [`Reach::ring_of`],
+/// [`crate::report::band_label`] and the plan-city ring check.
+pub fn band_index(cutoffs: &[Minutes], t: Seconds) -> usize {
+    cutoffs.iter().position(|c| t <= c.seconds()).unwrap_or(cutoffs.len())
 }
 
 pub fn fmt_cutoff(c: Minutes) -> String {

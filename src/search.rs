@@ -297,9 +297,13 @@ impl Heap4 {
     }
     #[inline]
     fn push(&mut self, k: u64) {
-        let h = &mut self.h;
-        let mut i = h.len();
-        h.push(k);
+        let i = self.h.len();
+        self.h.push(k);
+        Self::sift_up(&mut self.h, i, k);
+    }
+    /// Puts `k` at the hole `i` or above it, moving larger parents down.
+    #[inline]
+    fn sift_up(h: &mut [u64], mut i: usize, k: u64) {
         while i > 0 {
             let p = (i - 1) / 4;
             if h[p] <= k {
@@ -344,15 +348,7 @@ impl Heap4 {
             }
         }
         // then sift the last key up from the leaf
-        while i > 0 {
-            let p = (i - 1) / 4;
-            if h[p] <= last {
-                break;
-            }
-            h[i] = h[p];
-            i = p;
-        }
-        h[i] = last;
+        Self::sift_up(h, i, last);
         Some(top)
     }
     fn clear(&mut self) {

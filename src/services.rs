@@ -70,6 +70,11 @@ pub struct Service {
     pub origin: Origin,
 }
 
+/// For each station of `route`, whether tickets are sold there ([`crate::network::Station::telecode`]).
+fn sells(net: &Network, route: &[StationIx]) -> Vec<bool> {
+    route.iter().map(|x| net.stations[x.i()].telecode).collect()
+}
+
 /// The share of the intermediate stations with a board (those not `unknown`, where tickets are sold: `sells[k]`)
 /// at which a service stops, or `None` when it passes none.
 fn board_stop_rate(stops: &[bool], unknown: &[bool], sells: &[bool]) -> Option<f64> {
@@ -197,10 +202,7 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
     // day, summed in file order: the same bytes every time)
     let rates: Vec<Option<f64>> = out
         .iter()
-        .map(|s| {
-            let sells: Vec<bool> = s.route.iter().map(|x| net.stations[x.i()].telecode).collect();
-            board_stop_rate(&s.stops, &s.unknown, &sells)
-        })
+        .map(|s| board_stop_rate(&s.stops, &s.unknown, &sells(net, &s.route)))
         .collect();
     let (mut num, mut den) = (0.0, 0.0);
     for (s, r) in out.iter().zip(&rates) {
@@ -529,8 +531,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                 }
             }
             // the pattern's stop rate follows its new stops (kept when it now passes no station with a board)
-            let sells: Vec<bool> = s.route.iter().map(|x| net.stations[x.i()].telecode).collect();
-            if let Some(rate) = board_stop_rate(&s.stops, &s.unknown, &sells) {
+            if let Some(rate) = board_stop_rate(&s.stops, &s.unknown, &sells(net, &s.route)) {
                 s.stop_rate = rate;
             }
         }

@@ -288,16 +288,19 @@ fn a_listed_reversal_costs_reverse_s() {
     assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("reverses") && err.contains("intermediate stop"), "{err}");
 }
 
+/// Appends `rows` to the file at `path`.
+fn append_rows(path: &std::path::Path, rows: &str) {
+    let mut t = std::fs::read_to_string(path).unwrap();
+    t.push_str(rows);
+    std::fs::write(path, t).unwrap();
+}
+
 /// The tiny network with a second and a third line from 乙站 (to 丁站, open 2012; to 戊站, open 2014), a train
 /// 甲站→乙站→丁站 stopping at all three, and `hub_lines_as_of` set to `date` (or absent).
 fn tiny_junction(dir: &std::path::Path, date: Option<&str>) -> String {
     let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\nT,hsr,350,10,SAA|SBB|SDD,SAA|SBB|SDD,,,assumption: test\n");
     let net = dir.join("tiny");
-    let add = |file: &str, rows: &str| {
-        let mut t = std::fs::read_to_string(net.join(file)).unwrap();
-        t.push_str(rows);
-        std::fs::write(net.join(file), t).unwrap();
-    };
+    let add = |file: &str, rows: &str| append_rows(&net.join(file), rows);
     add("stations.csv", "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,33.5,2014-01-01,,single:test,assumption: test\n");
     add("rail_lines.csv", "l2,二号高铁,Line 2 HSR,hsr,350,assumption: test\nl3,三号高铁,Line 3 HSR,hsr,350,assumption: test\n");
     add("rail_sections.csv", "l2:1,l2,1,SBB,SDD,50,350,300,2012-01-01,,assumption: test\nl3:1,l3,1,SBB,SEE,50,350,300,2014-01-01,,assumption: test\n");
@@ -329,11 +332,7 @@ fn tiny_semifast(dir: &std::path::Path, city: bool) -> String {
     let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
     let net = dir.join("tiny");
     std::fs::remove_file(net.join("services.csv")).unwrap();
-    let add = |file: &str, rows: &str| {
-        let mut t = std::fs::read_to_string(net.join(file)).unwrap();
-        t.push_str(rows);
-        std::fs::write(net.join(file), t).unwrap();
-    };
+    let add = |file: &str, rows: &str| append_rows(&net.join(file), rows);
     add(
         "stations.csv",
         "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSFF,己站,SFF,300121,丙市,114.01,34.86,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,35.22,2012-01-01,,single:test,assumption: test\n",
