@@ -133,3 +133,35 @@ fn a_wrong_station_is_a_clear_error() {
         assert!(!t.path().join("o/plan_city_rings.csv").exists());
     }
 }
+
+/// The out-of-sample file of reported times on lines opened after 2021: every pair is matched, every row cites a
+/// page, and the model (asbuilt-2025, physics and default services only on these lines) is within 10 min on every
+/// pair with an end in the region (汉口→重庆北 has none: the network lacks 汉十, README).
+#[test]
+fn lines_opened_after_2021_against_their_reported_times() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml").display().to_string();
+    let obs = repo().join("networks/zhongyuan/observed/reported-after-2021.csv");
+    let src = std::fs::read_to_string(&obs).unwrap();
+    for (i, l) in src.lines().enumerate().skip(1) {
+        assert!(l.contains(",\"url:http"), "line {}: every row cites the page it comes from: {l}", i + 1);
+    }
+    let (code, _out, err) = run(t.path(), &["validate", &sc, "--observed", &obs.display().to_string(), "--out", "v"]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(t.path().join("v/validation_pairs.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("no column {n} in {h:?}"));
+    let (f, to, m, o) = (col("from"), col("to"), col("model_minutes"), col("observed_minutes"));
+    let mut n = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        n += 1;
+        let model: f64 = r[m].parse().unwrap_or_else(|_| panic!("{}→{} unmatched: {r:?}", &r[f], &r[to]));
+        let observed: f64 = r[o].parse().unwrap();
+        if (&r[f], &r[to]) != ("汉口", "重庆北") {
+            assert!((model - observed).abs() <= 10.0, "{}→{}: model {model}, reported {observed}", &r[f], &r[to]);
+        }
+    }
+    assert_eq!(n, src.lines().count() - 1, "one validation row per reported pair");
+}
