@@ -262,6 +262,48 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     write_or_print(out, w.into_bytes(), &format!("{} pairs", ps.len()))
 }
 
+/// `ringsim od --window`: percentiles of the travel time between stations over a departure window
+/// ([`crate::window`]), beside the station measure's time (no initial wait).
+pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str, percentiles: &str, by_mode: bool, measure: Option<&str>) -> Result<String> {
+    use crate::window;
+    let w = window::Window::parse(window).map_err(|m| Error::Usage(format!("--window: {m}")))?;
+    let ps = window::parse_percentiles(percentiles).map_err(|m| Error::Usage(format!("--percentiles: {m}")))?;
+    if by_mode {
+        return Err(Error::Usage("--window times trains between stations; --by-mode (road and public transport door to door) does not apply".into()));
+    }
+    if let Some(m) = measure.filter(|m| *m != "station") {
+        return Err(Error::Usage(format!("--measure {m}: --window uses the station measure (platform to platform), with the waits of the timetable")));
+    }
+    let loaded = load(&[scenario.to_path_buf()])?;
+    let b = bind_one(&loaded)?;
+    let rows = od::read_pairs(b.net, pairs)?;
+    let q = window::station_pairs(&b, &rows, pairs)?;
+    let g = build_graph(&b)?;
+    let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));
+    let tt = window::Timetable::build(&b, &g);
+    let res = window::pairs(&tt, &q, &w, &ps);
+    let mut header: Vec<String> = ["from", "to", "from_name", "to_name", "window", "departures", "reached", "station_minutes"].iter().map(|s| s.to_string()).collect();
+    header.extend(ps.iter().map(|p| format!("p{p}_minutes")));
+    let mut wr = CsvOut::new(&header.iter().map(String::as_str).collect::<Vec<_>>());
+    for (i, p) in rows.iter().enumerate() {
+        let (a, z) = q[i];
+        let r = &res[i];
+        let mut row = vec![
+            p.from_key.clone(),
+            p.to_key.clone(),
+            b.net.stations[a.i()].name.clone(),
+            b.net.stations[z.i()].name.clone(),
+            format!("{}-{}", w.start, w.end),
+            r.minutes.to_string(),
+            r.reached.to_string(),
+            stat[i].0.map(|t| t.minutes().to_string()).unwrap_or_default(),
+        ];
+        row.extend(r.percentiles.iter().map(|t| window::minutes(*t)));
+        wr.row(row);
+    }
+    write_or_print(out, wr.into_bytes(), &format!("{} pairs over the window {}-{}", rows.len(), w.start, w.end))
+}
+
 /// `ringsim compare A B`: places that change ring, minutes saved, population gained per ring.
 pub fn compare(a: &Path, b: &Path, out: Option<&Path>, ov: &Overrides) -> Result<String> {
     let loaded = load_with(&[a.to_path_buf(), b.to_path_buf()], ov)?;

@@ -8,7 +8,8 @@
 //! Beside the rings: [`surface`] (a travel-time grid) → [`contour`] (bands as polygons) → [`map`] and [`plot`]
 //! (figures); [`matrix`], [`indicators`] and [`export`] (all-pairs times, accessibility indicators, the graph as
 //! CSV); [`order`] compares completion orders of projects, with [`lattice`] evaluating build states fast; [`ringcheck`]
-//! checks each plan city's band against its fastest scheduled time.
+//! checks each plan city's band against its fastest scheduled time; [`window`] times trips over a departure window
+//! on the timetable's clock times (percentiles, as Conveyal R5 reports them).
 
 pub mod app;
 pub mod calibrate;
@@ -37,5 +38,6 @@ pub mod surface;
 pub mod table;
 pub mod tomlfile;
 pub mod units;
+pub mod window;
 
 pub use error::{Error, Result};

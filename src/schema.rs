@@ -95,6 +95,7 @@ pub const SERVICES: Schema = Schema {
         Col::opt("unknown", T),
         Col::opt("reverses", T),
         Col::opt("example_trains", T),
+        Col::opt("departures", T),
         Col::req("source", T),
     ],
     max_rows: 100_000,

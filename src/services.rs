@@ -68,6 +68,19 @@ pub struct Service {
     /// 15 min or more there), on top of the turns [`reverses`] finds on the map.
     pub reverse: Vec<bool>,
     pub origin: Origin,
+    /// The clock time of each of the pattern's trains (`services.csv` column `departures`), for the
+    /// departure-window search ([`crate::window`]); empty for default and scenario services, which run at even
+    /// headways, and for a timetable service whose trains a day or stops a scenario changes.
+    pub departures: Vec<Departure>,
+}
+
+/// One train of a timetable pattern at its clock time on the boards: its departure from a stop, or, for a train
+/// whose board shows a departure at no stop but the last, its arrival there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Departure {
+    pub station: StationIx,
+    pub at: crate::units::Clock,
+    pub arrives: bool,
 }
 
 /// For each station of `route`, whether tickets are sold there ([`crate::network::Station::telecode`]).
@@ -196,7 +209,34 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
                 None => return Err(r.err("reverses", format!("'{k}' is not on the route"))),
             }
         }
-        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, origin: Origin::Timetable });
+        let mut departures = Vec::new();
+        for tok in r.get("departures").split_whitespace() {
+            let bad = || r.err("departures", format!("'{tok}' is not a train's clock time; write dep@STATION=HH:MM (its departure from a stop) or arr@STATION=HH:MM (its arrival at one), space-separated, one per train"));
+            let (kind, rest) = tok.split_once('@').ok_or_else(bad)?;
+            let (key, at) = rest.split_once('=').ok_or_else(bad)?;
+            let arrives = match kind {
+                "dep" => false,
+                "arr" => true,
+                _ => return Err(bad()),
+            };
+            let st = station("departures", key)?;
+            let at = crate::units::Clock::parse(at, false).map_err(|m| r.err("departures", format!("'{tok}': {m}")))?;
+            match route.iter().position(|x| *x == st) {
+                Some(p) if stops[p] && !arrives && p + 1 < route.len() => {}
+                Some(p) if stops[p] && arrives && p > 0 => {}
+                _ => {
+                    return Err(r.err(
+                        "departures",
+                        format!("'{tok}': a train departs from a stop before the last and arrives at a stop after the first of the service; '{key}' is not one"),
+                    ))
+                }
+            }
+            departures.push(Departure { station: st, at, arrives });
+        }
+        if !departures.is_empty() && departures.len() as f64 != trains_per_day {
+            return Err(r.err("departures", format!("{} clock times for {trains_per_day} trains a day; give one per train, or none", departures.len())));
+        }
+        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, origin: Origin::Timetable, departures });
     }
     // a service that passes no station with a board takes the mean stop rate of the trains (weighted by trains a
     // day, summed in file order: the same bytes every time)
@@ -301,7 +341,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                     }
                     let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
                     let unknown = vec![false; r.len()];
-                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], origin });
+                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], origin, departures: Vec::new() });
                 }
             }
         }
@@ -512,9 +552,15 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             let s = &mut all[i];
             if let Some(t) = a.trains_per_day {
                 s.trains_per_day = t;
+                // other trains than the boards': they run at even headways in the departure-window search
+                s.departures.clear();
             }
             if let Some(v) = a.max_kmh {
                 s.max_kmh = v;
+            }
+            if !a.add_stops.is_empty() || !a.remove_stops.is_empty() {
+                // a changed pattern keeps no clock time of the boards (its anchor stop may be gone)
+                s.departures.clear();
             }
             for (list, on, name) in [(&a.add_stops, true, "add_stops"), (&a.remove_stops, false, "remove_stops")] {
                 for key in list {
@@ -579,7 +625,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         }
         let unknown = vec![false; route.len()];
         let reverse = vec![false; route.len()];
-        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, origin: Origin::Scenario };
+        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, origin: Origin::Scenario, departures: Vec::new() };
         if a.both_directions {
             let mut r = s.clone();
             r.id = format!("{}:rev", a.id);

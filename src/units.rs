@@ -1,5 +1,5 @@
 //! Typed quantities shared by every pipeline stage: travel time ([`Seconds`]), typed minutes ([`Minutes`]),
-//! distance ([`Km`]), speed ([`Kmh`]) and calendar dates ([`Date`]).
+//! distance ([`Km`]), speed ([`Kmh`]), calendar dates ([`Date`]) and clock times of day ([`Clock`]).
 //!
 //! Times are integer seconds inside the engine so that sums are exact and results are the same bytes on every
 //! machine; they become [`Minutes`] only at the edges (scenario cutoffs, reports, plots).
@@ -154,6 +154,33 @@ impl fmt::Display for Date {
     }
 }
 
+/// A clock time of day in seconds after midnight, 00:00 to 24:00 (24:00 only as the end of a window).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clock(pub u32);
+
+impl Clock {
+    pub const DAY: u32 = 86_400;
+    /// `HH:MM`, 00:00–23:59, or 24:00 when `allow_24` (the end of a window that runs to midnight).
+    pub fn parse(s: &str, allow_24: bool) -> Result<Clock, String> {
+        let bad = || format!("'{s}' is not a clock time; write HH:MM, e.g. 07:30");
+        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+        if h.len() != 2 || m.len() != 2 {
+            return Err(bad());
+        }
+        let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if m > 59 || h > 24 || (h == 24 && (m > 0 || !allow_24)) {
+            return Err(format!("'{s}' is not a time of day (00:00–{})", if allow_24 { "24:00" } else { "23:59" }));
+        }
+        Ok(Clock(h * 3600 + m * 60))
+    }
+}
+
+impl fmt::Display for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 3600, self.0 % 3600 / 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +193,17 @@ mod tests {
         assert!(Date::parse("16-02-03").is_err());
         assert_eq!(Date::new(1970, 1, 1).days_from_epoch(), 0);
         assert_eq!(Date::new(2000, 3, 1).days_from_epoch(), 11017);
+    }
+    #[test]
+    fn clocks() {
+        assert_eq!(Clock::parse("07:30", false), Ok(Clock(27_000)));
+        assert_eq!(Clock::parse("00:00", false), Ok(Clock(0)));
+        assert_eq!(Clock::parse("24:00", true), Ok(Clock(86_400)));
+        assert!(Clock::parse("24:00", false).is_err());
+        for bad in ["7:30", "07:60", "25:00", "24:01", "0730", "ab:cd", "", "07:30:00"] {
+            assert!(Clock::parse(bad, true).is_err(), "{bad}");
+        }
+        assert_eq!(Clock(27_000).to_string(), "07:30");
     }
     #[test]
     fn travel_time() {

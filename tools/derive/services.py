@@ -28,6 +28,11 @@ Output `services.csv` (one directed service a row):
   - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
     stops (the model charges them `rail.unknown_stop_ratio` × the pattern's stop rate at the stations with a board it
     passes, at most one stop)
+  - departures: one clock time per train of the pattern (space-separated, in train-code order): `dep@ID=HH:MM`, its
+    departure from stop ID on the board there (the first stop of the pattern whose board shows one), or
+    `arr@ID=HH:MM`, its arrival at the last stop whose board shows one when no stop but the last has a departure.
+    Only the departure-window search (`ringsim od --window`) uses them; it times the rest of the train by the
+    model's physics from this one clock time
 
 Standard library only. Usage (from the repository root):
   python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
@@ -159,6 +164,7 @@ def build(shared, network):
     # a line speed of the network is wrong. Reported, not acted on: (from, to) -> (ratio, train, minutes, limit, km)
     below_limit = {}
     groups = defaultdict(list)  # (cls, max, route, stops) -> [codes]
+    anchor_of = {}  # (key, code) -> (kind, station id, minutes after midnight): the train's clock time in the pattern
     unknown_of = {}  # same key -> route stations without a board (stop unknown)
     for code in sorted(trains):
         calls = trains[code]
@@ -237,15 +243,31 @@ def build(shared, network):
                 rev = tuple(x for x in stops[1:-1] if x in long_dwell)
                 key = (cls, vmax, tuple(route), tuple(stops), rev)
                 groups[key].append(code)
+                anchor_of[(key, code)] = anchor(stops, run, calls)
                 unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops and x not in no_tickets)
                 stats["services_from_trains"] += 1
-    return groups, unknown_of, stats, below_limit
+    return groups, unknown_of, stats, below_limit, anchor_of
 
 
-def render(groups, unknown_of):
+def anchor(stops, run, calls):
+    """The train's clock time in a pattern (column `departures`): its departure at the first of the pattern's stops
+    whose board shows one, else its arrival at the last stop whose board shows one."""
+    name = dict(run)
+    for sid in stops[:-1]:
+        c = calls.get(name[sid])
+        if c is not None and c["dep"] is not None:
+            return ("dep", sid, c["dep"])
+    for sid in reversed(stops[1:]):
+        c = calls.get(name[sid])
+        if c is not None and c["arr"] is not None:
+            return ("arr", sid, c["arr"])
+    raise SystemExit(f"a pattern {stops} without a board time: every piece of a train has a board call")
+
+
+def render(groups, unknown_of, anchor_of):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "example_trains", "source"])
+    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "example_trains", "departures", "source"])
     keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3], k[4]))
     seen = defaultdict(int)
     for k in keys:
@@ -262,7 +284,8 @@ def render(groups, unknown_of):
             f"stations without a board (column unknown) may or may not be stops ; reverses: stops where the boards show "
             f"the trains standing {LONG_DWELL_MIN} min or more ; max_kmh: {why}"
         )
-        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), " ".join(codes[:3]), src])
+        deps = " ".join(f"{kind}@{st}={m // 60:02d}:{m % 60:02d}" for kind, st, m in (anchor_of[(k, c)] for c in codes))
+        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), " ".join(codes[:3]), deps, src])
     return buf.getvalue()
 
 
@@ -272,8 +295,8 @@ def main():
     ap.add_argument("--network", required=True)
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
-    groups, unknown_of, stats, below_limit = build(a.shared, a.network)
-    text = render(groups, unknown_of)
+    groups, unknown_of, stats, below_limit, anchor_of = build(a.shared, a.network)
+    text = render(groups, unknown_of, anchor_of)
     out = os.path.join(a.network, "services.csv")
     if a.check:
         try:

@@ -352,7 +352,8 @@ class ServicesRule(unittest.TestCase):
             write(os.path.join(shared, services.SCHED),
                   "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n"
                   "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
-            groups, unknown_of, _stats, _below = services.build(shared, net)
+            groups, unknown_of, _stats, _below, anchor_of = services.build(shared, net)
+            self.text = services.render(groups, unknown_of, anchor_of)
         (key,) = groups
         return key, unknown_of[key]
 
@@ -360,6 +361,12 @@ class ServicesRule(unittest.TestCase):
         key, unknown = self.build("JJJ")
         self.assertEqual(key[2], ("AAA", "J", "BBB"))
         self.assertEqual(unknown, ("J",))
+
+    def test_the_train_keeps_its_clock_time(self):
+        self.build("JJJ")
+        header, row = self.text.splitlines()[:2]
+        col = header.split(",").index("departures")
+        self.assertEqual(row.split(",")[col], "dep@AAA=08:00")
 
     def test_a_station_without_a_telecode_is_passed(self):
         _key, unknown = self.build("")
