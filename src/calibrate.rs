@@ -190,7 +190,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
 /// not fitted: at a stop it only adds to acceleration (`v/2a + v/2b`), so the two cannot be told apart; it stays
 /// at its sourced value and acceleration absorbs the rest.
 #[allow(non_upper_case_globals)]
-pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 13] = {
+pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 15] = {
     // (class, field, first step, lower bound, upper bound). The bounds are the physically plausible range of
     // each class, tighter than what params.toml accepts:
     // - acceleration, mean from a stop to line speed: 350 km/h EMUs reach 300 km/h in roughly 4–6 min (0.23–0.35
@@ -200,7 +200,8 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 13] =
     //   with freight);
     // - dwell 1–5 min at intermediate stops of EMUs (the G656 capture shows 2 min), up to 15 min for conventional
     //   trains; at junctions up to 15 (EMU) and 30 min (conventional: engine and crew changes);
-    // - throat up to 5 min (EMU) and 10 min; reversal up to 30 min.
+    // - throat up to 5 min (EMU) and 10 min; reversal up to 30 min; a long stand, in place of the dwell, 8–14 min
+    //   (the range of the boards' stands it stands for: `stands` of services.csv).
     // The intercity class is fitted with the hsr one ([`TIED`]).
     const Hsr: Option<crate::network::RailMode> = Some(crate::network::RailMode::Hsr);
     const Conventional: Option<crate::network::RailMode> = Some(crate::network::RailMode::Conventional);
@@ -212,12 +213,14 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 13] =
         (Hsr, "hub_dwell_s", 30.0, 60.0, 900.0),
         (Hsr, "hub_throat_s", 30.0, 0.0, 300.0),
         (Hsr, "reverse_s", 60.0, 0.0, 1800.0),
+        (Hsr, "stand_s", 60.0, 480.0, 840.0),
         (Conventional, "margin", 0.02, 0.0, 0.3),
         (Conventional, "accel_ms2", 0.05, 0.05, 0.4),
         (Conventional, "dwell_s", 30.0, 60.0, 900.0),
         (Conventional, "hub_dwell_s", 30.0, 60.0, 1800.0),
         (Conventional, "hub_throat_s", 30.0, 0.0, 600.0),
         (Conventional, "reverse_s", 60.0, 0.0, 1800.0),
+        (Conventional, "stand_s", 60.0, 480.0, 840.0),
     ]
 };
 

@@ -126,11 +126,14 @@ pub struct TrainClass {
     pub margin: f64,
     /// Extra time at a stop where the train reverses (the driver changes ends).
     pub reverse_s: f64,
+    /// Extra time at a stop where the timetable shows the train standing long (to be overtaken or to wait for its
+    /// path: the `stands` of `services.csv`), on top of the dwell.
+    pub stand_s: f64,
     pub source: String,
 }
 
 /// Plausible bounds of the physical parameters (a value outside is an error; the fit stays inside).
-pub const CLASS_BOUNDS: [(&str, f64, f64); 8] = [
+pub const CLASS_BOUNDS: [(&str, f64, f64); 9] = [
     ("max_kmh", 40.0, 450.0),
     ("accel_ms2", 0.05, 1.2),
     ("brake_ms2", 0.1, 1.5),
@@ -139,6 +142,7 @@ pub const CLASS_BOUNDS: [(&str, f64, f64); 8] = [
     ("hub_throat_s", 0.0, 600.0),
     ("margin", 0.0, 0.3),
     ("reverse_s", 0.0, 1800.0),
+    ("stand_s", 0.0, 1800.0),
 ];
 
 impl TrainClass {
@@ -152,6 +156,7 @@ impl TrainClass {
             "hub_throat_s" => self.hub_throat_s,
             "margin" => self.margin,
             "reverse_s" => self.reverse_s,
+            "stand_s" => self.stand_s,
             _ => panic!("unknown train class field {field}"),
         }
     }
@@ -165,6 +170,7 @@ impl TrainClass {
             "hub_throat_s" => &mut self.hub_throat_s,
             "margin" => &mut self.margin,
             "reverse_s" => &mut self.reverse_s,
+            "stand_s" => &mut self.stand_s,
             _ => panic!("unknown train class field {field}"),
         };
         *r = v;

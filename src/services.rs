@@ -67,6 +67,9 @@ pub struct Service {
     /// Whether the trains change ends at `route[k]` by the timetable (`services.csv` column `reverses`: they stand
     /// 15 min or more there), on top of the turns [`reverses`] finds on the map.
     pub reverse: Vec<bool>,
+    /// Whether the trains stand long at `route[k]` by the timetable (`services.csv` column `stands`: 8–14 min, to be
+    /// overtaken or to wait for a path): charged the class's `stand_s` in place of the dwell.
+    pub stand: Vec<bool>,
     pub origin: Origin,
     /// The clock time of each of the pattern's trains (`services.csv` column `departures`), for the
     /// departure-window search ([`crate::window`]); empty for default and scenario services, which run at even
@@ -209,6 +212,17 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
                 None => return Err(r.err("reverses", format!("'{k}' is not on the route"))),
             }
         }
+        let mut stand = vec![false; route.len()];
+        for k in r.get("stands").split('|').map(str::trim).filter(|k| !k.is_empty()) {
+            let s = station("stands", k)?;
+            match route.iter().position(|x| *x == s) {
+                Some(p) if stand[p] => return Err(r.err("stands", format!("'{k}' is listed twice"))),
+                Some(p) if reverse[p] => return Err(r.err("stands", format!("'{k}' is listed in `reverses` too; a long stop is either a change of ends or a stand"))),
+                Some(p) if stops[p] && p > 0 && p + 1 < route.len() => stand[p] = true,
+                Some(_) => return Err(r.err("stands", format!("'{k}' is not an intermediate stop; a train stands only where it stops between its ends"))),
+                None => return Err(r.err("stands", format!("'{k}' is not on the route"))),
+            }
+        }
         let mut departures = Vec::new();
         for tok in r.get("departures").split_whitespace() {
             let bad = || r.err("departures", format!("'{tok}' is not a train's clock time; write dep@STATION=HH:MM (its departure from a stop) or arr@STATION=HH:MM (its arrival at one), space-separated, one per train"));
@@ -236,7 +250,7 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         if !departures.is_empty() && departures.len() as f64 != trains_per_day {
             return Err(r.err("departures", format!("{} clock times for {trains_per_day} trains a day; give one per train, or none", departures.len())));
         }
-        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, origin: Origin::Timetable, departures });
+        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, stand, origin: Origin::Timetable, departures });
     }
     // a service that passes no station with a board takes the mean stop rate of the trains (weighted by trains a
     // day, summed in file order: the same bytes every time)
@@ -341,7 +355,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                     }
                     let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
                     let unknown = vec![false; r.len()];
-                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], origin, departures: Vec::new() });
+                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() });
                 }
             }
         }
@@ -374,6 +388,8 @@ pub struct LegParts {
     pub throat: f64,
     /// Changing ends where the train reverses.
     pub reverse: f64,
+    /// Long stands (to be overtaken) where the timetable shows them.
+    pub stand: f64,
     /// The share of a stop charged at stations where the timetable cannot tell.
     pub unknown: f64,
     /// Track length of the leg.
@@ -384,7 +400,7 @@ pub struct LegParts {
 
 impl LegParts {
     pub fn total(&self) -> f64 {
-        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.unknown
+        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.stand + self.unknown
     }
 }
 
@@ -392,7 +408,9 @@ impl LegParts {
 /// `c` whose stops are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route
 /// positions k → k + 1); `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is
 /// charged `unknown_share` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it
-/// came (it changes ends: `reverse_s` more). [`LegParts::total`] is the leg's time.
+/// came (it changes ends: `reverse_s` more) and `stand[k]` one where it stands long (`stand_s` in place of the
+/// dwell).
+/// [`LegParts::total`] is the leg's time.
 ///
 /// Between two consecutive stops `D` metres apart the train runs every hop at its limit, but never faster than
 /// the peak speed it can reach between them, `v_p = √(2D·ab/(a + b))` (`× (1 + margin)` for the supplement), and
@@ -401,7 +419,7 @@ impl LegParts {
 /// profile (`2D/v_p`, a triangle, when the hop is too short to reach the limit), and raising any speed limit
 /// never lengthens the time (tested against the profile formula and for monotonicity on random legs).
 #[allow(clippy::too_many_arguments)]
-pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], i: usize, j: usize) -> LegParts {
+pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], stand: &[bool], i: usize, j: usize) -> LegParts {
     let (a, b) = (c.accel_ms2, c.brake_ms2);
     let len = |k: usize| hops[k].km * 1000.0;
     let mut p = LegParts::default();
@@ -440,7 +458,12 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
     for k in (i + 1)..j {
         if stops[k] {
             p.stops += 1;
-            p.dwell += if hub[k] { c.hub_dwell_s } else { c.dwell_s };
+            // a long stand is the whole time standing there, in place of the dwell
+            if stand[k] {
+                p.stand += c.stand_s;
+            } else {
+                p.dwell += if hub[k] { c.hub_dwell_s } else { c.dwell_s };
+            }
             p.throat += throat(k);
             if reverse[k] {
                 p.reverse += c.reverse_s;
@@ -573,6 +596,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                     s.unknown[p] = false;
                     if !on {
                         s.reverse[p] = false;
+                        s.stand[p] = false;
                     }
                 }
             }
@@ -625,7 +649,8 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         }
         let unknown = vec![false; route.len()];
         let reverse = vec![false; route.len()];
-        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, origin: Origin::Scenario, departures: Vec::new() };
+        let stand = vec![false; route.len()];
+        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, stand, origin: Origin::Scenario, departures: Vec::new() };
         if a.both_directions {
             let mut r = s.clone();
             r.id = format!("{}:rev", a.id);
@@ -634,6 +659,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             r.stops.reverse();
             r.unknown.reverse();
             r.reverse.reverse();
+            r.stand.reverse();
             all.push(s);
             all.push(r);
         } else {
@@ -699,6 +725,8 @@ impl Scene<'_> {
             let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| self.hub[x.i()]).collect();
             let run_unknown = &svc.unknown[a..=b];
             let run_reverse = &reverse[a..=b];
+            // a stand where the map already finds a reversal is charged as the reversal only
+            let run_stand: Vec<bool> = (a..=b).map(|k| svc.stand[k] && !reverse[k]).collect();
             let run_stops = &base[a..=b];
             let pos: Vec<usize> = (0..run_stops.len())
                 .filter(|&k| {
@@ -708,7 +736,7 @@ impl Scene<'_> {
                 .collect();
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
-                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, share, &run_hub, run_reverse, i, j);
+                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
                 }

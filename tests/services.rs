@@ -8,7 +8,7 @@ use ringsim::params::TrainClass;
 use ringsim::services::{leg_parts, Hop};
 
 fn class(a: f64, b: f64, margin: f64) -> TrainClass {
-    TrainClass { max_kmh: 350.0, accel_ms2: a, brake_ms2: b, dwell_s: 60.0, hub_dwell_s: 120.0, hub_throat_s: 30.0, margin, reverse_s: 600.0, source: "test".into() }
+    TrainClass { max_kmh: 350.0, accel_ms2: a, brake_ms2: b, dwell_s: 60.0, hub_dwell_s: 120.0, hub_throat_s: 30.0, margin, reverse_s: 600.0, stand_s: 600.0, source: "test".into() }
 }
 
 fn hops(spec: &[(f64, f64)]) -> Vec<Hop> {
@@ -17,7 +17,7 @@ fn hops(spec: &[(f64, f64)]) -> Vec<Hop> {
 
 fn time(c: &TrainClass, h: &[Hop], stops: &[bool], i: usize, j: usize) -> f64 {
     let n = h.len() + 1;
-    leg_parts(c, h, stops, &vec![false; n], 0.0, &vec![false; n], &vec![false; n], i, j).total()
+    leg_parts(c, h, stops, &vec![false; n], 0.0, &vec![false; n], &vec![false; n], &vec![false; n], i, j).total()
 }
 
 #[test]
@@ -44,10 +44,10 @@ fn intermediate_stop_by_hand() {
     let h = hops(&[(50.0, 300.0), (50.0, 300.0)]);
     assert!((time(&c, &h, &[true, true, true], 0, 2) - 1500.0).abs() < 1e-6);
     assert!((time(&c, &h, &[true, false, true], 0, 2) - 1320.0).abs() < 1e-6);
-    let p = leg_parts(&c, &h, &[true, false, true], &[false, true, false], 0.5, &[false; 3], &[false; 3], 0, 2);
+    let p = leg_parts(&c, &h, &[true, false, true], &[false, true, false], 0.5, &[false; 3], &[false; 3], &[false; 3], 0, 2);
     assert!((p.total() - 1410.0).abs() < 1e-6, "{p:?}");
     // a junction stop: hub dwell 120 + throat 30 instead of 60; a reversal there adds 600
-    let p = leg_parts(&c, &h, &[true, true, true], &[false; 3], 0.0, &[false, true, false], &[false, true, false], 0, 2);
+    let p = leg_parts(&c, &h, &[true, true, true], &[false; 3], 0.0, &[false, true, false], &[false, true, false], &[false; 3], 0, 2);
     assert!((p.total() - (1440.0 + 120.0 + 30.0 + 600.0)).abs() < 1e-6, "{p:?}");
 }
 
@@ -91,11 +91,11 @@ fn raising_a_speed_limit_never_lengthens_a_leg() {
         let share = rng.f64();
         // the leg may start or end at a station whose stop is unknown (trains board there too)
         let (i, j) = if n >= 3 && rng.chance(0.5) { (1, n - 1) } else { (0, n) };
-        let base = leg_parts(&c, &hops(&spec), &stops, &unknown, share, &hub, &rev, i, j).total();
+        let base = leg_parts(&c, &hops(&spec), &stops, &unknown, share, &hub, &rev, &vec![false; rev.len()], i, j).total();
         let k = rng.below(n as u64) as usize;
         let mut faster = spec.clone();
         faster[k].1 += 1.0 + rng.f64() * 100.0;
-        let t = leg_parts(&c, &hops(&faster), &stops, &unknown, share, &hub, &rev, i, j).total();
+        let t = leg_parts(&c, &hops(&faster), &stops, &unknown, share, &hub, &rev, &vec![false; rev.len()], i, j).total();
         assert!(t <= base + 1e-9, "case {case}: raising hop {k}'s limit lengthened the leg {base} → {t}\n  hops {spec:?}, stops {stops:?}");
         // and it is never faster than running every hop at its limit
         let pure: f64 = spec[i..j].iter().map(|(km, kmh)| km * 1000.0 / (kmh / 3.6)).sum();
@@ -286,6 +286,30 @@ fn a_listed_reversal_costs_reverse_s() {
     let (code, _, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("reverses") && err.contains("intermediate stop"), "{err}");
+}
+
+#[test]
+fn a_listed_stand_costs_stand_s_in_place_of_the_dwell() {
+    // The train of the test above (37.0 min with its 1-min dwell at 乙站), standing long at 乙站 (the `stands`
+    // column): the dwell there is replaced by the tiny hsr stand_s of 600 s: 37.0 − 1.0 + 10.0 = 46.0 min.
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,source\n";
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,,SBB,assumption: test\n"));
+    let alone = t.path().join("alone.toml");
+    let text = std::fs::read_to_string(&sc).unwrap().replace("name = \"s\"", "name = \"alone\"");
+    std::fs::write(&alone, format!("{text}[services]\nremove = [\"l1:stopping:1\"]\n")).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", alone.to_str().unwrap(), "甲站", "丙站"]);
+    assert_eq!(code, 0, "{err}");
+    let line = |k: &str| out.lines().find(|l| l.trim_start().starts_with(k)).unwrap_or_else(|| panic!("{k}: {out}")).to_string();
+    assert!(line("long stands").ends_with("10.0 min"), "{out}");
+    assert!(line("dwell at 1").ends_with("0.0 min"), "{out}");
+    assert!(line("total").ends_with("46.0 min"), "{out}");
+    // a stand also listed as a reversal is an error naming the column
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,SBB,SBB,assumption: test\n"));
+    let (code, _, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("stands") && err.contains("reverses"), "{err}");
 }
 
 /// Appends `rows` to the file at `path`.

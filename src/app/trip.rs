@@ -66,6 +66,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  dwell at {} intermediate stop(s)    {:6.1} min", p.stops, m(p.dwell));
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
+            let _ = writeln!(t, "  long stands                        {:6.1} min", m(p.stand));
             let share = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
             let _ = writeln!(t, "  total                              {:6.1} min", m(*secs));

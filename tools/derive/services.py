@@ -15,12 +15,16 @@ A stop where a train's board shows it standing LONG_DWELL_MIN minutes or more is
 the train changes ends there (石家庄 between 京广 south and 石太, 郑州东 between 郑徐 and 京广: the layout of the
 station makes trains leave by the end they came in, which a turn on the map does not show) or stands to be
 overtaken. The model charges such a stop the fitted `reverse_s` of the train class, not the board's minutes.
+A stop where it stands STAND_MIN to LONG_DWELL_MIN - 1 minutes is listed in the column `stands`: a long stand, to be
+overtaken or to wait for a path (G1810: 12 min at 郑州东; G53's 7 min at 徐州东 counts as a dwell). Which stops are
+long is a fact of the pattern, like its stops; the model charges such a stop the fitted `stand_s` of the class in
+place of its dwell, not the board's minutes.
 
-Trains with the same class, maximum speed, route, stops and reversals are grouped into one service with `trains_per_day`
+Trains with the same class, maximum speed, route, stops, reversals and stands are grouped into one service with `trains_per_day`
 (the boards are one day's timetable, so the number of train codes is trains a day).
 
 Output `services.csv` (one directed service a row):
-  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,example_trains,source
+  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,source
   - class: the model's train class (hsr for G and D trains, intercity for C, conventional for the others)
   - max_kmh: the train's maximum speed by its class letter (see TRAIN_MAX_KMH)
   - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section
@@ -28,6 +32,8 @@ Output `services.csv` (one directed service a row):
   - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
     stops (the model charges them `rail.unknown_stop_ratio` × the pattern's stop rate at the stations with a board it
     passes, at most one stop)
+  - reverses, stands: intermediate stops where the trains stand LONG_DWELL_MIN min or more (a change of ends), or
+    STAND_MIN to LONG_DWELL_MIN - 1 min (a long stand)
   - departures: one clock time per train of the pattern (space-separated, in train-code order): `dep@ID=HH:MM`, its
     departure from stop ID on the board there (the first stop of the pattern whose board shows one), or
     `arr@ID=HH:MM`, its arrival at the last stop whose board shows one when no stop but the last has a departure.
@@ -80,6 +86,11 @@ MAX_LEG_KMH = 360.0
 # dwell times of G/D/C trains at intermediate stops have their mode at 2 min, and a second mode at 15–25 min made of
 # trains changing ends at through stations (石家庄 京广 south ↔ 石太: 23–28 min; 郑州东 郑徐 ↔ 京广 north: 19–20).
 LONG_DWELL_MIN = 15
+# A stop of this many minutes or more (and less than LONG_DWELL_MIN) is a long stand: the train waits there to be
+# overtaken or for its path, longer than a dwell for passengers. The boards' G/D/C dwells fall off from their mode
+# at 2 min to 5–7 min at the big stations (the dwell the model charges at junctions); overtaking takes the time of
+# two headways (the faster train arrives behind the standing one and leaves before it: 2 × 3–5 min), so 8 min.
+STAND_MIN = 8
 
 
 def read(path):
@@ -206,11 +217,15 @@ def build(shared, network):
             pieces = []
             route, stops = [run[0][0]], [run[0][0]]
             # stops where the train stands LONG_DWELL_MIN or more (only intermediate calls with both times)
-            long_dwell = set()
+            long_dwell, stand = set(), set()
             for sid, nm in run[1:-1]:
                 c = calls.get(nm)
-                if c is not None and c["arr"] is not None and c["dep"] is not None and (c["dep"] - c["arr"]) % 1440 >= LONG_DWELL_MIN:
-                    long_dwell.add(sid)
+                if c is not None and c["arr"] is not None and c["dep"] is not None:
+                    d = (c["dep"] - c["arr"]) % 1440
+                    if d >= LONG_DWELL_MIN:
+                        long_dwell.add(sid)
+                    elif d >= STAND_MIN:
+                        stand.add(sid)
             for (a, na), (b, nb) in zip(run, run[1:]):
                 p, km, hops = path(a, b, cls)
                 why = None
@@ -241,7 +256,8 @@ def build(shared, network):
                 if len(stops) < 2:
                     continue
                 rev = tuple(x for x in stops[1:-1] if x in long_dwell)
-                key = (cls, vmax, tuple(route), tuple(stops), rev)
+                stn = tuple(x for x in stops[1:-1] if x in stand)
+                key = (cls, vmax, tuple(route), tuple(stops), rev, stn)
                 groups[key].append(code)
                 anchor_of[(key, code)] = anchor(stops, run, calls)
                 unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops and x not in no_tickets)
@@ -267,11 +283,11 @@ def anchor(stops, run, calls):
 def render(groups, unknown_of, anchor_of):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "example_trains", "departures", "source"])
-    keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3], k[4]))
+    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "stands", "example_trains", "departures", "source"])
+    keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3], k[4], k[5]))
     seen = defaultdict(int)
     for k in keys:
-        cls, vmax, route, stops, rev = k
+        cls, vmax, route, stops, rev, stn = k
         codes = sorted(groups[k])
         base = f"{route[0]}-{route[-1]}-{cls}"
         seen[base] += 1
@@ -282,10 +298,11 @@ def render(groups, unknown_of, anchor_of):
             f"shared:{SCHED}#{codes[0]} (and {len(codes) - 1} more train codes of this pattern on the boards) ; "
             f"derived: stops are the board stations where the trains appear plus their origin and terminus; "
             f"stations without a board (column unknown) may or may not be stops ; reverses: stops where the boards show "
-            f"the trains standing {LONG_DWELL_MIN} min or more ; max_kmh: {why}"
+            f"the trains standing {LONG_DWELL_MIN} min or more ; stands: stops where they stand {STAND_MIN}–{LONG_DWELL_MIN - 1} min ; "
+            f"max_kmh: {why}"
         )
         deps = " ".join(f"{kind}@{st}={m // 60:02d}:{m % 60:02d}" for kind, st, m in (anchor_of[(k, c)] for c in codes))
-        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), " ".join(codes[:3]), deps, src])
+        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), "|".join(stn), " ".join(codes[:3]), deps, src])
     return buf.getvalue()
 
 
