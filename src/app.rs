@@ -280,9 +280,9 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
     let q = window::station_pairs(&b, &rows, pairs)?;
     let g = build_graph(&b)?;
     let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));
-    let tt = window::Timetable::build(&b, &g);
-    let res = window::pairs(&tt, &q, &w, &ps);
-    let mut header: Vec<String> = ["from", "to", "from_name", "to_name", "window", "departures", "reached", "station_minutes"].iter().map(|s| s.to_string()).collect();
+    let sch = window::Schedules::build(&b, &g);
+    let res = window::pairs(&sch, &q, &w, &ps);
+    let mut header: Vec<String> = ["from", "to", "from_name", "to_name", "window", "draws", "departure_minutes", "reached", "station_minutes"].iter().map(|s| s.to_string()).collect();
     header.extend(ps.iter().map(|p| format!("p{p}_minutes")));
     let mut wr = CsvOut::new(&header.iter().map(String::as_str).collect::<Vec<_>>());
     for (i, p) in rows.iter().enumerate() {
@@ -294,6 +294,7 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
             b.net.stations[a.i()].name.clone(),
             b.net.stations[z.i()].name.clone(),
             format!("{}-{}", w.start, w.end),
+            sch.draws().to_string(),
             r.minutes.to_string(),
             r.reached.to_string(),
             stat[i].0.map(|t| t.minutes().to_string()).unwrap_or_default(),

@@ -380,7 +380,7 @@ pub fn build_traced(
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
-                let secs = leg.parts.total().round().max(1.0) as u32;
+                let secs = leg.secs();
                 legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day));
             });
         }
@@ -410,7 +410,7 @@ pub fn build_traced(
         }
     }
     // Changes of train at every served station.
-    let change = Seconds(params.rail.change_s.round() as u32);
+    let change = params.rail.change();
     let change_label = labels.len() as u32;
     labels.push("change".into());
     for i in 0..net.stations.len() {

@@ -149,7 +149,7 @@ enum Cmd {
         #[arg(long)]
         window: Option<String>,
         /// With --window: the percentiles to report (nearest rank), comma-separated.
-        #[arg(long, default_value = "5,25,50,75,95")]
+        #[arg(long, default_value = "5,25,50,75,95", requires = "window")]
         percentiles: String,
     },
     /// Compare two scenarios: places that change band, minutes saved, population gained per (cumulative) ring.

@@ -178,6 +178,11 @@ impl TrainClass {
 }
 
 impl RailParams {
+    /// The minimum connection time in whole seconds, as the graph's change edges and the departure-window search
+    /// charge it.
+    pub fn change(&self) -> crate::units::Seconds {
+        crate::units::Seconds(self.change_s.round() as u32)
+    }
     pub fn class(&self, m: crate::network::RailMode) -> &TrainClass {
         match m {
             crate::network::RailMode::Hsr => &self.hsr,

@@ -14,9 +14,9 @@
 //!
 //! The boards only show stations that have a board of their own, so many cities cannot be checked. Every city is
 //! listed, with a status:
-//! - `agrees`: the model's time from F to the city (the station measure, to the first of the city's stations
-//!   reached, the way `run` measures a city, but from F alone) falls in the same band as its fastest scheduled
-//!   time from F. That is the definition, like for like with the boards: the ring of the city's time from
+//! - `agrees`: the model's time from F to the city (the station measure as `run` measures a city — the fastest of
+//!   rail to its stations and, from any station, on by road to its seat — but from F alone) falls in the same
+//!   band as its fastest scheduled time from F. That is the definition, like for like with the boards: the ring of the city's time from
 //!   F, both sides from the same station;
 //! - `disagrees`: it does not (both minutes are given);
 //! - `uncheckable`: no open station of the city has a train from F in the file, with the reason per station:

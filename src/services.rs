@@ -71,16 +71,16 @@ pub struct Service {
     /// overtaken or to wait for a path): charged the class's `stand_s` in place of the dwell.
     pub stand: Vec<bool>,
     pub origin: Origin,
-    /// The clock time of each of the pattern's trains (`services.csv` column `departures`), for the
-    /// departure-window search ([`crate::window`]); empty for default and scenario services, which run at even
-    /// headways, and for a timetable service whose trains a day or stops a scenario changes.
-    pub departures: Vec<Departure>,
+    /// The clock times of each of the pattern's trains on the boards (`services.csv` column `departures`), for
+    /// the departure-window search ([`crate::window`]); empty for default and scenario services, which run at
+    /// even headways, and for a timetable service whose trains a day a scenario changes.
+    pub departures: Vec<Vec<Call>>,
 }
 
-/// One train of a timetable pattern at its clock time on the boards: its departure from a stop, or, for a train
-/// whose board shows a departure at no stop but the last, its arrival there.
+/// A train of a timetable pattern at a stop at its clock time on the boards: its departure, or, for a train whose
+/// boards show a departure at none of its stops but the last, its arrival at a stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Departure {
+pub struct Call {
     pub station: StationIx,
     pub at: crate::units::Clock,
     pub arrives: bool,
@@ -224,31 +224,43 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
             }
         }
         let mut departures = Vec::new();
-        for tok in r.get("departures").split_whitespace() {
-            let bad = || r.err("departures", format!("'{tok}' is not a train's clock time; write dep@STATION=HH:MM (its departure from a stop) or arr@STATION=HH:MM (its arrival at one), space-separated, one per train"));
-            let (kind, rest) = tok.split_once('@').ok_or_else(bad)?;
-            let (key, at) = rest.split_once('=').ok_or_else(bad)?;
-            let arrives = match kind {
-                "dep" => false,
-                "arr" => true,
-                _ => return Err(bad()),
-            };
-            let st = station("departures", key)?;
-            let at = crate::units::Clock::parse(at, false).map_err(|m| r.err("departures", format!("'{tok}': {m}")))?;
-            match route.iter().position(|x| *x == st) {
-                Some(p) if stops[p] && !arrives && p + 1 < route.len() => {}
-                Some(p) if stops[p] && arrives && p > 0 => {}
-                _ => {
-                    return Err(r.err(
-                        "departures",
-                        format!("'{tok}': a train departs from a stop before the last and arrives at a stop after the first of the service; '{key}' is not one"),
-                    ))
+        for train in r.get("departures").split_whitespace() {
+            let mut calls: Vec<Call> = Vec::new();
+            let mut last_pos = None;
+            for tok in train.split('/') {
+                let bad = || r.err("departures", format!("'{tok}' is not a train's clock time; write dep@STATION=HH:MM (its departure from a stop) or arr@STATION=HH:MM (its arrival at one); a train's times '/'-separated in running order, trains space-separated"));
+                let (kind, rest) = tok.split_once('@').ok_or_else(bad)?;
+                let (key, at) = rest.split_once('=').ok_or_else(bad)?;
+                let arrives = match kind {
+                    "dep" => false,
+                    "arr" => true,
+                    _ => return Err(bad()),
+                };
+                let st = station("departures", key)?;
+                let at = crate::units::Clock::parse(at, false).map_err(|m| r.err("departures", format!("'{tok}': {m}")))?;
+                let p = match route.iter().position(|x| *x == st) {
+                    Some(p) if stops[p] && !arrives && p + 1 < route.len() => p,
+                    Some(p) if stops[p] && arrives && p > 0 => p,
+                    _ => {
+                        return Err(r.err(
+                            "departures",
+                            format!("'{tok}': a train departs from a stop before the last and arrives at a stop after the first of the service; '{key}' is not one"),
+                        ))
+                    }
+                };
+                if last_pos.is_some_and(|q| p <= q) {
+                    return Err(r.err("departures", format!("'{train}': list a train's times in running order, each stop once")));
                 }
+                last_pos = Some(p);
+                calls.push(Call { station: st, at, arrives });
             }
-            departures.push(Departure { station: st, at, arrives });
+            if calls.len() > 1 && calls.iter().any(|c| c.arrives) {
+                return Err(r.err("departures", format!("'{train}': an arrival (arr@) stands alone, for a train with no departure on the boards")));
+            }
+            departures.push(calls);
         }
         if !departures.is_empty() && departures.len() as f64 != trains_per_day {
-            return Err(r.err("departures", format!("{} clock times for {trains_per_day} trains a day; give one per train, or none", departures.len())));
+            return Err(r.err("departures", format!("{} trains' clock times for {trains_per_day} trains a day; give one group per train, or none", departures.len())));
         }
         out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, stand, origin: Origin::Timetable, departures });
     }
@@ -581,8 +593,15 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             if let Some(v) = a.max_kmh {
                 s.max_kmh = v;
             }
-            if !a.add_stops.is_empty() || !a.remove_stops.is_empty() {
-                // a changed pattern keeps no clock time of the boards (its anchor stop may be gone)
+            // a train keeps its board times at the stops that remain; one left with none runs, with the others,
+            // at even headways
+            let stops_now = s.stops.clone();
+            let route_now = s.route.clone();
+            let still = |c: &Call| route_now.iter().position(|x| *x == c.station).is_some_and(|p| stops_now[p]);
+            for t in s.departures.iter_mut() {
+                t.retain(still);
+            }
+            if s.departures.iter().any(|t| t.is_empty()) {
                 s.departures.clear();
             }
             for (list, on, name) in [(&a.add_stops, true, "add_stops"), (&a.remove_stops, false, "remove_stops")] {
@@ -688,6 +707,13 @@ pub struct Leg {
     pub to: StationIx,
     pub sections: Vec<usize>,
     pub parts: LegParts,
+}
+
+impl Leg {
+    /// The leg's time in whole seconds (at least one), as the graph and the departure-window search use it.
+    pub fn secs(&self) -> u32 {
+        self.parts.total().round().max(1.0) as u32
+    }
 }
 
 impl Scene<'_> {

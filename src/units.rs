@@ -164,7 +164,7 @@ impl Clock {
     pub fn parse(s: &str, allow_24: bool) -> Result<Clock, String> {
         let bad = || format!("'{s}' is not a clock time; write HH:MM, e.g. 07:30");
         let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
-        if h.len() != 2 || m.len() != 2 {
+        if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(Clock::parse("00:00", false), Ok(Clock(0)));
         assert_eq!(Clock::parse("24:00", true), Ok(Clock(86_400)));
         assert!(Clock::parse("24:00", false).is_err());
-        for bad in ["7:30", "07:60", "25:00", "24:01", "0730", "ab:cd", "", "07:30:00"] {
+        for bad in ["7:30", "07:60", "25:00", "24:01", "0730", "ab:cd", "", "07:30:00", "+7:00", "07:+5"] {
             assert!(Clock::parse(bad, true).is_err(), "{bad}");
         }
         assert_eq!(Clock(27_000).to_string(), "07:30");

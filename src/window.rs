@@ -7,33 +7,39 @@
 //! (arrival − the minute) over the window.
 //!
 //! **Trains.** Each service runs its trains at clock times:
-//! - a timetable pattern's trains at the clock times of the departure boards (`services.csv` column `departures`:
-//!   one clock time per train at one stop); the model's physics times the rest of the train from there, so a train
-//!   keeps its board time at that stop and the model's running times elsewhere;
-//! - default and scenario services (and a timetable service whose trains a day, stops or sections a scenario
-//!   changed) at even headways over the service day: `n = max(1, round(trains a day))` trains leave the first
-//!   stop at `SERVICE_START + (k + ½) · service_hours / n`.
+//! - a timetable pattern's trains leave every stop whose board shows them at the board's clock time (`services.csv`
+//!   column `departures`), and the model's physics times them between those stops (from the nearest stop with a
+//!   board time before, else after);
+//! - default and scenario services, and a timetable service whose trains a day a scenario changes, run at even
+//!   headways: `n = max(1, round(trains a day))` trains over the service day from `SERVICE_START`
+//!   (`rail.service_hours`), a headway `h` apart, the first at a phase in `[0, h)`. As in Conveyal R5, the phase is
+//!   not known, so the search is repeated over `DRAWS` phases drawn per service (a fixed pseudo-random sequence
+//!   seeded by the service's id: the same every run) and the percentiles pool the minutes of every draw; without
+//!   such services one draw is enough. A timetable pattern cut by a scenario's closed section keeps its board times
+//!   on every part that has a stop with a board; a part without one runs at even headways.
 //!
 //! Every train also runs the day before and the day after (a train that left at 23:00 is still running in the
 //! morning window; one whose clock stop is late in its run started the day before).
 //!
 //! **Times within a train.** A ride from stop `x` to a later stop `y` of a service takes exactly the station
 //! measure's time for that leg ([`crate::services::Scene::legs`]): the search differs from the station measure only
-//! by waiting. The train leaves `x` at `T(first, y') − T(x, y')` after it left its first stop, `y'` the next stop
-//! (a train that left the first stop at 0 reaches `y'` at the same time whether one boarded it at the first stop or
-//! at `x`), and never before it arrives there, `T(first, x)`.
+//! by waiting. Between stops with a board time, the train leaves `x` at `T(first, y') − T(x, y')` after it left its
+//! first stop (`y'` the next stop: riding on from the first stop or boarding at `x` reaches `y'` together), and
+//! never before it arrives there, `T(first, x)`. Leg times do not add up exactly (a through leg is charged the
+//! stops it passes, not the throats twice), so a rider who boards mid-route can reach a stop further on a few
+//! minutes later than one who stayed on; never earlier than the station measure.
 //!
 //! **Changes** cost `rail.change_s` (platform → boarding, as in the graph), and walking or metro transfers between
 //! a city's stations their time in the graph; the first train is boarded without a change.
 //!
-//! **Search.** For one origin and one departure minute, a time-dependent Dijkstra over platforms and boarding
+//! **Search.** For one origin, one departure minute and one draw, a time-dependent Dijkstra over platforms and boarding
 //! nodes: from a boarding node at time τ, each service that stops there offers its first train leaving at or after
 //! τ, and every later stop of that train at its arrival time. Train times of one service at one stop are sorted and
 //! rides of one service all take the same time, so waiting never pays (FIFO) and the labels are exact; the tests
 //! compare it with a slow fixed-point reference on random timetables.
 //!
-//! **Percentiles** are nearest-rank over the window's minutes (`t0, t0 + 1 min, …`, end excluded): the p-th is the
-//! `⌈p · N / 100⌉`-th smallest travel time; a minute from which the destination is not reached within the three
+//! **Percentiles** are nearest-rank over the window's minutes (`t0, t0 + 1 min, …`, end excluded) and the draws:
+//! the p-th is the `⌈p · N / 100⌉`-th smallest of the N travel times; a minute from which the destination is not reached within the three
 //! days counts as slower than any other, so a percentile that falls on one is "unreached".
 
 use crate::error::{Error, Result};
@@ -73,7 +79,7 @@ impl Window {
     }
 }
 
-/// Percentiles of the travel time (nearest rank), 1–100.
+/// Percentiles of the travel time (nearest rank), 1–100, in the order given (the columns' order).
 pub fn parse_percentiles(s: &str) -> std::result::Result<Vec<u32>, String> {
     let mut v = Vec::new();
     for p in s.split(',') {
@@ -86,7 +92,6 @@ pub fn parse_percentiles(s: &str) -> std::result::Result<Vec<u32>, String> {
         }
         v.push(x);
     }
-    v.sort_unstable();
     Ok(v)
 }
 
@@ -94,15 +99,137 @@ pub fn parse_percentiles(s: &str) -> std::result::Result<Vec<u32>, String> {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub stations: Vec<StationIx>,
-    /// Seconds after the train left the first stop at which it leaves stop `k` (the last entry unused).
-    pub depart: Vec<i64>,
     /// `ride[k][m]`: seconds from leaving stop `k` to arriving at stop `k + 1 + m`.
     pub ride: Vec<Vec<u32>>,
-    /// Times (seconds after midnight of the window's day, possibly negative or beyond a day) at which the trains
-    /// leave the first stop, sorted.
-    pub starts: Vec<i64>,
-    /// Whether the trains run at the boards' clock times (else at even headways).
-    pub timed: bool,
+    /// `deps[k]`: the times (seconds after midnight of the window's day; negative or beyond a day for the trains
+    /// of the day before and after) at which the trains leave stop `k`, sorted (the last stop's list empty).
+    pub deps: Vec<Vec<i64>>,
+}
+
+/// The number of phase draws for services at even headways (R5 draws random schedules for frequency-based
+/// routes in the same way; ten keeps a percentile's spread from the phase below a minute on the lines tested).
+pub const DRAWS: u32 = 10;
+
+/// A run of a service before its trains are placed: stops, rides and the offsets of its departures.
+struct Run {
+    stations: Vec<StationIx>,
+    ride: Vec<Vec<u32>>,
+    /// Seconds after the train left the first stop at which it leaves stop `k`.
+    depart: Vec<i64>,
+    trains: Trains,
+}
+
+enum Trains {
+    /// Each train's departure (seconds after midnight, the train's own day) from each stop but the last.
+    Timed(Vec<Vec<i64>>),
+    /// `n` trains a headway apart from the service day's start, the phase drawn from `seed`.
+    Even { n: i64, headway: i64, seed: u64 },
+}
+
+/// The trains of a scenario before the phases of the services at even headways are drawn.
+pub struct Schedules {
+    n: usize,
+    change_s: u32,
+    runs: Vec<Run>,
+    transfers: Vec<Vec<(StationIx, u32)>>,
+}
+
+impl Schedules {
+    /// The trains of a bound scenario: every open service's runs, timed from the boards or at even headways, and
+    /// the graph's walking and metro transfers.
+    pub fn build(b: &Bound, g: &Graph) -> Schedules {
+        let net = b.net;
+        let mut runs = Vec::new();
+        crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
+            for svc in &b.services {
+                let mut legs: BTreeMap<(StationIx, StationIx), u32> = BTreeMap::new();
+                scene.legs(svc, |leg| {
+                    legs.insert((leg.from, leg.to), leg.secs());
+                });
+                runs.extend(service_runs(svc, &legs, b.params.rail.service_hours));
+            }
+        });
+        let mut transfers = vec![Vec::new(); net.stations.len()];
+        for (a, z, e) in g.edges() {
+            if matches!(e.kind, EdgeKind::Metro | EdgeKind::Walk) {
+                if let (NodeRef::Station(x), NodeRef::Station(y)) = (g.node_ref(a), g.node_ref(z)) {
+                    if !g.is_board(a) && !g.is_board(z) {
+                        transfers[x.i()].push((y, e.secs.0));
+                    }
+                }
+            }
+        }
+        Schedules { n: net.stations.len(), change_s: b.params.rail.change().0, runs, transfers }
+    }
+
+    /// How many draws the percentiles need: [`DRAWS`] when some service runs at even headways, else one.
+    pub fn draws(&self) -> u32 {
+        if self.runs.iter().any(|r| matches!(r.trains, Trains::Even { .. })) {
+            DRAWS
+        } else {
+            1
+        }
+    }
+
+    /// Runs at even headways, and trains a day on them, against all (for the report).
+    pub fn even_share(&self) -> (usize, usize) {
+        (self.runs.iter().filter(|r| matches!(r.trains, Trains::Even { .. })).count(), self.runs.len())
+    }
+
+    /// The timetable of draw `d`: every train placed, with the trains of the day before and after.
+    pub fn timetable(&self, d: u32) -> Timetable {
+        let day = i64::from(Clock::DAY);
+        let patterns = self
+            .runs
+            .iter()
+            .map(|r| {
+                let m = r.stations.len();
+                let mut deps: Vec<Vec<i64>> = vec![Vec::new(); m];
+                let mut push = |per_stop: &dyn Fn(usize) -> i64| {
+                    for (k, dk) in deps.iter_mut().enumerate().take(m - 1) {
+                        let t = per_stop(k);
+                        dk.extend([t - day, t, t + day]);
+                    }
+                };
+                match &r.trains {
+                    Trains::Timed(trains) => {
+                        for t in trains {
+                            push(&|k| t[k]);
+                        }
+                    }
+                    Trains::Even { n, headway, seed } => {
+                        let phase = (splitmix(seed ^ u64::from(d)) % (*headway as u64)) as i64;
+                        for j in 0..*n {
+                            let s = i64::from(SERVICE_START.0) + phase + j * headway;
+                            push(&|k| s + r.depart[k]);
+                        }
+                    }
+                }
+                for dk in deps.iter_mut() {
+                    dk.sort_unstable();
+                }
+                Pattern { stations: r.stations.clone(), ride: r.ride.clone(), deps }
+            })
+            .collect();
+        Timetable::from_parts(self.n, self.change_s, patterns, self.transfers.clone())
+    }
+}
+
+/// SplitMix64: a fixed pseudo-random sequence (the phases of the draws), the same on every machine.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a of a service's id and run: the seed of its phases.
+fn seed_of(id: &str, run: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes().chain((run as u64).to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// The trains of a scenario, indexed for the search.
@@ -128,34 +255,6 @@ impl Timetable {
         let mut transfers = transfers;
         transfers.resize(n, Vec::new());
         Timetable { n, change_s: i64::from(change_s), patterns, boarding, transfers }
-    }
-
-    /// The trains of a bound scenario: every open service's runs, timed from the boards or at even headways, and
-    /// the graph's walking and metro transfers.
-    pub fn build(b: &Bound, g: &Graph) -> Timetable {
-        let net = b.net;
-        let mut patterns = Vec::new();
-        crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
-            for svc in &b.services {
-                let mut legs: BTreeMap<(StationIx, StationIx), u32> = BTreeMap::new();
-                scene.legs(svc, |leg| {
-                    // the graph's rounding of the same leg (crate::graph::build_traced)
-                    legs.insert((leg.from, leg.to), leg.parts.total().round().max(1.0) as u32);
-                });
-                patterns.extend(runs(svc, &legs, b.params.rail.service_hours));
-            }
-        });
-        let mut transfers = vec![Vec::new(); net.stations.len()];
-        for (a, z, e) in g.edges() {
-            if matches!(e.kind, EdgeKind::Metro | EdgeKind::Walk) {
-                if let (NodeRef::Station(x), NodeRef::Station(y)) = (g.node_ref(a), g.node_ref(z)) {
-                    if !g.is_board(a) && !g.is_board(z) {
-                        transfers[x.i()].push((y, e.secs.0));
-                    }
-                }
-            }
-        }
-        Timetable::from_parts(net.stations.len(), b.params.rail.change_s.round() as u32, patterns, transfers)
     }
 
     pub fn patterns(&self) -> &[Pattern] {
@@ -211,10 +310,8 @@ impl Timetable {
                     let p = &self.patterns[pi as usize];
                     let k = k as usize;
                     // the first train leaving stop k at or after tau
-                    let off = p.depart[k];
-                    let i = p.starts.partition_point(|&s| s + off < tau);
-                    let Some(&s) = p.starts.get(i) else { continue };
-                    let dep = s + off;
+                    let i = p.deps[k].partition_point(|&d| d < tau);
+                    let Some(&dep) = p.deps[k].get(i) else { continue };
                     for (m, &r) in p.ride[k].iter().enumerate() {
                         relax(&mut best, &mut heap, p.stations[k + 1 + m].i(), dep + i64::from(r));
                     }
@@ -225,78 +322,100 @@ impl Timetable {
     }
 }
 
-/// The runs of one service in a scenario (its parts joined by open sections) as patterns with their trains.
-fn runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Vec<Pattern> {
+/// The runs of one service in a scenario (its parts joined by open sections), with their trains.
+fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Vec<Run> {
     // the stops of the legs, in route order; two consecutive ones belong to the same run when a leg joins them
+    // (`Scene::legs` gives a leg between every two stops of a part joined by open sections, so every pair of a
+    // run has one)
     let pos: BTreeMap<StationIx, usize> = svc.route.iter().enumerate().map(|(k, s)| (*s, k)).collect();
     let mut stops: Vec<StationIx> = legs.keys().flat_map(|(a, z)| [*a, *z]).collect();
-    stops.sort_by_key(|s| pos[s]);
+    stops.sort_by_key(|s| pos.get(s).copied().unwrap_or(usize::MAX));
     stops.dedup();
-    let mut out = Vec::new();
-    let mut run: Vec<StationIx> = Vec::new();
-    let mut flush = |run: &mut Vec<StationIx>| {
-        if run.len() >= 2 {
-            out.push(pattern(svc, run, legs, service_hours));
-        }
-        run.clear();
-    };
+    let mut parts: Vec<Vec<StationIx>> = Vec::new();
     for s in stops {
-        if let Some(&last) = run.last() {
-            if !legs.contains_key(&(last, s)) {
-                flush(&mut run);
-            }
+        match parts.last_mut() {
+            Some(run) if run.last().is_some_and(|&last| legs.contains_key(&(last, s))) => run.push(s),
+            _ => parts.push(vec![s]),
         }
-        run.push(s);
     }
-    flush(&mut run);
-    out
+    parts.into_iter().enumerate().filter(|(_, p)| p.len() >= 2).filter_map(|(ri, p)| run(svc, ri, p, legs, service_hours)).collect()
 }
 
-fn pattern(svc: &crate::services::Service, st: &[StationIx], legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Pattern {
-    let t = |a: usize, z: usize| i64::from(legs[&(st[a], st[z])]);
+fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Option<Run> {
     let m = st.len();
+    let mut ride: Vec<Vec<u32>> = vec![Vec::new(); m];
+    for k in 0..m {
+        for z in (k + 1)..m {
+            // every pair of a run has a leg (see `service_runs`); a run that broke that rule is left out
+            ride[k].push(*legs.get(&(st[k], st[z]))?);
+        }
+    }
+    let t = |a: usize, z: usize| i64::from(ride[a][z - a - 1]);
     let mut depart = vec![0i64; m];
     for (k, d) in depart.iter_mut().enumerate().take(m - 1).skip(1) {
         *d = (t(0, k + 1) - t(k, k + 1)).max(t(0, k));
     }
-    let ride: Vec<Vec<u32>> = (0..m).map(|k| ((k + 1)..m).map(|z| legs[&(st[k], st[z])]).collect()).collect();
-    // the boards' clock times, when every train's clock stop is in this run
-    let anchored: Option<Vec<i64>> = (!svc.departures.is_empty() && svc.departures.len() as f64 == svc.trains_per_day)
-        .then(|| {
-            svc.departures
-                .iter()
-                .map(|d| {
-                    let k = st.iter().position(|s| *s == d.station)?;
-                    let at = i64::from(d.at.0);
-                    match (d.arrives, k) {
-                        (false, k) if k + 1 < m => Some(at - depart[k]),
-                        (true, k) if k > 0 => Some(at - t(0, k)),
-                        _ => None,
-                    }
-                })
-                .collect::<Option<Vec<i64>>>()
-        })
+    // the boards' times of every train at this run's stops; a train without one here puts the run at even headways
+    let timed: Option<Vec<Vec<i64>>> = (!svc.departures.is_empty() && svc.departures.len() as f64 == svc.trains_per_day)
+        .then(|| svc.departures.iter().map(|calls| train_times(calls, &st, &depart, &t)).collect::<Option<Vec<_>>>())
         .flatten();
-    let timed = anchored.is_some();
-    let base = anchored.unwrap_or_else(|| {
-        let n = svc.trains_per_day.round().max(1.0) as i64;
-        let day = (service_hours * 3600.0).round() as i64;
-        (0..n).map(|k| i64::from(SERVICE_START.0) + ((2 * k + 1) * day) / (2 * n)).collect()
-    });
-    let day = i64::from(Clock::DAY);
-    let mut starts: Vec<i64> = base.iter().flat_map(|&s| [s - day, s, s + day]).collect();
-    starts.sort_unstable();
-    Pattern { stations: st.to_vec(), depart, ride, starts, timed }
+    let trains = match timed {
+        Some(v) => Trains::Timed(v),
+        None => {
+            let n = svc.trains_per_day.round().max(1.0) as i64;
+            Trains::Even { n, headway: ((service_hours * 3600.0).round() as i64 / n).max(1), seed: seed_of(&svc.id, ri) }
+        }
+    };
+    Some(Run { stations: st, ride, depart, trains })
 }
 
-/// Travel times from one origin over a window, in seconds, per departure minute (None: not reached).
-pub fn profile(tt: &Timetable, origin: StationIx, dests: &[StationIx], w: &Window) -> Vec<Vec<Option<u32>>> {
+/// One train's departure from each stop of a run but the last: the board's time where it has one, the physics
+/// offsets from the nearest such stop before (else after) elsewhere; None when it has no board time in the run.
+fn train_times(calls: &[crate::services::Call], st: &[StationIx], depart: &[i64], t: &dyn Fn(usize, usize) -> i64) -> Option<Vec<i64>> {
+    let m = st.len();
+    let mut known: Vec<Option<i64>> = vec![None; m];
+    let mut last = i64::MIN;
+    for c in calls {
+        let Some(k) = st.iter().position(|s| *s == c.station) else { continue };
+        // the time the train leaves this run's first stop, or this stop, on a clock unwrapped over midnight
+        let (k, mut at) = if c.arrives {
+            if k == 0 {
+                continue;
+            }
+            (0, i64::from(c.at.0) - t(0, k))
+        } else if k + 1 < m {
+            (k, i64::from(c.at.0))
+        } else {
+            continue;
+        };
+        while at < last {
+            at += i64::from(Clock::DAY);
+        }
+        last = at;
+        known[k] = Some(at);
+    }
+    let first_known = known.iter().position(|x| x.is_some())?;
+    let mut out = vec![0i64; m - 1];
+    let mut anchor = (first_known, known[first_known].unwrap_or_default());
+    for k in 0..m - 1 {
+        if let Some(at) = known[k] {
+            anchor = (k, at);
+        }
+        out[k] = anchor.1 + depart[k] - depart[anchor.0];
+    }
+    Some(out)
+}
+
+/// Travel times from one origin over a window, in seconds, per departure minute of each draw (None: not reached).
+pub fn profile(tts: &[Timetable], origin: StationIx, dests: &[StationIx], w: &Window) -> Vec<Vec<Option<u32>>> {
     let mins = w.minutes();
-    let mut out = vec![Vec::with_capacity(mins.len()); dests.len()];
-    for &t in &mins {
-        let arr = tt.earliest(origin, t, Some(dests));
-        for (i, d) in dests.iter().enumerate() {
-            out[i].push(arr[d.i()].map(|a| (a - t) as u32));
+    let mut out = vec![Vec::with_capacity(mins.len() * tts.len()); dests.len()];
+    for tt in tts {
+        for &t in &mins {
+            let arr = tt.earliest(origin, t, Some(dests));
+            for (i, d) in dests.iter().enumerate() {
+                out[i].push(arr[d.i()].map(|a| (a - t) as u32));
+            }
         }
     }
     out
@@ -313,13 +432,15 @@ pub fn percentile(times: &[Option<u32>], p: u32) -> Option<u32> {
 /// One station pair's result over the window.
 pub struct PairProfile {
     pub percentiles: Vec<Option<u32>>,
-    /// Departure minutes from which the destination is reached.
+    /// Departure minutes (of every draw) from which the destination is reached, and all of them.
     pub reached: usize,
     pub minutes: usize,
 }
 
-/// Percentiles for station pairs: one profile per distinct origin, in parallel; results in pair order.
-pub fn pairs(tt: &Timetable, pairs: &[(StationIx, StationIx)], w: &Window, ps: &[u32]) -> Vec<PairProfile> {
+/// Percentiles for station pairs over the window and the draws: one profile per distinct origin, in parallel;
+/// results in pair order.
+pub fn pairs(sch: &Schedules, pairs: &[(StationIx, StationIx)], w: &Window, ps: &[u32]) -> Vec<PairProfile> {
+    let tts: Vec<Timetable> = (0..sch.draws()).map(|d| sch.timetable(d)).collect();
     let mut by_origin: BTreeMap<StationIx, Vec<StationIx>> = BTreeMap::new();
     for (a, z) in pairs {
         let v = by_origin.entry(*a).or_default();
@@ -328,7 +449,7 @@ pub fn pairs(tt: &Timetable, pairs: &[(StationIx, StationIx)], w: &Window, ps: &
         }
     }
     let origins: Vec<(StationIx, Vec<StationIx>)> = by_origin.into_iter().collect();
-    let profiles: Vec<Vec<Vec<Option<u32>>>> = origins.par_iter().map(|(o, ds)| profile(tt, *o, ds, w)).collect();
+    let profiles: Vec<Vec<Vec<Option<u32>>>> = origins.par_iter().map(|(o, ds)| profile(&tts, *o, ds, w)).collect();
     pairs
         .iter()
         .map(|(a, z)| {

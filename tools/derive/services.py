@@ -34,11 +34,12 @@ Output `services.csv` (one directed service a row):
     passes, at most one stop)
   - reverses, stands: intermediate stops where the trains stand LONG_DWELL_MIN min or more (a change of ends), or
     STAND_MIN to LONG_DWELL_MIN - 1 min (a long stand)
-  - departures: one clock time per train of the pattern (space-separated, in train-code order): `dep@ID=HH:MM`, its
-    departure from stop ID on the board there (the first stop of the pattern whose board shows one), or
-    `arr@ID=HH:MM`, its arrival at the last stop whose board shows one when no stop but the last has a departure.
-    Only the departure-window search (`ringsim od --window`) uses them; it times the rest of the train by the
-    model's physics from this one clock time
+  - departures: the clock times of each train of the pattern (trains space-separated, in train-code order; a
+    train's times '/'-separated in running order): `dep@ID=HH:MM`, its departure from stop ID on the board there,
+    for every stop but the last whose board shows one; a train whose boards show no departure at those stops gives
+    `arr@ID=HH:MM`, its arrival at the last stop whose board shows one. Only the departure-window search
+    (`ringsim od --window`) uses them: a train leaves a stop with a board at the board's time, and the model's
+    physics times it between them
 
 Standard library only. Usage (from the repository root):
   python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
@@ -266,17 +267,21 @@ def build(shared, network):
 
 
 def anchor(stops, run, calls):
-    """The train's clock time in a pattern (column `departures`): its departure at the first of the pattern's stops
-    whose board shows one, else its arrival at the last stop whose board shows one."""
+    """The train's clock times in a pattern (column `departures`): its departure at every stop but the last whose
+    board shows one, in running order; a train whose board shows a departure at none of them gives its arrival at
+    the last stop whose board shows one."""
     name = dict(run)
+    deps = []
     for sid in stops[:-1]:
         c = calls.get(name[sid])
         if c is not None and c["dep"] is not None:
-            return ("dep", sid, c["dep"])
+            deps.append(("dep", sid, c["dep"]))
+    if deps:
+        return tuple(deps)
     for sid in reversed(stops[1:]):
         c = calls.get(name[sid])
         if c is not None and c["arr"] is not None:
-            return ("arr", sid, c["arr"])
+            return (("arr", sid, c["arr"]),)
     raise SystemExit(f"a pattern {stops} without a board time: every piece of a train has a board call")
 
 
@@ -301,7 +306,7 @@ def render(groups, unknown_of, anchor_of):
             f"the trains standing {LONG_DWELL_MIN} min or more ; stands: stops where they stand {STAND_MIN}–{LONG_DWELL_MIN - 1} min ; "
             f"max_kmh: {why}"
         )
-        deps = " ".join(f"{kind}@{st}={m // 60:02d}:{m % 60:02d}" for kind, st, m in (anchor_of[(k, c)] for c in codes))
+        deps = " ".join("/".join(f"{kind}@{st}={m // 60:02d}:{m % 60:02d}" for kind, st, m in anchor_of[(k, c)]) for c in codes)
         w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), "|".join(stn), " ".join(codes[:3]), deps, src])
     return buf.getvalue()
 
