@@ -269,12 +269,8 @@ fn a_listed_reversal_costs_reverse_s() {
     const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,SBB,assumption: test\n"));
-    let alone = t.path().join("alone.toml");
-    let text = std::fs::read_to_string(&sc).unwrap().replace("name = \"s\"", "name = \"alone\"");
-    std::fs::write(&alone, format!("{text}[services]\nremove = [\"l1:stopping:1\"]\n")).unwrap();
-    let (code, out, err) = ringsim(t.path(), &["trip", alone.to_str().unwrap(), "甲站", "丙站"]);
-    assert_eq!(code, 0, "{err}");
-    let line = |k: &str| out.lines().find(|l| l.trim_start().starts_with(k)).unwrap_or_else(|| panic!("{k}: {out}")).to_string();
+    let out = trip_without_defaults(t.path(), &sc);
+    let line = |k: &str| trip_line(&out, k);
     assert!(line("reversals").ends_with("10.0 min"), "{out}");
     assert!(line("total").ends_with("47.0 min"), "{out}");
     assert!(out.contains("service R"), "{out}");
@@ -295,12 +291,8 @@ fn a_listed_stand_costs_stand_s_in_place_of_the_dwell() {
     const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,source\n";
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,,SBB,assumption: test\n"));
-    let alone = t.path().join("alone.toml");
-    let text = std::fs::read_to_string(&sc).unwrap().replace("name = \"s\"", "name = \"alone\"");
-    std::fs::write(&alone, format!("{text}[services]\nremove = [\"l1:stopping:1\"]\n")).unwrap();
-    let (code, out, err) = ringsim(t.path(), &["trip", alone.to_str().unwrap(), "甲站", "丙站"]);
-    assert_eq!(code, 0, "{err}");
-    let line = |k: &str| out.lines().find(|l| l.trim_start().starts_with(k)).unwrap_or_else(|| panic!("{k}: {out}")).to_string();
+    let out = trip_without_defaults(t.path(), &sc);
+    let line = |k: &str| trip_line(&out, k);
     assert!(line("long stands").ends_with("10.0 min"), "{out}");
     assert!(line("dwell at 1").ends_with("0.0 min"), "{out}");
     assert!(line("total").ends_with("46.0 min"), "{out}");
@@ -310,6 +302,22 @@ fn a_listed_stand_costs_stand_s_in_place_of_the_dwell() {
     let (code, _, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("services.csv") && err.contains("line 2") && err.contains("stands") && err.contains("reverses"), "{err}");
+}
+
+/// `trip 甲站 丙站` on scenario `sc` with the tiny line's default stopping train taken out, so that the listed
+/// service is the fastest single train.
+fn trip_without_defaults(dir: &std::path::Path, sc: &str) -> String {
+    let alone = dir.join("alone.toml");
+    let text = std::fs::read_to_string(sc).unwrap().replace("name = \"s\"", "name = \"alone\"");
+    std::fs::write(&alone, format!("{text}[services]\nremove = [\"l1:stopping:1\"]\n")).unwrap();
+    let (code, out, err) = ringsim(dir, &["trip", alone.to_str().unwrap(), "甲站", "丙站"]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+/// The line of `trip`'s output that starts with `k`.
+fn trip_line(out: &str, k: &str) -> String {
+    out.lines().find(|l| l.trim_start().starts_with(k)).unwrap_or_else(|| panic!("{k}: {out}")).to_string()
 }
 
 /// Appends `rows` to the file at `path`.
