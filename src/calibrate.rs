@@ -49,10 +49,7 @@ pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
             (Ok(_), _) => (None, format!("'{f}' is not a station")),
             (Err(_), _) => (None, format!("no station '{f}' in the network")),
         };
-        let fast_train = match r.get("train_code").chars().next() {
-            None => None,
-            Some(c) => Some(matches!(c, 'G' | 'D' | 'C')),
-        };
+        let fast_train = r.get("train_code").chars().next().map(|c| matches!(c, 'G' | 'D' | 'C'));
         out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train });
     }
     if out.is_empty() {

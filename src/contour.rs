@@ -24,7 +24,7 @@ pub struct Polygon {
 
 impl Polygon {
     pub fn area(&self) -> f64 {
-        signed_area(&self.outer) + self.holes.iter().map(|h| signed_area(h)).sum::<f64>()
+        signed_area(&self.outer) + self.holes.iter().map(signed_area).sum::<f64>()
     }
     /// Whether `p` lies inside the outer ring and in none of the holes.
     pub fn contains(&self, p: (f64, f64)) -> bool {

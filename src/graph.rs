@@ -274,7 +274,7 @@ pub fn with_scene<R>(
 ) -> R {
     // junctions of the lines open on `rail.hub_lines_as_of` (every line without it): a fixed set, whatever the scenario
     let hub = match params.hub_lines_as_of() {
-        Some(cut) => crate::services::junctions_of(net, |s| s.opened.map_or(false, |o| o <= cut)),
+        Some(cut) => crate::services::junctions_of(net, |s| s.opened.is_some_and(|o| o <= cut)),
         None => crate::services::junctions(net),
     };
     let stops_at = |x: StationIx| {
@@ -284,8 +284,8 @@ pub fn with_scene<R>(
     let speed_of = |si: usize| -> f64 {
         let s = &net.sections[si];
         let mut v = s.operating_speed.0;
-        if let Some(c) = net.speed_changes.iter().filter(|c| c.line == s.line && c.effective <= as_of).last() {
-            if s.opened.map_or(false, |o| o <= c.effective) {
+        if let Some(c) = net.speed_changes.iter().rfind(|c| c.line == s.line && c.effective <= as_of) {
+            if s.opened.is_some_and(|o| o <= c.effective) {
                 v = c.speed.0;
             }
         }
@@ -388,7 +388,7 @@ pub fn build_traced(
     let day_s = params.rail.service_hours * 3600.0;
     for ((from, to, sections), mut cands) in legs {
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
-        cands.sort_by(|x, y| (x.0, x.1, x.3).cmp(&(y.0, y.1, y.3)));
+        cands.sort_by_key(|x| (x.0, x.1, x.3));
         let first = (cands[0].0, cands[0].1, cands[0].2, cands[0].3);
         let (secs, wait, mode, label, pooled) = door_strategy(&cands, day_s);
         // an edge that pools several services is labelled as such (its ride is their mean, not one service's)
@@ -533,7 +533,7 @@ mod door_strategy_tests {
             let mut prev = u32::MAX;
             for k in 0..(1 + next(8)) {
                 cands.push(c(60 + next(20_000) as u32, 0.01 + next(200) as f64 / 3.0, k as u32));
-                cands.sort_by(|a, b| (a.0, a.3).cmp(&(b.0, b.3)));
+                cands.sort_by_key(|a| (a.0, a.3));
                 let (s, w, _, _, _) = door_strategy(&cands, day);
                 let e = s + w;
                 assert!(e <= prev, "{cands:?}: {e} > {prev}");

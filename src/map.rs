@@ -279,7 +279,7 @@ impl Figure for MapFigure {
             if l.open {
                 root.draw(&PathElement::new(pts, style)).map_err(err)?;
             } else {
-                root.draw(&plotters::element::DashedPathElement::new(pts.into_iter(), 6, 5, style)).map_err(err)?;
+                root.draw(&plotters::element::DashedPathElement::new(pts, 6, 5, style)).map_err(err)?;
             }
         }
         for &((lon, lat), open) in self.stations.iter().filter(|_| self.network) {
@@ -327,7 +327,7 @@ impl Figure for MapFigure {
             root.draw(&Text::new(style.label().to_string(), (rx + 50, y + 2), text(18.0))).map_err(err)?;
             y += 34;
         }
-        root.draw(&plotters::element::DashedPathElement::new(vec![(rx, y + 12), (rx + 40, y + 12)].into_iter(), 6, 5, BLACK.stroke_width(2))).map_err(err)?;
+        root.draw(&plotters::element::DashedPathElement::new(vec![(rx, y + 12), (rx + 40, y + 12)], 6, 5, BLACK.stroke_width(2))).map_err(err)?;
         root.draw(&Text::new("规划/未开通 planned or not open by this date (dashed)".to_string(), (rx + 50, y + 2), text(18.0))).map_err(err)?;
         y += 34;
         if !self.cities.is_empty() {
@@ -434,9 +434,9 @@ pub fn geojson(proj: &Projection, bands: &[GeoBand]) -> Vec<u8> {
             rs.extend(p.holes.iter().map(ring));
             coords.push(format!("[{}]", rs.join(",")));
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"minutes\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
+            "{{\"type\":\"Feature\",\"properties\":{{\"band\":{},\"minutes\":{},\"min_minutes\":{},\"max_minutes\":{},\"population\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}",
             serde_json::Value::String(label.clone()),
             num(*minutes),
             num(*lo),

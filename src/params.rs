@@ -216,7 +216,7 @@ impl Params {
     pub fn from_value(v: toml::Value, path: &Path) -> Result<Params> {
         let p: Params = v.try_into().map_err(|e: toml::de::Error| Error::Toml {
             path: path.to_path_buf(),
-            message: format!("{}", e.message()),
+            message: e.message().to_string(),
         })?;
         p.validate(path)?;
         Ok(p)

@@ -137,7 +137,7 @@ pub fn base64(data: &[u8]) -> String {
 fn encode_png(rgb: &[u8], w: u32, h: u32, out: &mut Vec<u8>) -> std::result::Result<(), String> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    PngEncoder::new_with_quality(out, CompressionType::Best, FilterType::Adaptive).write_image(rgb, w, h, image::ColorType::Rgb8.into()).map_err(err)
+    PngEncoder::new_with_quality(out, CompressionType::Best, FilterType::Adaptive).write_image(rgb, w, h, image::ColorType::Rgb8).map_err(err)
 }
 
 /// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal Design"), black first.
@@ -261,7 +261,8 @@ impl Chart {
             y0 = y0.min(0.0);
         }
         if self.diagonal {
-            let lo = x0.min(y0).min(0.0).max(0.0);
+            // a model-against-observed plot starts at zero on both axes (times are never negative)
+            let lo = 0.0;
             let hi = x1.max(y1);
             (x0, x1, y0, y1) = (lo, hi, lo, hi);
         }

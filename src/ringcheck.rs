@@ -210,7 +210,7 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
             }
             match boards.pairs.get(&(from, s)) {
                 Some(t) => {
-                    if best.as_ref().map_or(true, |(_, b)| t.minutes < b.minutes) {
+                    if best.as_ref().is_none_or(|(_, b)| t.minutes < b.minutes) {
                         best = Some((s, t.clone()));
                     }
                 }
@@ -248,7 +248,7 @@ pub fn check(b: &Bound, g: &Graph, boards: &Boards, from: StationIx) -> RingChec
         for &o in &origin_open {
             for &s in &open {
                 if let Some(t) = boards.pairs.get(&(o, s)) {
-                    if from_city.as_ref().map_or(true, |x| t.minutes < x.2.minutes) {
+                    if from_city.as_ref().is_none_or(|x| t.minutes < x.2.minutes) {
                         from_city = Some((o, s, t.clone()));
                     }
                 }

@@ -93,14 +93,14 @@ impl StationTrees {
         let mut best: Option<(Seconds, String)> = None;
         for &s in stations {
             if let Some(t) = self.rail.at(s) {
-                if best.as_ref().map_or(true, |b| t < b.0) {
+                if best.as_ref().is_none_or(|b| t < b.0) {
                     best = Some((t, mode_label(&self.rail.kinds(g, s))));
                 }
             }
         }
         if let Some(seat) = seat {
             if let Some(t) = self.onward.at(seat) {
-                if best.as_ref().map_or(true, |b| t < b.0) {
+                if best.as_ref().is_none_or(|b| t < b.0) {
                     let st = self.onward.root(seat);
                     let mut kinds = self.rail.kinds(g, st);
                     kinds.extend(self.onward.kinds(g, seat));
@@ -225,7 +225,7 @@ impl Reach {
             .iter()
             .map(|c| {
                 let lim = c.seconds();
-                let within = |t: Option<Seconds>| t.map_or(false, |t| t <= lim);
+                let within = |t: Option<Seconds>| t.is_some_and(|t| t <= lim);
                 let mut s = RingSummary { cutoff: *c, ..Default::default() };
                 for (p, t) in net.places.iter().zip(&self.places) {
                     if !p.kind.is_unit() || !within(t.get(self.measure)) {

@@ -573,7 +573,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             return Err(Error::config(path, &f("source"), "is empty; say where the change comes from or why it is assumed"));
         }
         if let Some(t) = a.trains_per_day {
-            if !(t >= 0.01 && t <= 500.0) {
+            if !(0.01..=500.0).contains(&t) {
                 return Err(Error::config(path, &f("trains_per_day"), format!("{t} is outside 0.01–500 trains a day")));
             }
         }

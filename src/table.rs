@@ -329,7 +329,7 @@ impl<'a> Row<'a> {
     /// The trimmed text of a column (empty when blank). With a schema, asking for an undeclared column is a
     /// programming error, caught by the tests.
     pub fn get(&self, field: &str) -> &'a str {
-        debug_assert!(self.table.schema.map_or(true, |s| s.col(field).is_some()), "column `{field}` is not in the schema of {}", self.table.path.display());
+        debug_assert!(self.table.schema.is_none_or(|s| s.col(field).is_some()), "column `{field}` is not in the schema of {}", self.table.path.display());
         match self.table.headers.get(field) {
             Some(&i) => self.rec.get(i).unwrap_or("").trim(),
             None => "",

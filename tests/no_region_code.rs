@@ -61,7 +61,7 @@ fn library_code_names_no_place_of_any_region() {
     let mut found = Vec::new();
     for e in std::fs::read_dir(repo().join("src")).unwrap() {
         let p = e.unwrap().path();
-        if p.file_name().unwrap() == "main.rs" || p.extension().map_or(true, |x| x != "rs") {
+        if p.file_name().unwrap() == "main.rs" || p.extension().is_none_or(|x| x != "rs") {
             continue;
         }
         for lit in literals(&std::fs::read_to_string(&p).unwrap()) {

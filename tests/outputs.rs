@@ -124,7 +124,7 @@ fn dijkstra(adj: &HashMap<String, Vec<(String, u64, String)>>, src: &[(String, u
     let mut dist: HashMap<String, u64> = HashMap::new();
     let mut heap = BinaryHeap::new();
     for (s, d) in src {
-        if dist.get(s).map_or(true, |&x| *d < x) {
+        if dist.get(s).is_none_or(|&x| *d < x) {
             dist.insert(s.clone(), *d);
             heap.push(Reverse((*d, s.clone())));
         }
@@ -138,7 +138,7 @@ fn dijkstra(adj: &HashMap<String, Vec<(String, u64, String)>>, src: &[(String, u
                 continue;
             }
             let nd = d + w;
-            if dist.get(v).map_or(true, |&x| nd < x) {
+            if dist.get(v).is_none_or(|&x| nd < x) {
                 dist.insert(v.clone(), nd);
                 heap.push(Reverse((nd, v.clone())));
             }

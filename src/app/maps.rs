@@ -55,7 +55,7 @@ pub fn network_wording(b: &Bound) -> String {
     // count only the added projects that change the network: modelled, and not open by the date anyway
     let net = b.net;
     let changes = |id: &String| {
-        let closed = |opened: Option<crate::units::Date>| opened.map_or(true, |d| d > b.sc.as_of);
+        let closed = |opened: Option<crate::units::Date>| opened.is_none_or(|d| d > b.sc.as_of);
         net.sections.iter().any(|s| s.project.as_ref() == Some(id) && closed(s.opened))
             || net.stations.iter().any(|s| s.project.as_ref() == Some(id) && closed(s.opened))
             || net.roads.iter().any(|r| r.project.as_ref() == Some(id) && closed(r.opened))

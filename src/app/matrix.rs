@@ -74,7 +74,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
                     (Some(x), Some(y)) => Some(x.max(y)),
                     _ => None,
                 };
-                if t.map_or(true, |t| t > limit) {
+                if t.is_none_or(|t| t > limit) {
                     missing.push((t, i, j));
                 }
             }

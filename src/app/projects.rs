@@ -89,7 +89,7 @@ pub fn rows(net: &Network, base: Option<&Scenario>, as_of: Option<Date>) -> Vec<
                 State::Modelled
             } else if open.iter().all(|o| *o == Some(true)) {
                 State::Open
-            } else if open.iter().any(|o| *o == Some(true)) {
+            } else if open.contains(&Some(true)) {
                 State::PartlyOpen
             } else {
                 State::Orderable

@@ -34,7 +34,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             scene.legs(svc, |leg| {
                 if leg.from == a && leg.to == z {
                     let t = leg.parts.total().round().max(1.0);
-                    if best.as_ref().map_or(true, |x| t < x.0) {
+                    if best.as_ref().is_none_or(|x| t < x.0) {
                         best = Some((t, k, leg.sections, leg.parts));
                     }
                 }

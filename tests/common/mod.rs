@@ -194,10 +194,10 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
-                if p.file_name().map_or(false, |n| n != "orders") {
+                if p.file_name().is_some_and(|n| n != "orders") {
                     dirs.push(p);
                 }
-            } else if p.extension().map_or(false, |e| e == "toml") {
+            } else if p.extension().is_some_and(|e| e == "toml") {
                 out.push(p);
             }
         }
