@@ -734,8 +734,9 @@ impl Scene<'_> {
         let share = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built
         // by a project on an open line (郑州航空港) is only ever a leg's end, once open, so opening it adds legs and
-        // never slows a train that runs through it.
-        let base: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none()).collect();
+        // never slows a train that runs through it. A station that opened on its own date, later than its line,
+        // without a project (郑州西 on 郑西), is passed until that date and a stop like any other after it.
+        let base: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
         let mut a = 0;
         while a < svc.route.len() - 1 {
             if hops[a].is_none() {

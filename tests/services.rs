@@ -390,3 +390,28 @@ fn a_semi_fast_serves_the_plan_cities_stations_of_a_new_line() {
         assert_eq!(od_minutes(t.path(), &sc), minutes, "丁站 a plan city's station: {city}");
     }
 }
+
+#[test]
+fn a_station_that_opened_after_its_line_is_passed_until_its_date() {
+    // 乙站 opens in 2018 on a line open since 2010 (as 郑州西 did on 郑西, facts/station_openings.csv): in 2016 the
+    // trains run 甲站→丙站 through it, 1920 + 120 = 2040 s = 34.0 min, and 乙站 cannot be reached; from 2018 it is
+    // reached, 100 km at 300 km/h + 60 s accelerating + 60 s braking = 1320 s = 22.0 min (the express still runs
+    // through: 34.0).
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), H);
+    let st = t.path().join("tiny/stations.csv");
+    let text = std::fs::read_to_string(&st).unwrap();
+    let line = text.lines().find(|l| l.starts_with("SBB,")).unwrap().to_string();
+    std::fs::write(&st, text.replace(&line, &line.replacen("2010-01-01", "2018-06-01", 1))).unwrap();
+    std::fs::write(t.path().join("p.csv"), "from,to\n甲站,丙站\n甲站,乙站\n").unwrap();
+    let minutes = |sc: &str| {
+        let (code, out, err) = ringsim(t.path(), &["od", sc, "--pairs", "p.csv"]);
+        assert_eq!(code, 0, "{err}");
+        out.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(minutes(&sc), ["34.0", ""]);
+    let later = t.path().join("later.toml");
+    std::fs::write(&later, std::fs::read_to_string(&sc).unwrap().replace("2016-12-31", "2018-12-31")).unwrap();
+    assert_eq!(minutes(later.to_str().unwrap()), ["34.0", "22.0"]);
+}
