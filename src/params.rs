@@ -126,8 +126,8 @@ pub struct TrainClass {
     pub margin: f64,
     /// Extra time at a stop where the train reverses (the driver changes ends).
     pub reverse_s: f64,
-    /// Extra time at a stop where the timetable shows the train standing long (to be overtaken or to wait for its
-    /// path: the `stands` of `services.csv`), on top of the dwell.
+    /// Time at a stop where the timetable shows the train standing long (to be overtaken or to wait for its path:
+    /// the `stands` of `services.csv`), in place of the dwell (and never shorter than the dwell there).
     pub stand_s: f64,
     pub source: String,
 }
@@ -340,6 +340,18 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
         }
         if !["hsr", "intercity", "suburban", "conventional"].contains(&k.as_str()) {
             return Err(Error::config(path, &format!("rail.{k}"), "unknown train class; use hsr, intercity, suburban or conventional"));
+        }
+        // every value the fit writes for this class (or the class it is fitted with) must be there: a file from
+        // before a parameter was added would silently run with the unfitted starting value
+        let fitted = |c: crate::network::RailMode| {
+            crate::calibrate::TIED.iter().find(|(tied, _)| *tied == c).map_or(c, |(_, to)| *to)
+        };
+        if let Some(class) = crate::network::RailMode::parse(k) {
+            for (kc, field, ..) in crate::calibrate::KNOBS.iter() {
+                if *kc == Some(fitted(class)) && t.get(*field).is_none() {
+                    return Err(Error::config(path, &format!("rail.{k}.{field}"), "is missing: the file predates this parameter; regenerate it with ringsim calibrate --write"));
+                }
+            }
         }
         r.insert(k.clone(), t.clone());
     }

@@ -470,11 +470,13 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
     for k in (i + 1)..j {
         if stops[k] {
             p.stops += 1;
-            // a long stand is the whole time standing there, in place of the dwell
+            // a long stand is the whole time standing there, in place of the dwell, and never shorter than the
+            // dwell the stop would have (a conventional train's junction dwell can exceed its fitted stand)
+            let dwell = if hub[k] { c.hub_dwell_s } else { c.dwell_s };
             if stand[k] {
-                p.stand += c.stand_s;
+                p.stand += c.stand_s.max(dwell);
             } else {
-                p.dwell += if hub[k] { c.hub_dwell_s } else { c.dwell_s };
+                p.dwell += dwell;
             }
             p.throat += throat(k);
             if reverse[k] {
