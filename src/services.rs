@@ -595,17 +595,6 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             if let Some(v) = a.max_kmh {
                 s.max_kmh = v;
             }
-            // a train keeps its board times at the stops that remain; one left with none runs, with the others,
-            // at even headways
-            let stops_now = s.stops.clone();
-            let route_now = s.route.clone();
-            let still = |c: &Call| route_now.iter().position(|x| *x == c.station).is_some_and(|p| stops_now[p]);
-            for t in s.departures.iter_mut() {
-                t.retain(still);
-            }
-            if s.departures.iter().any(|t| t.is_empty()) {
-                s.departures.clear();
-            }
             for (list, on, name) in [(&a.add_stops, true, "add_stops"), (&a.remove_stops, false, "remove_stops")] {
                 for key in list {
                     let st = station(key, &f(name))?;
@@ -620,6 +609,17 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                         s.stand[p] = false;
                     }
                 }
+            }
+            // a train keeps its board times at the stops that remain; one left with none runs, with the others,
+            // at even headways
+            let stops_now = s.stops.clone();
+            let route_now = s.route.clone();
+            let still = |c: &Call| route_now.iter().position(|x| *x == c.station).is_some_and(|p| stops_now[p]);
+            for t in s.departures.iter_mut() {
+                t.retain(still);
+            }
+            if s.departures.iter().any(|t| t.is_empty()) {
+                s.departures.clear();
             }
             // the pattern's stop rate follows its new stops (kept when it now passes no station with a board)
             if let Some(rate) = board_stop_rate(&s.stops, &s.unknown, &sells(net, &s.route)) {

@@ -24,7 +24,7 @@ Trains with the same class, maximum speed, route, stops, reversals and stands ar
 (the boards are one day's timetable, so the number of train codes is trains a day).
 
 Output `services.csv` (one directed service a row):
-  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,source
+  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,departures,source
   - class: the model's train class (hsr for G and D trains, intercity for C, conventional for the others)
   - max_kmh: the train's maximum speed by its class letter (see TRAIN_MAX_KMH)
   - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section
@@ -175,7 +175,7 @@ def build(shared, network):
     # at min(line speed, train maximum), no time to start or stop): physically impossible, so the route, a length or
     # a line speed of the network is wrong. Reported, not acted on: (from, to) -> (ratio, train, minutes, limit, km)
     below_limit = {}
-    groups = defaultdict(list)  # (cls, max, route, stops) -> [codes]
+    groups = defaultdict(list)  # (cls, max, route, stops, reverses, stands) -> [codes]
     anchor_of = {}  # (key, code) -> (kind, station id, minutes after midnight): the train's clock time in the pattern
     unknown_of = {}  # same key -> route stations without a board (stop unknown)
     for code in sorted(trains):
