@@ -32,15 +32,16 @@
 //! **Changes** cost `rail.change_s` (platform → boarding, as in the graph), and walking or metro transfers between
 //! a city's stations their time in the graph; the first train is boarded without a change.
 //!
-//! **Search.** For one origin, one departure minute and one draw, a time-dependent Dijkstra over platforms and boarding
-//! nodes: from a boarding node at time τ, each service that stops there offers its first train leaving at or after
-//! τ, and every later stop of that train at its arrival time. Train times of one service at one stop are sorted and
+//! **Search.** For one origin, one departure minute and one draw, a time-dependent Dijkstra over platforms and
+//! boarding nodes: from a boarding node at time τ, each service that stops there offers its first train leaving at
+//! or after τ, and every later stop of that train at its arrival time. Train times of one service at one stop are sorted and
 //! rides of one service all take the same time, so waiting never pays (FIFO) and the labels are exact; the tests
 //! compare it with a slow fixed-point reference on random timetables.
 //!
 //! **Percentiles** are nearest-rank over the window's minutes (`t0, t0 + 1 min, …`, end excluded) and the draws:
-//! the p-th is the `⌈p · N / 100⌉`-th smallest of the N travel times; a minute from which the destination is not reached within the three
-//! days counts as slower than any other, so a percentile that falls on one is "unreached".
+//! the p-th is the `⌈p · N / 100⌉`-th smallest of the N travel times; a minute from which the destination is not
+//! reached within the three days counts as slower than any other, so a percentile that falls on one is
+//! "unreached".
 
 use crate::error::{Error, Result};
 use crate::graph::{EdgeKind, Graph};
