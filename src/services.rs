@@ -406,8 +406,9 @@ pub struct LegParts {
     pub unknown: f64,
     /// Track length of the leg.
     pub km: f64,
-    /// Intermediate stops.
+    /// Intermediate stops, and those of them that are long stands.
     pub stops: usize,
+    pub stand_stops: usize,
 }
 
 impl LegParts {
@@ -475,6 +476,7 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
             let dwell = if hub[k] { c.hub_dwell_s } else { c.dwell_s };
             if stand[k] {
                 p.stand += c.stand_s.max(dwell);
+                p.stand_stops += 1;
             } else {
                 p.dwell += dwell;
             }

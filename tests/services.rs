@@ -293,8 +293,8 @@ fn a_listed_stand_costs_stand_s_in_place_of_the_dwell() {
     let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SBB|SCC,,,SBB,assumption: test\n"));
     let out = trip_without_defaults(t.path(), &sc);
     let line = |k: &str| trip_line(&out, k);
-    assert!(line("long stands").ends_with("10.0 min"), "{out}");
-    assert!(line("dwell at 1").ends_with("0.0 min"), "{out}");
+    assert!(line("long stands at 1 stop(s)").ends_with("10.0 min"), "{out}");
+    assert!(line("dwell at 0 intermediate").ends_with("0.0 min"), "{out}");
     assert!(line("total").ends_with("46.0 min"), "{out}");
     // a stand also listed as a reversal is an error naming the column
     let t = tempfile::tempdir().unwrap();

@@ -63,10 +63,10 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  supplement ({:.0}% of running)        {:6.1} min", c.margin * 100.0, m(p.supplement));
             let _ = writeln!(t, "  acceleration (a = {:.3} m/s²)      {:6.1} min", c.accel_ms2, m(p.accel));
             let _ = writeln!(t, "  braking (b = {:.3} m/s²)           {:6.1} min", c.brake_ms2, m(p.brake));
-            let _ = writeln!(t, "  dwell at {} intermediate stop(s)    {:6.1} min", p.stops, m(p.dwell));
+            let _ = writeln!(t, "  dwell at {} intermediate stop(s)    {:6.1} min", p.stops - p.stand_stops, m(p.dwell));
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
-            let _ = writeln!(t, "  long stands                        {:6.1} min", m(p.stand));
+            let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
             let share = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
             let _ = writeln!(t, "  total                              {:6.1} min", m(*secs));
