@@ -71,7 +71,6 @@ impl Csr {
         let mut slot = vec![NONE; n];
         let mut start = Vec::with_capacity(n + 1);
         let (mut edges, mut src, mut ix) = (Vec::new(), Vec::new(), Vec::new());
-        let mut max_degree = 0;
         start.push(0u32);
         for u in 0..n {
             let first = edges.len();
@@ -97,10 +96,9 @@ impl Csr {
             for &(v, _) in &edges[first..] {
                 slot[v as usize] = NONE;
             }
-            max_degree = max_degree.max(edges.len() - first);
             start.push(edges.len() as u32);
         }
-        Csr { start, edges, src, ix, max_degree }
+        Csr::from_parts(start, edges, src, ix)
     }
 
     /// The same arrays without the edges a witness search proves dominated: `u → v` of `w` seconds goes when some
@@ -146,22 +144,14 @@ impl Csr {
             }
         });
         let mut start = Vec::with_capacity(n + 1);
-        let (mut edges, mut src, mut ix) = (Vec::new(), Vec::new(), Vec::new());
-        let mut max_degree = 0;
         start.push(0u32);
         for u in 0..n {
-            let first = edges.len();
-            for k in self.start[u] as usize..self.start[u + 1] as usize {
-                if keep[k] {
-                    edges.push(self.edges[k]);
-                    src.push(self.src[k]);
-                    ix.push(self.ix[k]);
-                }
-            }
-            max_degree = max_degree.max(edges.len() - first);
-            start.push(edges.len() as u32);
+            let kept = (self.start[u] as usize..self.start[u + 1] as usize).filter(|&k| keep[k]).count();
+            start.push(start[u] + kept as u32);
         }
-        Csr { start, edges, src, ix, max_degree }
+        let pick = |v: &Vec<u32>| v.iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect();
+        let edges = self.edges.iter().zip(&keep).filter(|(_, &k)| k).map(|(e, _)| *e).collect();
+        Csr::from_parts(start, edges, pick(&self.src), pick(&self.ix))
     }
 }
 

@@ -262,6 +262,52 @@ impl Timetable {
         &self.patterns
     }
 
+    /// The slow reference [`Timetable::earliest`] is tested against (tests/window.rs on random timetables,
+    /// benches/window.rs on the real one): labels lowered over every train of every pattern, every change and
+    /// every transfer, until nothing changes. Written apart from the search on purpose: no queue, no first-train
+    /// lookup, no early stop.
+    pub fn earliest_reference(&self, origin: StationIx, t: i64) -> Vec<Option<i64>> {
+        let (n, inf) = (self.n, i64::MAX);
+        let (mut plat, mut board) = (vec![inf; n], vec![inf; n]);
+        plat[origin.i()] = t;
+        board[origin.i()] = t;
+        loop {
+            let mut changed = false;
+            let mut lower = |v: &mut i64, x: i64| {
+                if x < *v {
+                    *v = x;
+                    changed = true;
+                }
+            };
+            for s in 0..n {
+                if plat[s] < inf {
+                    let x = plat[s] + self.change_s;
+                    lower(&mut board[s], x);
+                    for &(y, secs) in &self.transfers[s] {
+                        let x = plat[s] + i64::from(secs);
+                        lower(&mut plat[y.i()], x);
+                    }
+                }
+            }
+            for p in &self.patterns {
+                for k in 0..p.stations.len() - 1 {
+                    let b = board[p.stations[k].i()];
+                    if b == inf {
+                        continue;
+                    }
+                    for &d in p.deps[k].iter().filter(|&&d| d >= b) {
+                        for (m, &r) in p.ride[k].iter().enumerate() {
+                            lower(&mut plat[p.stations[k + 1 + m].i()], d + i64::from(r));
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return plat.iter().map(|&x| (x < inf).then_some(x)).collect();
+            }
+        }
+    }
+
     /// Earliest arrival (seconds after midnight) at every station's platform, leaving `origin` at `t`; stops once
     /// every station of `targets` (when given) is settled.
     pub fn earliest(&self, origin: StationIx, t: i64, targets: Option<&[StationIx]>) -> Vec<Option<i64>> {

@@ -165,51 +165,6 @@ fn percentile_nearest_rank() {
     assert_eq!(percentile(&t, 76), None);
 }
 
-/// The slow reference: labels lowered over every train of every pattern until nothing changes.
-fn reference(tt: &Timetable, n: usize, change: i64, transfers: &[Vec<(StationIx, u32)>], origin: usize, t: i64) -> Vec<Option<i64>> {
-    let inf = i64::MAX;
-    let (mut plat, mut board) = (vec![inf; n], vec![inf; n]);
-    plat[origin] = t;
-    board[origin] = t;
-    loop {
-        let mut changed = false;
-        let mut lower = |v: &mut i64, x: i64| {
-            if x < *v {
-                *v = x;
-                changed = true;
-            }
-        };
-        for s in 0..n {
-            if plat[s] < inf {
-                let x = plat[s] + change;
-                lower(&mut board[s], x);
-                for &(y, secs) in &transfers[s] {
-                    let x = plat[s] + secs as i64;
-                    lower(&mut plat[y.i()], x);
-                }
-            }
-        }
-        for p in tt.patterns() {
-            for k in 0..p.stations.len() - 1 {
-                let b = board[p.stations[k].i()];
-                if b == inf {
-                    continue;
-                }
-                for &d in &p.deps[k] {
-                    if d >= b {
-                        for (m, &r) in p.ride[k].iter().enumerate() {
-                            lower(&mut plat[p.stations[k + 1 + m].i()], d + r as i64);
-                        }
-                    }
-                }
-            }
-        }
-        if !changed {
-            return plat.iter().map(|&x| (x < inf).then_some(x)).collect();
-        }
-    }
-}
-
 #[test]
 fn equals_a_slow_reference_on_random_timetables() {
     let mut rng = Rng(0x5eed_0011);
@@ -250,7 +205,7 @@ fn equals_a_slow_reference_on_random_timetables() {
             let origin = rng.below(n as u64) as usize;
             let t = rng.below(90_000) as i64;
             let got = tt.earliest(StationIx(origin as u32), t, None);
-            let want = reference(&tt, n, change as i64, &transfers, origin, t);
+            let want = tt.earliest_reference(StationIx(origin as u32), t);
             assert_eq!(
                 got, want,
                 "case {case}: paste into a test:\nlet tt = Timetable::from_parts({n}, {change}, vec!{patterns:?}, vec!{transfers:?});\nassert_eq!(tt.earliest(StationIx({origin}), {t}, None), {want:?});"
