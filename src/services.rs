@@ -321,6 +321,10 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             }
         }
     }
+    // the stations of cities: a plan city's (cities.csv), or one in an urban district (区) of any prefecture (襄阳东
+    // in 襄州区, 万州北 in 万州区; not 邓州东 in 邓州市 or 巫山 in 巫山县): where a fast train of a new line may or
+    // may not stop
+    let big: Vec<bool> = net.stations.iter().enumerate().map(|(i, s)| city[i] || net.places[s.place.i()].name.ends_with('区')).collect();
     let mut out = Vec::new();
     for (li, line) in net.lines.iter().enumerate() {
         let mut secs: Vec<usize> = (0..net.sections.len()).filter(|&i| net.sections[i].line.i() == li).collect();
@@ -366,7 +370,10 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                         s.reverse();
                     }
                     let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
-                    let unknown = vec![false; r.len()];
+                    // the express and the semi-fast may stop at a prefecture city's station they do not stop at by
+                    // rule: the boards cannot tell for a line without a timetable, so it is charged as a station
+                    // without a board is (the fitted share of a stop)
+                    let unknown: Vec<bool> = if origin == Origin::DefaultStopping { vec![false; r.len()] } else { r.iter().zip(&s).map(|(x, &st)| !st && big[x.i()]).collect() };
                     out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() });
                 }
             }
@@ -409,6 +416,10 @@ pub struct LegParts {
     /// Intermediate stops, and those of them that are long stands.
     pub stops: usize,
     pub stand_stops: usize,
+    /// Stations passed where the timetable cannot tell whether the train stops, and what a whole stop at every one
+    /// of them would cost (braking, dwell, acceleration at the speeds there): `unknown` is the charged share of it.
+    pub unknown_stations: usize,
+    pub unknown_full: f64,
 }
 
 impl LegParts {
@@ -484,8 +495,11 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
             if reverse[k] {
                 p.reverse += c.reverse_s;
             }
-        } else if unknown[k] && unknown_share > 0.0 {
-            p.unknown += unknown_share * (v_eff[k - 1] / (2.0 * b) + v_eff[k] / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s });
+        } else if unknown[k] {
+            let full = v_eff[k - 1] / (2.0 * b) + v_eff[k] / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s };
+            p.unknown_stations += 1;
+            p.unknown_full += full;
+            p.unknown += unknown_share * full;
         }
     }
     p
@@ -740,7 +754,8 @@ impl Scene<'_> {
         // by a project on an open line (郑州航空港) is only ever a leg's end, once open, so opening it adds legs and
         // never slows a train that runs through it. A station that opened on its own date, later than its line,
         // without a project (郑州西 on 郑西), is passed until that date and a stop like any other after it.
-        let base: Vec<bool> = svc.route.iter().zip(&svc.stops).map(|(x, &s)| s && net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
+        let open_stop: Vec<bool> = svc.route.iter().map(|x| net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
+        let base: Vec<bool> = svc.stops.iter().zip(&open_stop).map(|(&s, &o)| s && o).collect();
         let mut a = 0;
         while a < svc.route.len() - 1 {
             if hops[a].is_none() {
@@ -754,7 +769,9 @@ impl Scene<'_> {
             // route positions a..=b are joined by open hops a..b
             let run_hops: Vec<Hop> = hops[a..b].iter().map(|h| h.unwrap()).collect();
             let run_hub: Vec<bool> = svc.route[a..=b].iter().map(|x| self.hub[x.i()]).collect();
-            let run_unknown = &svc.unknown[a..=b];
+            // a station without a board is charged a share of a stop only where a train could stop: open, and not
+            // a project's station (郑州航空港 before 2022-06-20 had no platform in use; once open it is a leg's end)
+            let run_unknown: Vec<bool> = (a..=b).map(|k| svc.unknown[k] && open_stop[k]).collect();
             let run_reverse = &reverse[a..=b];
             // a stand where the map already finds a reversal is charged as the reversal only
             let run_stand: Vec<bool> = (a..=b).map(|k| svc.stand[k] && !reverse[k]).collect();
@@ -762,12 +779,12 @@ impl Scene<'_> {
             let pos: Vec<usize> = (0..run_stops.len())
                 .filter(|&k| {
                     let x = svc.route[a + k];
-                    (self.stops_at)(x) && (run_stops[k] || svc.stops[a + k] || run_unknown[k])
+                    (self.stops_at)(x) && (run_stops[k] || svc.stops[a + k] || svc.unknown[a + k])
                 })
                 .collect();
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
-                    let parts = leg_parts(c, &run_hops, run_stops, run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
+                    let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
                 }

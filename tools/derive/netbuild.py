@@ -774,6 +774,7 @@ def fact_paths(facts):
     j = os.path.join
     return {"lines": j(facts, "rail_lines.csv"), "stretches": j(facts, "rail_stretches.csv"),
             "planned": j(facts, "planned_stations.csv"), "speeds": j(facts, "speed_changes.csv"),
+            "section_speeds": j(facts, "section_speeds.csv"),
             "fixes": os.path.normpath(j(facts, "..", "..", "station_fixes.csv")), "expressways": j(facts, "expressway_routes.csv")}
 
 
@@ -865,6 +866,37 @@ def speed_change_rows(path, lines):
             speed_rows.append([lid, eff, f"{v:g}", r.req("source")])
     speed_rows.sort(key=lambda x: (x[0], date_key(x[1])))
     return speed_rows
+
+
+def apply_section_speeds(path, sections, stations, lines):
+    """Speed limits of single sections below their stretch's, where evidence shows a slower way through a hub
+    (facts/section_speeds.csv: line_id, from, to, speed_kmh, source; optional file). The limit is the track's own,
+    so it caps the design speed as well as the operating one: a later speed change of the line never lifts it. A row
+    that matches no section, or that would raise a limit, is bad input."""
+    if not os.path.exists(path):
+        return
+    for r in read_csv(path, ["line_id", "from", "to", "speed_kmh", "source"]):
+        lid = r.req("line_id")
+        if lid not in lines:
+            fail(r.path, r.line, "line_id", f"unknown line {lid!r} (ids are those of facts/rail_lines.csv)")
+        ends = []
+        for field in ("from", "to"):
+            name = r.req(field)
+            if name not in stations:
+                fail(r.path, r.line, field, f"unknown station {name!r} (use the name of a station of the line's "
+                     "stretches)")
+            ends.append(stations[name].sid)
+        v = r.num("speed_kmh", positive=True)
+        hits = [x for x in sections if x[1] == lid and {x[3], x[4]} == set(ends)]
+        if not hits:
+            fail(r.path, r.line, "from", f"no section of {lid} joins {r.req('from')} and {r.req('to')} (a row names "
+                 "two consecutive stations of one stretch)")
+        for x in hits:
+            if v > float(x[6]) or v > float(x[7]):
+                fail(r.path, r.line, "speed_kmh", f"{v:g} is above the section's own limit ({x[7]} operating, "
+                     f"{x[6]} design): this file only lowers limits")
+            x[6] = x[7] = f"{v:g}"
+            x[10] += f" ; speed {v:g} km/h on this section (facts/section_speeds.csv line {r.line}): {r.req('source')}"
 
 
 def rail_line_rows(lines):

@@ -3,8 +3,9 @@
 
 A train seen on several boards gives its stops among the board stations, in order; its origin and terminus are
 stops too. Within a network, each train becomes the sequence of its stops that are stations of the network, and
-the route between two consecutive stops is the shortest path over the network's rail sections open at the time of
-the boards (high-speed and intercity lines preferred for G/D/C trains, conventional lines for the others). Stations
+the route between two consecutive stops is the quickest path over the network's rail sections open at the time of
+the boards, each section at its line speed capped at the train's maximum, for G/D/C trains (high-speed and
+intercity lines preferred), and the shortest path over conventional lines preferred for the others. Stations
 the route passes are stops only when the train appears on their board; stations without a board of their own
 (许昌东, 安阳东, 鹤壁东, 驻马店西 ... see shared/data/README.md) are unknown, because the boards cannot show a stop
 there: this is the main known gap of the derived patterns; they are listed in the column `unknown`. A station
@@ -134,10 +135,16 @@ def build(shared, network):
         adj[s["from_station"]].append((s["to_station"], km, mode, kmh))
         adj[s["to_station"]].append((s["from_station"], km, mode, kmh))
 
-    def path(a, b, cls):
-        """Shortest station sequence a..b (preferred modes at full length), with its true length in km and its
-        (km, line speed) hops."""
+    def path(a, b, cls, vmax):
+        """Quickest station sequence a..b for G/D/C trains: each section weighs its time at min(line speed, the
+        train's maximum), preferred modes at full weight, the others OTHER_MODE_FACTOR ×; with its true length in km
+        and its (km, line speed) hops. By time, not length: a train does not take a slow link through a hub to save
+        km (郑州东 → 郑州西 runs on its own 42 km of 郑西, not 15 km of 80 km/h link via 郑州 plus 23 km). Conventional
+        trains keep the shortest path: most conventional line speeds are one assumed 160 km/h, and where the network
+        lacks a conventional line (陇海 west of 洛阳) a quickest path would send them back and forth between the
+        lines; by length they stay on the high-speed line that stands in for it."""
         pref = fast_modes(cls)
+        by_time = cls in ("hsr", "intercity")
         dist = {a: (0.0, 0.0)}
         prev = {}
         heap = [(0.0, 0.0, a)]
@@ -148,7 +155,7 @@ def build(shared, network):
             if dist.get(u, (None,))[0] != d:
                 continue
             for v, km, mode, kmh in sorted(adj[u]):
-                w = km * (1.0 if mode in pref else OTHER_MODE_FACTOR)
+                w = (km / min(kmh, vmax) if by_time else km) * (1.0 if mode in pref else OTHER_MODE_FACTOR)
                 nd = d + w
                 if v not in dist or nd < dist[v][0] - 1e-9:
                     dist[v] = (nd, real + km)
@@ -228,7 +235,7 @@ def build(shared, network):
                     elif d >= STAND_MIN:
                         stand.add(sid)
             for (a, na), (b, nb) in zip(run, run[1:]):
-                p, km, hops = path(a, b, cls)
+                p, km, hops = path(a, b, cls, vmax)
                 why = None
                 if p is None:
                     why = "leg_without_path"

@@ -19,7 +19,7 @@ from common import csv_text, Output, fmt_km  # noqa: E402
 from netbuild import (  # noqa: E402
     LENGTH_REPORT_COLS, check_sections, length_report, track_lengths,
     Inputs, access_connectors, add_capital_places, add_network_files, add_station_places, alias_resolver,
-    apply_station_openings, build_cities, build_stations, capital_seat_units, check_road_connectivity, log_summary,
+    apply_section_speeds, apply_station_openings, build_cities, build_stations, capital_seat_units, check_road_connectivity, log_summary,
     network_toml, outside_adder, place_maker, rail_line_rows, rail_sections, read_planned_and_fixes, read_rail_lines,
     read_stretches, region_main, region_places, repo_seeds, road_links, speed_change_rows, station_rows,
 )
@@ -82,6 +82,7 @@ def build(args):
     # ---- rail
     track = track_lengths(shared, inp.rules, inp.params_path)
     sections = rail_sections(stretches, lines, stations, track, resolve_name=resolve_name)
+    apply_section_speeds(f["section_speeds"], sections, stations, lines)
     apply_station_openings(facts, stations, resolve_name)
     speed_rows = speed_change_rows(f["speeds"], lines)
     line_rows = rail_line_rows(lines)
