@@ -386,9 +386,25 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     t.push_str(&line("all matched pairs", &e.all));
     let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().collect();
     w.sort_by(|a, b| (b.model - b.observed).abs().total_cmp(&(a.model - a.observed).abs()).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
-    t.push_str("  worst pairs, with the likely cause:\n");
+    t.push_str("  worst pairs, with the stated cause:\n");
     for p in w.iter().take(worst) {
-        t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1}): {}\n", p.from, p.to, p.model, p.observed, p.model - p.observed, cause(p)));
+        t.push_str(&format!("    {} → {}: model {:.1}, observed {:.0} ({:+.1}): {}\n", p.from, p.to, p.model, p.observed, p.model - p.observed, cause_of(p).1));
+    }
+    // every pair off by more than 10 min has a stated cause: count them by kind
+    let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for p in e.pairs.iter().filter(|p| (p.model - p.observed).abs() > crate::cause::LARGE_MIN) {
+        let k = kinds.entry(cause_of(p).0).or_default();
+        if p.fast {
+            k.0 += 1;
+        } else {
+            k.1 += 1;
+        }
+    }
+    if !kinds.is_empty() {
+        t.push_str(&format!("  pairs off by more than {:.0} min, by stated cause (G/D/C, conventional):\n", crate::cause::LARGE_MIN));
+        for (k, (f, c)) in kinds {
+            t.push_str(&format!("    {:4} {:4}  {}\n", f, c, if k.is_empty() { "(not examined)" } else { k }));
+        }
     }
     t.push_str(&format!("  unmatched pairs: {}\n", e.unmatched.len()));
     let mut why: BTreeMap<&str, usize> = BTreeMap::new();
@@ -401,19 +417,11 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     t
 }
 
-/// The likely cause of a large error, from what the model's trip looks like.
-pub fn cause(p: &calibrate::PairResult) -> &'static str {
-    let err = p.model - p.observed;
-    if err.abs() <= 10.0 {
-        "within 10 min"
-    } else if err > 0.0 && p.changes > 0 {
-        "the model has no through train here and changes trains (a corridor or service missing from the network)"
-    } else if err > 0.0 {
-        "the model's train runs a longer route or slower lines than the real one (a missing corridor, or speed limits)"
-    } else if !p.fast {
-        "the observed fastest train is a slow conventional train while the model runs a faster service or line"
-    } else {
-        "the observed train makes stops the boards cannot show (stations without a board) or waits to be overtaken"
+/// The stated cause of a pair's error ([`crate::cause`]), or a note that it was not looked at.
+fn cause_of(p: &calibrate::PairResult) -> (&'static str, String) {
+    match &p.cause {
+        Some(c) => (c.kind.as_str(), c.text.clone()),
+        None => ("", String::new()),
     }
 }
 
@@ -435,7 +443,7 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
 }
 
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "likely_cause"]);
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "cause_kind", "cause"]);
     for p in &e.pairs {
         w.row([
             p.from.clone(),
@@ -445,11 +453,12 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
             format!("{:+.1}", p.model - p.observed),
             (if p.fast { "hsr_intercity" } else { "conventional" }).to_string(),
             p.changes.to_string(),
-            cause(p).to_string(),
+            cause_of(p).0.to_string(),
+            cause_of(p).1,
         ]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), format!("unmatched: {why}")]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
     }
     w.into_bytes()
 }
@@ -491,7 +500,8 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     let before = calibrate::evaluate(&build_graph(&b)?, &obs);
     let p = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
     let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
-    let after = calibrate::evaluate(&g, &obs);
+    let mut after = calibrate::evaluate(&g, &obs);
+    crate::cause::explain(&b, &p, &mut after);
     let cv = calibrate::cross_validate(&b, &obs, folds, |m| eprintln!("calibrate: {m}"));
     let mut t = format!(
         "== calibration of {} on {} ({} of {} rows: observed times up to {} min) ==\nbefore (the network's parameters):\n",
@@ -567,7 +577,8 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     let g = build_graph(&b)?;
     // resolve the option before the long part, so a wrong station fails at once
     let rings_from = rings_from.map(|k| crate::ringcheck::resolve_from(&b, &g, k)).transpose()?;
-    let e = calibrate::evaluate(&g, &obs);
+    let mut e = calibrate::evaluate(&g, &obs);
+    crate::cause::explain(&b, &b.params, &mut e);
     let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));
     if let Some(o) = out {

@@ -68,6 +68,9 @@ pub struct PairResult {
     pub fast: bool,
     /// The model's fastest trip changes trains.
     pub changes: usize,
+    pub ends: (StationIx, StationIx),
+    /// The stated cause of the error, once [`crate::cause::explain`] has looked at the model's train.
+    pub cause: Option<crate::cause::Cause>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -176,7 +179,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
     for (i, t) in flat {
         let o = &obs[i];
         match t {
-            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes }),
+            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None }),
             None => unmatched.push((o.from.clone(), o.to.clone(), "no rail path in the model".into())),
         }
     }
@@ -318,7 +321,8 @@ pub fn folds(obs: &[Observed], k: usize) -> Vec<usize> {
 }
 
 /// k-fold cross-validation: for each fold, fit on the other folds and evaluate the fold's pairs with those
-/// parameters. Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it).
+/// parameters. Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it),
+/// each pair's cause stated with its fold's parameters.
 pub fn cross_validate(b: &Bound, obs: &[Observed], k: usize, mut progress: impl FnMut(&str)) -> Evaluation {
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
@@ -327,7 +331,8 @@ pub fn cross_validate(b: &Bound, obs: &[Observed], k: usize, mut progress: impl 
         let p = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
         let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(_, o)| o.clone()).collect();
         let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
-        let e = evaluate(&g, &held);
+        let mut e = evaluate(&g, &held);
+        crate::cause::explain(b, &p, &mut e);
         pairs.extend(e.pairs);
         unmatched.extend(e.unmatched);
     }

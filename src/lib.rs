@@ -13,6 +13,7 @@
 
 pub mod app;
 pub mod calibrate;
+pub mod cause;
 pub mod contour;
 pub mod error;
 pub mod export;

@@ -1,0 +1,244 @@
+//! Why the model is off on an observed pair: the model's train for the pair in its physical parts, and a stated,
+//! quantified cause for every pair off by more than [`LARGE_MIN`] minutes.
+//!
+//! An observed pair's time is the fastest common train's, dwell included ([`crate::calibrate`]). The model answers
+//! it with its fastest single train serving both stations, whose time is physics in parts
+//! ([`crate::services::LegParts`]). The parts bound what the train can have done:
+//! - **model too fast**: the boards cannot show whether a train stops at a station without a board, and the model
+//!   charges only a share of a stop there. If a whole stop at some of those stations covers the gap, that is the
+//!   stated cause, with how many stops it takes; if even a stop at every one leaves time over, the train stood or
+//!   ran slowly somewhere the boards do not show, and the cause says how much is left.
+//! - **model too slow**: if the observed time is below the model's *floor* on its route (every section at its limit,
+//!   starting and stopping, one minute at each known stop, no supplement), no parameter can reach it: the model's
+//!   route, a track length or a speed limit is wrong, and the cause gives the speed the train averaged. Otherwise the
+//!   model's slack (supplement, shares of stops, dwell, stands, reversals) is more than the train's, and the cause
+//!   lists it.
+//! - **changes**: no modelled train serves both stations; the model changes trains (a corridor or service missing).
+//!
+//! [`explain`] fills [`crate::calibrate::PairResult::cause`] for every pair of an evaluation, with the parameters the
+//! evaluation was made with (a cross-validation fold's own fit for its held-out pairs).
+
+use crate::calibrate::{Evaluation, PairResult};
+use crate::network::StationIx;
+use crate::params::Params;
+use crate::scenario::Bound;
+use crate::services::LegParts;
+use std::collections::HashMap;
+
+/// Errors up to this many minutes are not explained: the threshold for a pair that needs a stated cause.
+pub const LARGE_MIN: f64 = 10.0;
+
+/// The least dwell at a known intermediate stop in the floor of a leg: the lower bound of the dwell the fit may
+/// give high-speed trains ([`crate::calibrate::KNOBS`], 1 min).
+const FLOOR_DWELL_S: f64 = 60.0;
+
+/// The kind of cause, as the CSV's `cause_kind` column gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Off by at most [`LARGE_MIN`].
+    Within,
+    /// No modelled train serves both stations.
+    NoThroughTrain,
+    /// Model too fast; stops at stations without a board cover the gap.
+    UnboardedStops,
+    /// Model too fast even with a stop at every station without a board.
+    StandOrSlowRunning,
+    /// Model too slow; the observed time is below the model's floor on its route.
+    FasterThanTrack,
+    /// Model too slow; the model's slack exceeds the train's.
+    ModelSlack,
+    /// The observed fastest train is a conventional one and the model is faster.
+    SlowConventional,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Within => "within_10_min",
+            Kind::NoThroughTrain => "no_through_train",
+            Kind::UnboardedStops => "stops_without_board",
+            Kind::StandOrSlowRunning => "stand_or_slow_running",
+            Kind::FasterThanTrack => "faster_than_track",
+            Kind::ModelSlack => "model_slack",
+            Kind::SlowConventional => "slow_conventional_train",
+        }
+    }
+}
+
+/// A stated cause: its kind and the sentence that states it with the pair's numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cause {
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// The model's fastest single train for a pair: the service's id, the leg's parts and the stations without a board
+/// it passes.
+#[derive(Clone, Debug)]
+pub struct TrainLeg {
+    pub service: String,
+    pub parts: LegParts,
+    pub unknown_names: Vec<String>,
+}
+
+/// A candidate leg: its whole seconds, the service's index, its sections and parts.
+type Best = (u32, usize, Vec<usize>, LegParts);
+
+/// The model's fastest single train for each of `pairs`, with parameters `params` (none where no service serves
+/// both). The same minimum the graph's direct edges give, found by running every service's legs once.
+pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]) -> Vec<Option<TrainLeg>> {
+    let want: HashMap<(StationIx, StationIx), usize> = pairs.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    let mut best: Vec<Option<Best>> = vec![None; pairs.len()];
+    let mut out: Vec<Option<TrainLeg>> = Vec::new();
+    crate::graph::with_scene(b.net, params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
+        for (k, svc) in b.services.iter().enumerate() {
+            scene.legs(svc, |leg| {
+                if let Some(&i) = want.get(&(leg.from, leg.to)) {
+                    let t = leg.secs();
+                    if best[i].as_ref().is_none_or(|x| t < x.0) {
+                        best[i] = Some((t, k, leg.sections, leg.parts));
+                    }
+                }
+            });
+        }
+        out = std::mem::take(&mut best)
+            .into_iter()
+            .map(|x| {
+                x.map(|(_, k, sections, parts)| {
+                    let svc = &b.services[k];
+                    TrainLeg { service: svc.id.clone(), unknown_names: unknown_passed(b, scene, svc, &sections), parts }
+                })
+            })
+            .collect();
+    });
+    // every index of a pair listed twice gets the same answer
+    for (i, p) in pairs.iter().enumerate() {
+        let j = want[p];
+        if j != i {
+            out[i] = out[j].clone();
+        }
+    }
+    out
+}
+
+/// The names of the stations without a board that a leg over `sections` of `svc` passes where a train could stop
+/// in the scene (those the leg's `unknown` share is charged at).
+fn unknown_passed(b: &Bound, scene: &crate::services::Scene, svc: &crate::services::Service, sections: &[usize]) -> Vec<String> {
+    let n = sections.len();
+    let net = b.net;
+    (0..svc.hops.len().saturating_sub(n - 1))
+        .find(|&a| svc.hops[a..a + n] == *sections)
+        .map(|a| {
+            ((a + 1)..(a + n))
+                .filter(|&k| {
+                    let x = svc.route[k];
+                    svc.unknown[k] && !svc.stops[k] && net.stations[x.i()].project.is_none() && (scene.stops_at)(x)
+                })
+                .map(|k| net.stations[svc.route[k].i()].name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The cause of pair `p`'s error, given the model's train for it (`None`: no single train serves both).
+pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
+    let err = p.model - p.observed;
+    let m = |s: f64| s / 60.0;
+    if err.abs() <= LARGE_MIN {
+        return Cause { kind: Kind::Within, text: format!("within {LARGE_MIN:.0} min") };
+    }
+    let leg = match (p.changes, leg) {
+        (c, _) if c > 0 && err > 0.0 => {
+            return Cause {
+                kind: Kind::NoThroughTrain,
+                text: format!("no modelled train serves both stations: the model changes trains {c} time(s) and is {err:.1} min slower; the through train's corridor or service is missing from the network"),
+            }
+        }
+        (c, _) if c > 0 => {
+            return Cause {
+                kind: Kind::NoThroughTrain,
+                text: format!("no modelled train serves both stations: changing trains {c} time(s), the model is {:.1} min faster than the fastest through train on the boards (a slow train, or the model's changes are too quick)", -err),
+            }
+        }
+        (_, Some(l)) => l,
+        (_, None) => return Cause { kind: Kind::NoThroughTrain, text: "no modelled train serves both stations".into() },
+    };
+    let q = &leg.parts;
+    let names = |v: &[String]| {
+        let mut s = v.iter().take(5).cloned().collect::<Vec<_>>().join(" ");
+        if v.len() > 5 {
+            s.push_str(&format!(" … ({} in all)", v.len()));
+        }
+        s
+    };
+    if err < 0.0 {
+        if !p.fast {
+            return Cause {
+                kind: Kind::SlowConventional,
+                text: format!("the observed fastest train is a conventional train {:.1} min slower than the model's {}; conventional trains stop and stand where the boards do not show", -err, leg.service),
+            };
+        }
+        let gap = -err;
+        let more = m(q.unknown_full - q.unknown);
+        if q.unknown_stations > 0 && more >= gap {
+            let each = m(q.unknown_full) / q.unknown_stations as f64;
+            let k = ((gap + m(q.unknown)) / each).ceil().min(q.unknown_stations as f64) as usize;
+            return Cause {
+                kind: Kind::UnboardedStops,
+                text: format!(
+                    "stops the boards cannot show: {} passes {} station(s) without a board ({}), charged {:.1} min as a share of a stop; a stop at about {k} of them ({each:.1} min each) covers the {gap:.1} min",
+                    leg.service,
+                    q.unknown_stations,
+                    names(&leg.unknown_names),
+                    m(q.unknown)
+                ),
+            };
+        }
+        let rest = gap - more;
+        let stops = if q.unknown_stations > 0 { format!("even with a stop at all {} station(s) without a board ({}), ", q.unknown_stations, names(&leg.unknown_names)) } else { String::new() };
+        return Cause {
+            kind: Kind::StandOrSlowRunning,
+            text: format!(
+                "{stops}{rest:.1} min of the train's time is unexplained: a long stand or slow running the boards do not show, on {:.0} km of {}",
+                q.km, leg.service
+            ),
+        };
+    }
+    // the model is too slow: its floor on this route (limits, starting and stopping, one minute a known stop)
+    let floor = m(q.running + q.accel + q.brake + q.stops as f64 * FLOOR_DWELL_S);
+    if p.observed < floor {
+        return Cause {
+            kind: Kind::FasterThanTrack,
+            text: format!(
+                "faster than the model's track allows: {} needs {floor:.1} min at the speed limits over {:.1} km with no slack, the train took {:.0} ({:.0} km/h on average): the route, a track length or a speed limit is wrong",
+                leg.service,
+                q.km,
+                p.observed,
+                q.km / (p.observed / 60.0)
+            ),
+        };
+    }
+    Cause {
+        kind: Kind::ModelSlack,
+        text: format!(
+            "the model's slack exceeds the train's by {err:.1} min: supplement {:.1}, shares of stops at {} station(s) without a board {:.1}, dwell {:.1}, throats {:.1}, stands {:.1}, reversals {:.1} min on {}",
+            m(q.supplement),
+            q.unknown_stations,
+            m(q.unknown),
+            m(q.dwell),
+            m(q.throat),
+            m(q.stand),
+            m(q.reverse),
+            leg.service
+        ),
+    }
+}
+
+/// Fills `cause` of every pair of `e`, with parameters `params` (those `e` was evaluated with).
+pub fn explain(b: &Bound, params: &Params, e: &mut Evaluation) {
+    let pairs: Vec<(StationIx, StationIx)> = e.pairs.iter().map(|p| p.ends).collect();
+    let legs = fastest_legs(b, params, &pairs);
+    for (p, leg) in e.pairs.iter_mut().zip(&legs) {
+        p.cause = Some(cause(p, leg.as_ref()));
+    }
+}
