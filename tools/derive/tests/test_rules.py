@@ -189,6 +189,47 @@ class SectionChecks(unittest.TestCase):
         self.assertIn("one stretch of track needs one length", str(e.exception))
 
 
+class SectionSpeeds(unittest.TestCase):
+    """facts/section_speeds.csv: one section's lower limit, capping design and operating speed; bad rows fail
+    naming file, line and field."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.st = {"甲": Station("AAA", "甲", 113.0, 35.0), "乙": Station("BBB", "乙", 113.5, 35.0),
+                   "丙": Station("CCC", "丙", 114.0, 35.0)}
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def apply(self, row):
+        path = os.path.join(self.dir, "section_speeds.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("line_id,from,to,speed_kmh,source\n" + row + "\n")
+        secs = [section("l:1", "AAA", "BBB", 50.0), section("l:2", "BBB", "CCC", 50.0)]
+        netbuild.apply_section_speeds(path, secs, self.st, LINES)
+        return secs
+
+    def test_lowers_one_section_in_either_direction(self):
+        secs = self.apply("l,丙,乙,80,evidence: test")
+        self.assertEqual(secs[0][6:8], ["350", "300"])
+        self.assertEqual(secs[1][6:8], ["80", "80"])
+        self.assertIn("speed 80 km/h on this section (facts/section_speeds.csv line 2): evidence: test", secs[1][10])
+
+    def test_bad_rows(self):
+        for row, field, msg in [("x,甲,乙,80,s", "line_id", "unknown line"), ("l,甲,丁,80,s", "to", "unknown station"),
+                                ("l,甲,丙,80,s", "from", "no section of l joins"),
+                                ("l,甲,乙,320,s", "speed_kmh", "only lowers limits"),
+                                ("l,甲,乙,-5,s", "speed_kmh", "positive")]:
+            with self.assertRaises(InputError) as e:
+                self.apply(row)
+            self.assertIn("line 2", str(e.exception), row)
+            self.assertIn(field, str(e.exception), row)
+            self.assertIn(msg, str(e.exception), row)
+
+    def test_optional(self):
+        netbuild.apply_section_speeds(os.path.join(self.dir, "none.csv"), [], self.st, LINES)
+
+
 class DeriveParams(unittest.TestCase):
     def test_strict(self):
         netbuild.derive_rules({"derive": dict(RULES)}, "p.toml")
