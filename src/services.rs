@@ -321,10 +321,6 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             }
         }
     }
-    // the stations of cities: a plan city's (cities.csv), or one in an urban district (区) of any prefecture (襄阳东
-    // in 襄州区, 万州北 in 万州区; not 邓州东 in 邓州市 or 巫山 in 巫山县): where a fast train of a new line may or
-    // may not stop
-    let big: Vec<bool> = net.stations.iter().enumerate().map(|(i, s)| city[i] || net.places[s.place.i()].name.ends_with('区')).collect();
     let mut out = Vec::new();
     for (li, line) in net.lines.iter().enumerate() {
         let mut secs: Vec<usize> = (0..net.sections.len()).filter(|&i| net.sections[i].line.i() == li).collect();
@@ -370,10 +366,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                         s.reverse();
                     }
                     let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
-                    // the express and the semi-fast may stop at a prefecture city's station they do not stop at by
-                    // rule: the boards cannot tell for a line without a timetable, so it is charged as a station
-                    // without a board is (the fitted share of a stop)
-                    let unknown: Vec<bool> = if origin == Origin::DefaultStopping { vec![false; r.len()] } else { r.iter().zip(&s).map(|(x, &st)| !st && big[x.i()]).collect() };
+                    let unknown = vec![false; r.len()];
                     out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() });
                 }
             }

@@ -50,21 +50,19 @@ fn tiny_base_by_hand() {
 fn tiny_projects_by_hand() {
     // p-hsr-bc adds 乙站–丙站 60 km (12 min). The line now has a section no timetable covers, so it also gets a
     // default express stopping only at its ends: 甲站→丙站 = 20 + 12 + 1 (acceleration) + 1 (braking) = 34 min,
-    // and 乙站, a plan city's station it passes, may be a stop of a new line's fast train: charged like a station
-    // without a board, the `unknown_stop_ratio` 0.5 of a stop (1 braking + 1 dwell + 1 acceleration) = 1.5 min:
-    // 35.5, faster than the stopping train's 20 + 12 + 2 + 2 (a stop at 乙站: braking, acceleration) + 1 (dwell) = 37.
+    // faster than the stopping train's 20 + 12 + 2 + 2 (a stop at 乙站: braking, acceleration) + 1 (dwell) = 37.
     let (st, door, cst, _) = reach_of(&tiny("plan.toml"));
-    assert_eq!(cst[2], m(35.5));
-    assert_eq!(st[2], m(35.5));
-    assert_eq!(st[3], m(35.5 + 15.0 + 30.0));
+    assert_eq!(cst[2], m(34.0));
+    assert_eq!(st[2], m(34.0));
+    assert_eq!(st[3], m(34.0 + 15.0 + 30.0));
     // door: 30 (access, boarding) + 15 (egress) + the express and the stopping train, 6 trains each in 2 h, both
-    // worth taking (the express alone: 10 min wait + 35.5 = 45.5 > 37): half their combined headway, 5 min, + their
-    // mean ride, 36.25 min
-    assert_eq!(door[2], m(30.0 + 5.0 + 36.25 + 15.0));
-    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 86.25 + 30 = 116.25.
+    // worth taking (the express alone: 10 min wait + 34 = 44 > 37): half their combined headway, 5 min, + their mean
+    // ride, 35.5 min
+    assert_eq!(door[2], m(30.0 + 5.0 + 35.5 + 15.0));
+    // full also adds the 甲–丁 expressway (150 km at 100 km/h = 90 min), faster than 85.5 + 30 = 115.5.
     let (_, door, _, cdoor) = reach_of(&tiny("full.toml"));
     assert_eq!(door[3], m(90.0));
-    assert_eq!(cdoor[2], m(86.25));
+    assert_eq!(cdoor[2], m(85.5));
 }
 
 #[test]

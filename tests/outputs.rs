@@ -57,13 +57,14 @@ fn indicators_by_hand_on_the_tiny_network() {
     let out2 = run(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--alpha", "2"]);
     assert_eq!(rows(&out2)[0]["potential"], "0.1");
     // Against tiny-full (adds 乙站–丙站 and the 甲–丁 expressway): 甲–丙 = 30 + 5 (half the combined headway of the
-    // express and the stopping train) + 36.25 (their mean ride) + 15 = 86.25 (tests/model.rs), 甲–丁 = 90, so WATT
-    // 甲 falls to (500·72 + 300·86.25 + 200·90) / 1000 = 79.875, by 38.125.
+    // express and the stopping train) + 35.5 (their mean ride) + 15 = 85.5 (tests/model.rs), 甲–丁 = 90, so WATT 甲
+    // falls to (500·72 + 300·85.5 + 200·90) / 1000 = 79.65, by 38.35.
     let full = repo().join("tests/data/tiny-scenarios/full.toml");
     let cmp = run(t.path(), &["indicators", sc.to_str().unwrap(), "--compare", full.to_str().unwrap(), "--nodes", "counties", "--measure", "door", "--daily", "60,120"]);
     let c = rows(&cmp);
-    assert_eq!(c[0]["watt_min_other"], "79.9");
-    assert_eq!(c[0]["watt_change_min"], "-38.1");
+    assert_eq!(c[0]["watt_min_other"], "79.7");
+    // (79.65 − 118.0 is −38.3499… in binary floating point: −38.3)
+    assert_eq!(c[0]["watt_change_min"], "-38.3");
     assert_eq!(c[0]["daily_120_change"], "+500");
     // Bad options exit 2 with a message that says what to do.
     assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--alpha", "0"]).contains("positive"));

@@ -134,18 +134,17 @@ fn scenario_service_modifications() {
     // = 77 min, beaten by the 72-min expressway.
     let base = tiny_scenario(t.path(), "b", "");
     assert_eq!(door_minutes(t.path(), &base, "b", "200101"), "72.0");
-    // 60 stopping trains in 2 h, with the line's 6 expresses (which may stop at 乙站, a plan city's station, and run
-    // the same 22 min to it while 乙站–丙站 is closed): 66 trains, a 54.5 s wait, so rail wins at 67.9.
+    // 60 trains in 2 h: a 1-minute wait, so rail wins at 68.
     let freq = tiny_scenario(t.path(), "f", "[[services.adjust]]\nservices = [\"l1:stopping:1\"]\ntrains_per_day = 60\nsource = \"test\"\n");
-    assert_eq!(door_minutes(t.path(), &freq, "f", "200101"), "67.9");
-    // an added service over the same track at 60 trains a day joins the stopping train's and the express's 6 each
-    // (the same 22-min ride): 72 trains in 2 h, a 50 s wait, 67.8 min; adding a service never slows anything
+    assert_eq!(door_minutes(t.path(), &freq, "f", "200101"), "68.0");
+    // an added service over the same track at 60 trains a day joins the stopping train's 6 (the same 22-min ride):
+    // 66 trains in 2 h, a 54.5 s wait, 67.9 min; adding a service never slows anything
     let add = tiny_scenario(
         t.path(),
         "a",
         "[[services.add]]\nid = \"shuttle\"\nclass = \"hsr\"\ntrains_per_day = 60\nroute = [\"甲站\", \"乙站\"]\nsource = \"test\"\n",
     );
-    assert_eq!(door_minutes(t.path(), &add, "a", "200101"), "67.8");
+    assert_eq!(door_minutes(t.path(), &add, "a", "200101"), "67.9");
     // unknown ids and stations are exit-2 errors naming the key
     let bad = tiny_scenario(t.path(), "x", "[services]\nremove = [\"l1:stoping:1\"]\n");
     let (code, _, err) = ringsim(t.path(), &["run", &bad]);
@@ -399,8 +398,8 @@ fn a_semi_fast_serves_the_plan_cities_stations_of_a_new_line() {
 fn a_station_that_opened_after_its_line_is_passed_until_its_date() {
     // 乙站 opens in 2018 on a line open since 2010 (as 郑州西 did on 郑西, facts/station_openings.csv): in 2016 the
     // trains run 甲站→丙站 through it, 1920 + 120 = 2040 s = 34.0 min, and 乙站 cannot be reached; from 2018 it is
-    // reached, 100 km at 300 km/h + 60 s accelerating + 60 s braking = 1320 s = 22.0 min, and the express, which
-    // runs through a plan city's station it may stop at, is charged the 0.5 share of a stop there (90 s): 35.5.
+    // reached, 100 km at 300 km/h + 60 s accelerating + 60 s braking = 1320 s = 22.0 min (the express still runs
+    // through: 34.0).
     const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_services(t.path(), H);
@@ -417,5 +416,5 @@ fn a_station_that_opened_after_its_line_is_passed_until_its_date() {
     assert_eq!(minutes(&sc), ["34.0", ""]);
     let later = t.path().join("later.toml");
     std::fs::write(&later, std::fs::read_to_string(&sc).unwrap().replace("2016-12-31", "2018-12-31")).unwrap();
-    assert_eq!(minutes(later.to_str().unwrap()), ["35.5", "22.0"]);
+    assert_eq!(minutes(later.to_str().unwrap()), ["34.0", "22.0"]);
 }

@@ -122,13 +122,12 @@ fn even_headways_over_the_drawn_phases() {
             std::fs::copy(e.path(), t.path().join(sub).join(e.file_name())).unwrap();
         }
     }
-    // 2 trains over the 2-hour service day of tiny/params.toml (06:00–08:00): one an hour (the line's default
-    // services are removed: its express may stop at 乙站, a plan city's station, and would serve the pair too)
+    // 2 trains over the 2-hour service day of tiny/params.toml (06:00–08:00): one an hour
     let text = std::fs::read_to_string(t.path().join("tiny/params.toml")).unwrap();
     assert!(text.contains("service_hours = 2.0"), "the test assumes a 2-hour service day");
     std::fs::write(
         t.path().join("sc.toml"),
-        "format = 1\nname = \"e\"\nnetwork = \"tiny\"\nas_of = \"2016-12-31\"\n[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\", \"l1:express:1\", \"l1:express:1:rev\"]\n\
+        "format = 1\nname = \"e\"\nnetwork = \"tiny\"\nas_of = \"2016-12-31\"\n[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\"]\n\
          [[services.add]]\nid = \"E\"\nclass = \"hsr\"\nroute = [\"SAA\", \"SBB\"]\ntrains_per_day = 2\nsource = \"assumption: test\"\nboth_directions = false\n",
     )
     .unwrap();
