@@ -497,7 +497,8 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     if obs.is_empty() {
         return Err(Error::Usage(format!("{}: no observation is within --max-minutes {max_minutes}; raise it (or check the file)", observed.display())));
     }
-    let before = calibrate::evaluate(&build_graph(&b)?, &obs);
+    let mut before = calibrate::evaluate(&build_graph(&b)?, &obs);
+    crate::cause::explain(&b, &b.params, &mut before);
     let p = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
     let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
     let mut after = calibrate::evaluate(&g, &obs);

@@ -9,10 +9,13 @@
 //!   stated cause, with how many stops it takes; if even a stop at every one leaves time over, the train stood or
 //!   ran slowly somewhere the boards do not show, and the cause says how much is left.
 //! - **model too slow**: if the observed time is below the model's *floor* on its route (every section at its limit,
-//!   starting and stopping, one minute at each known stop, no supplement), no parameter can reach it: the model's
-//!   route, a track length or a speed limit is wrong, and the cause gives the speed the train averaged. Otherwise the
-//!   model's slack (supplement, shares of stops, dwell, stands, reversals) is more than the train's, and the cause
-//!   lists it.
+//!   starting and stopping at the fitted rates, one minute at each known stop, no supplement and no share of a stop),
+//!   no slack the fit could take away reaches it: the model's route, a track length or a speed limit is wrong, and
+//!   the cause gives the speed the train averaged. Otherwise the model's slack (supplement, shares of stops, dwell,
+//!   stands, reversals) is more than the train's, and the cause lists it.
+//!
+//! High-speed and conventional pairs are explained alike (a conventional train stops and stands at many stations
+//! without a board).
 //! - **changes**: no modelled train serves both stations; the model changes trains (a corridor or service missing).
 //!
 //! [`explain`] fills [`crate::calibrate::PairResult::cause`] for every pair of an evaluation, with the parameters the
@@ -47,8 +50,6 @@ pub enum Kind {
     FasterThanTrack,
     /// Model too slow; the model's slack exceeds the train's.
     ModelSlack,
-    /// The observed fastest train is a conventional one and the model is faster.
-    SlowConventional,
 }
 
 impl Kind {
@@ -60,7 +61,6 @@ impl Kind {
             Kind::StandOrSlowRunning => "stand_or_slow_running",
             Kind::FasterThanTrack => "faster_than_track",
             Kind::ModelSlack => "model_slack",
-            Kind::SlowConventional => "slow_conventional_train",
         }
     }
 }
@@ -81,8 +81,9 @@ pub struct TrainLeg {
     pub unknown_names: Vec<String>,
 }
 
-/// A candidate leg: its whole seconds, the service's index, its sections and parts.
-type Best = (u32, usize, Vec<usize>, LegParts);
+/// A candidate leg: (its whole seconds, its expected wait, the service's index) — the graph's order, so that a tie
+/// names the train the station measure takes — then its sections and parts.
+type Best = ((u32, u32, usize), Vec<usize>, LegParts);
 
 /// The model's fastest single train for each of `pairs`, with parameters `params` (none where no service serves
 /// both). The same minimum the graph's direct edges give, found by running every service's legs once.
@@ -92,11 +93,12 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
     let mut out: Vec<Option<TrainLeg>> = Vec::new();
     crate::graph::with_scene(b.net, params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
         for (k, svc) in b.services.iter().enumerate() {
+            let wait = (params.rail.service_hours * 3600.0 / svc.trains_per_day.max(0.01) / 2.0).round() as u32;
             scene.legs(svc, |leg| {
                 if let Some(&i) = want.get(&(leg.from, leg.to)) {
-                    let t = leg.secs();
-                    if best[i].as_ref().is_none_or(|x| t < x.0) {
-                        best[i] = Some((t, k, leg.sections, leg.parts));
+                    let key = (leg.secs(), wait, k);
+                    if best[i].as_ref().is_none_or(|x| key < x.0) {
+                        best[i] = Some((key, leg.sections, leg.parts));
                     }
                 }
             });
@@ -104,7 +106,7 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
         out = std::mem::take(&mut best)
             .into_iter()
             .map(|x| {
-                x.map(|(_, k, sections, parts)| {
+                x.map(|((_, _, k), sections, parts)| {
                     let svc = &b.services[k];
                     TrainLeg { service: svc.id.clone(), unknown_names: unknown_passed(b, scene, svc, &sections), parts }
                 })
@@ -126,9 +128,9 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
 fn unknown_passed(b: &Bound, scene: &crate::services::Scene, svc: &crate::services::Service, sections: &[usize]) -> Vec<String> {
     let n = sections.len();
     let net = b.net;
-    (0..svc.hops.len().saturating_sub(n - 1))
-        .find(|&a| svc.hops[a..a + n] == *sections)
-        .map(|a| {
+    let at = (0..svc.hops.len().saturating_sub(n - 1)).find(|&a| svc.hops[a..a + n] == *sections);
+    debug_assert!(at.is_some(), "a leg of {} over sections it does not run", svc.id);
+    at.map(|a| {
             ((a + 1)..(a + n))
                 .filter(|&k| {
                     let x = svc.route[k];
@@ -161,7 +163,11 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
             }
         }
         (_, Some(l)) => l,
-        (_, None) => return Cause { kind: Kind::NoThroughTrain, text: "no modelled train serves both stations".into() },
+        (_, None) => {
+            // evaluate found a single train (no change) where fastest_legs finds none: the two disagree
+            debug_assert!(false, "{} → {}: no change in the model's trip but no single train", p.from, p.to);
+            return Cause { kind: Kind::NoThroughTrain, text: "no modelled train serves both stations".into() };
+        }
     };
     let q = &leg.parts;
     let names = |v: &[String]| {
@@ -172,13 +178,8 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
         s
     };
     if err < 0.0 {
-        if !p.fast {
-            return Cause {
-                kind: Kind::SlowConventional,
-                text: format!("the observed fastest train is a conventional train {:.1} min slower than the model's {}; conventional trains stop and stand where the boards do not show", -err, leg.service),
-            };
-        }
         let gap = -err;
+        // the charged share replaced by whole stops: what stopping at every station without a board would add
         let more = m(q.unknown_full - q.unknown);
         if q.unknown_stations > 0 && more >= gap {
             let each = m(q.unknown_full) / q.unknown_stations as f64;
@@ -186,16 +187,18 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
             return Cause {
                 kind: Kind::UnboardedStops,
                 text: format!(
-                    "stops the boards cannot show: {} passes {} station(s) without a board ({}), charged {:.1} min as a share of a stop; a stop at about {k} of them ({each:.1} min each) covers the {gap:.1} min",
+                    "stops the boards cannot show: {} passes {} station(s) without a board ({}), charged {:.1} min as a share of a stop there; whole stops at about {k} of the {} ({:.1} min, {each:.1} min each) cover the {gap:.1} min",
                     leg.service,
                     q.unknown_stations,
                     names(&leg.unknown_names),
-                    m(q.unknown)
+                    m(q.unknown),
+                    q.unknown_stations,
+                    k as f64 * each,
                 ),
             };
         }
         let rest = gap - more;
-        let stops = if q.unknown_stations > 0 { format!("even with a stop at all {} station(s) without a board ({}), ", q.unknown_stations, names(&leg.unknown_names)) } else { String::new() };
+        let stops = if q.unknown_stations > 0 { format!("even with a whole stop at all {} station(s) without a board ({}), ", q.unknown_stations, names(&leg.unknown_names)) } else { String::new() };
         return Cause {
             kind: Kind::StandOrSlowRunning,
             text: format!(
@@ -204,13 +207,14 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
             ),
         };
     }
-    // the model is too slow: its floor on this route (limits, starting and stopping, one minute a known stop)
+    // the model is too slow: its floor on this route (limits, starting and stopping, one minute a known stop, no
+    // supplement, no share of a stop)
     let floor = m(q.running + q.accel + q.brake + q.stops as f64 * FLOOR_DWELL_S);
     if p.observed < floor {
         return Cause {
             kind: Kind::FasterThanTrack,
             text: format!(
-                "faster than the model's track allows: {} needs {floor:.1} min at the speed limits over {:.1} km with no slack, the train took {:.0} ({:.0} km/h on average): the route, a track length or a speed limit is wrong",
+                "faster than the model's track allows: {} needs {floor:.1} min at the speed limits over {:.1} km without supplement, dwell beyond a minute or shares of stops, the train took {:.0} ({:.0} km/h on average): the route, a track length or a speed limit is wrong",
                 leg.service,
                 q.km,
                 p.observed,

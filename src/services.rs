@@ -57,7 +57,9 @@ pub struct Service {
     /// Whether the service stops at `route[k]`.
     pub stops: Vec<bool>,
     /// Whether the timetable cannot tell if the service stops at `route[k]` (a station without a board): such a
-    /// station is charged `rail.unknown_stop_ratio × stop_rate` of a stop (at most a whole one).
+    /// station is charged `rail.unknown_stop_ratio × stop_rate` of a stop (at most a whole one) where a train could
+    /// stop in the scenario (open, and not a project's station, which is only ever a leg's end); trains board and
+    /// alight there once it is open.
     pub unknown: Vec<bool>,
     /// The share of the stations with a board that the train passes (between its ends) at which it stops: 1 for a
     /// train that stops at every one, 0 for a non-stop. A train that skips the stations whose boards are known

@@ -875,6 +875,7 @@ def apply_section_speeds(path, sections, stations, lines):
     that matches no section, or that would raise a limit, is bad input."""
     if not os.path.exists(path):
         return
+    seen = {}
     for r in read_csv(path, ["line_id", "from", "to", "speed_kmh", "source"]):
         lid = r.req("line_id")
         if lid not in lines:
@@ -892,6 +893,9 @@ def apply_section_speeds(path, sections, stations, lines):
             fail(r.path, r.line, "from", f"no section of {lid} joins {r.req('from')} and {r.req('to')} (a row names "
                  "two consecutive stations of one stretch)")
         for x in hits:
+            if x[0] in seen:
+                fail(r.path, r.line, "from", f"section {x[0]} already has a row (line {seen[x[0]]}): one row a section")
+            seen[x[0]] = r.line
             if v > float(x[6]) or v > float(x[7]):
                 fail(r.path, r.line, "speed_kmh", f"{v:g} is above the section's own limit ({x[7]} operating, "
                      f"{x[6]} design): this file only lowers limits")

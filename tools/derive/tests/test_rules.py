@@ -226,6 +226,15 @@ class SectionSpeeds(unittest.TestCase):
             self.assertIn(field, str(e.exception), row)
             self.assertIn(msg, str(e.exception), row)
 
+    def test_one_row_a_section(self):
+        path = os.path.join(self.dir, "section_speeds.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("line_id,from,to,speed_kmh,source\nl,甲,乙,80,s\nl,乙,甲,60,s\n")
+        with self.assertRaises(InputError) as e:
+            netbuild.apply_section_speeds(path, [section("l:1", "AAA", "BBB", 50.0)], self.st, LINES)
+        self.assertIn("line 3", str(e.exception))
+        self.assertIn("already has a row (line 2)", str(e.exception))
+
     def test_optional(self):
         netbuild.apply_section_speeds(os.path.join(self.dir, "none.csv"), [], self.st, LINES)
 
