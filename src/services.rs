@@ -159,8 +159,10 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         }
         let mut seen = BTreeSet::new();
         for s in &route {
-            if !seen.insert(*s) {
-                return Err(r.err("route", format!("station '{}' appears twice; a service visits a station once (split loops into two services)", net.stations[s.i()].id)));
+            // a junction without passenger business (no telecode: 横店东) is never a stop, so a train may pass it twice
+            // (into a terminus and out again after changing ends)
+            if !seen.insert(*s) && net.stations[s.i()].telecode {
+                return Err(r.err("route", format!("station '{}' appears twice; a service visits a station once (split loops into two services; only a junction without a telecode may be passed twice)", net.stations[s.i()].id)));
             }
         }
         let mut hops = Vec::new();

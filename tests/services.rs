@@ -212,6 +212,16 @@ fn trip_explains_the_time_od_reports() {
     assert_eq!(code, 0, "{err}");
     let minutes: f64 = od.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap();
     assert!((minutes - total).abs() < 0.06, "od says {minutes}, trip {total}");
+    // a train may pass a junction without passenger business twice: G1716 南京南 → 合肥南 → 汉口 (changing ends) →
+    // 信阳东 passes 横店东 on 合武 and again on 京广, and is the model's single train for the pair
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "南京南", "信阳东"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("fastest single train: service NKH-ZLN-hsr-1"), "{out}");
+    for leg in ["麻城北 – 横店东:", "横店东 – 汉口:", "汉口 – 横店东:", "横店东 – 孝感北:"] {
+        assert!(out.contains(leg), "横店东 twice, in and out, each section in the direction of travel: {leg} in {out}");
+    }
+    let rev = out.lines().find(|l| l.trim_start().starts_with("reversals")).unwrap();
+    assert!(num(rev) > 10.0, "it changes ends at 汉口: {rev}");
     // a place is refused: trip explains station pairs
     let (code, _, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "410102"]);
     assert_eq!(code, 2);

@@ -51,10 +51,14 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  its stops: {}", stops.join(" "));
             let _ = writeln!(t, "  track {:.1} km over {} sections:", p.km, sections.len());
             crate::graph::with_scene(net, &b.params, &|o, pr| b.sc.is_open(o, pr), b.sc.as_of, |scene| {
+                // each section in the direction of travel
+                let mut at = a;
                 for &si in sections {
                     let s = &net.sections[si];
+                    let (x, y) = if s.from == at { (s.from, s.to) } else { (s.to, s.from) };
+                    at = y;
                     let v = (scene.speed_of)(si).min(svc.max_kmh);
-                    let _ = writeln!(t, "    {} – {}: {:.1} km, limit {:.0} km/h ({}, {:.1} min at the limit)", name(s.from), name(s.to), s.length.0, v, net.lines[s.line.i()].name_zh, s.length.0 / v * 60.0);
+                    let _ = writeln!(t, "    {} – {}: {:.1} km, limit {:.0} km/h ({}, {:.1} min at the limit)", name(x), name(y), s.length.0, v, net.lines[s.line.i()].name_zh, s.length.0 / v * 60.0);
                 }
             });
             let c = b.params.rail.class(svc.class);
