@@ -72,11 +72,13 @@ pub struct Cause {
     pub text: String,
 }
 
-/// The model's fastest single train for a pair: the service's id, the leg's parts and the stations without a board
-/// it passes.
-#[derive(Clone, Debug)]
+/// The model's fastest single train for a pair: the service (its id and index in the scenario's services), the
+/// leg's sections and parts, and the stations without a board it passes where it is charged a share of a stop.
+#[derive(Clone, Debug, Default)]
 pub struct TrainLeg {
     pub service: String,
+    pub service_ix: usize,
+    pub sections: Vec<usize>,
     pub parts: LegParts,
     pub unknown_names: Vec<String>,
 }
@@ -86,7 +88,8 @@ pub struct TrainLeg {
 type Best = ((u32, u32, usize), Vec<usize>, LegParts);
 
 /// The model's fastest single train for each of `pairs`, with parameters `params` (none where no service serves
-/// both). The same minimum the graph's direct edges give, found by running every service's legs once.
+/// both). The same minimum the graph's direct edges give, found by running every service's legs once; `ringsim trip`
+/// explains the same train.
 pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]) -> Vec<Option<TrainLeg>> {
     let want: HashMap<(StationIx, StationIx), usize> = pairs.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let mut best: Vec<Option<Best>> = vec![None; pairs.len()];
@@ -108,7 +111,7 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
             .map(|x| {
                 x.map(|((_, _, k), sections, parts)| {
                     let svc = &b.services[k];
-                    TrainLeg { service: svc.id.clone(), unknown_names: unknown_passed(b, scene, svc, &sections), parts }
+                    TrainLeg { service: svc.id.clone(), service_ix: k, unknown_names: unknown_passed(b, scene, svc, &sections), sections, parts }
                 })
             })
             .collect();

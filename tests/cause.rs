@@ -88,7 +88,7 @@ fn pair(observed: f64, model: f64) -> PairResult {
 }
 
 fn leg(parts: LegParts, unknown: &[&str]) -> TrainLeg {
-    TrainLeg { service: "S".into(), parts, unknown_names: unknown.iter().map(|x| x.to_string()).collect() }
+    TrainLeg { service: "S".into(), parts, unknown_names: unknown.iter().map(|x| x.to_string()).collect(), ..Default::default() }
 }
 
 /// The cause's arithmetic by hand, on made-up parts (seconds).

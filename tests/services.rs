@@ -205,6 +205,8 @@ fn trip_explains_the_time_od_reports() {
         .map(num)
         .collect();
     assert_eq!(parts.len(), 8, "{out}");
+    // the stations without a board it is charged a share of a stop at, by name
+    assert!(out.contains("(许昌东 驻马店西 明港东: the boards cannot tell whether it stops there)"), "{out}");
     let total = num(out.lines().find(|l| l.trim_start().starts_with("total")).unwrap());
     assert!((parts.iter().sum::<f64>() - total).abs() <= 0.5, "parts {parts:?} do not add up to {total}");
     std::fs::write(t.path().join("p.csv"), "from,to\n郑州东,信阳东\n").unwrap();

@@ -6,7 +6,6 @@ use super::{bind_one, load};
 use crate::error::{Error, Result};
 use crate::network::StationIx;
 use crate::od::{resolve_station_first, Endpoint};
-use crate::services::LegParts;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -27,24 +26,14 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
         return Err(Error::Usage("FROM and TO are the same station".into()));
     }
     let name = |s: StationIx| net.stations[s.i()].name.clone();
-    // the fastest single train
-    let mut best: Option<(f64, usize, Vec<usize>, LegParts)> = None;
-    crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
-        for (k, svc) in b.services.iter().enumerate() {
-            scene.legs(svc, |leg| {
-                if leg.from == a && leg.to == z {
-                    let t = leg.parts.total().round().max(1.0);
-                    if best.as_ref().is_none_or(|x| t < x.0) {
-                        best = Some((t, k, leg.sections, leg.parts));
-                    }
-                }
-            });
-        }
-    });
+    // the fastest single train: the one `validate` states causes with, and the station measure takes
+    let best = crate::cause::fastest_legs(&b, &b.params, &[(a, z)]).pop().flatten();
     let mut t = format!("== {} → {} in {} (as of {}) ==\n", name(a), name(z), b.sc.name, b.sc.as_of);
     match &best {
         None => t.push_str("no single train serves both stations in this scenario\n"),
-        Some((secs, k, sections, p)) => {
+        Some(leg) => {
+            let (k, sections, p) = (&leg.service_ix, &leg.sections, &leg.parts);
+            let secs = p.total().round().max(1.0);
             let svc = &b.services[*k];
             let stops: Vec<String> = svc.route.iter().zip(&svc.stops).filter(|(_, &s)| s).map(|(x, _)| name(*x)).collect();
             let _ = writeln!(t, "fastest single train: service {} ({}, {} km/h trains, {} a day)", svc.id, svc.class.as_str(), svc.max_kmh, svc.trains_per_day);
@@ -73,7 +62,10 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
             let share = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
-            let _ = writeln!(t, "  total                              {:6.1} min", m(*secs));
+            if !leg.unknown_names.is_empty() {
+                let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
+            }
+            let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
         }
     }
     // the station measure: the fastest trip, changes allowed
