@@ -193,6 +193,12 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         if !stops[0] || !stops[route.len() - 1] {
             return Err(r.err("stops", "a service stops at the first and last station of its route"));
         }
+        // a station passed twice is passed both times: a train that stopped there would visit it twice
+        for (k, x) in route.iter().enumerate() {
+            if stops[k] && route.iter().filter(|y| *y == x).count() > 1 {
+                return Err(r.err("stops", format!("'{}' is on the route twice and cannot be a stop; a station passed twice is a junction the train runs through both times", net.stations[x.i()].id)));
+            }
+        }
         let mut unknown = vec![false; route.len()];
         for k in r.get("unknown").split('|').map(str::trim).filter(|k| !k.is_empty()) {
             let s = station("unknown", k)?;
@@ -612,6 +618,12 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
                 for key in list {
                     let st = station(key, &f(name))?;
                     let p = s.route.iter().position(|x| *x == st).ok_or_else(|| Error::config(path, &f(name), format!("'{key}' is not on the route of '{id}'")))?;
+                    if s.route.iter().filter(|x| **x == st).count() > 1 {
+                        return Err(Error::config(path, &f(name), format!("'{key}' is on the route of '{id}' twice, a junction the train runs through both times; it cannot be made a stop")));
+                    }
+                    if on && !net.stations[st.i()].telecode {
+                        return Err(Error::config(path, &f(name), format!("'{key}' sells no tickets (no telecode in stations.csv); a train cannot stop there for passengers")));
+                    }
                     if !on && (p == 0 || p + 1 == s.route.len()) {
                         return Err(Error::config(path, &f(name), format!("'{key}' is an end of '{id}'; a service stops at both ends")));
                     }
