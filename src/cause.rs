@@ -134,15 +134,15 @@ fn unknown_passed(b: &Bound, scene: &crate::services::Scene, svc: &crate::servic
     let at = (0..svc.hops.len().saturating_sub(n - 1)).find(|&a| svc.hops[a..a + n] == *sections);
     debug_assert!(at.is_some(), "a leg of {} over sections it does not run", svc.id);
     at.map(|a| {
-            ((a + 1)..(a + n))
-                .filter(|&k| {
-                    let x = svc.route[k];
-                    svc.unknown[k] && !svc.stops[k] && net.stations[x.i()].project.is_none() && (scene.stops_at)(x)
-                })
-                .map(|k| net.stations[svc.route[k].i()].name.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+        ((a + 1)..(a + n))
+            .filter(|&k| {
+                let x = svc.route[k];
+                svc.unknown[k] && !svc.stops[k] && net.stations[x.i()].project.is_none() && (scene.stops_at)(x)
+            })
+            .map(|k| net.stations[svc.route[k].i()].name.clone())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The cause of pair `p`'s error, given the model's train for it (`None`: no single train serves both).
