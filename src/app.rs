@@ -445,6 +445,7 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
     let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "cause_kind", "cause"]);
     for p in &e.pairs {
+        let (kind, cause) = cause_of(p);
         w.row([
             p.from.clone(),
             p.to.clone(),
@@ -453,8 +454,8 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
             format!("{:+.1}", p.model - p.observed),
             (if p.fast { "hsr_intercity" } else { "conventional" }).to_string(),
             p.changes.to_string(),
-            cause_of(p).0.to_string(),
-            cause_of(p).1,
+            kind.to_string(),
+            cause,
         ]);
     }
     for (f, t, why) in &e.unmatched {

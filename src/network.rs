@@ -371,7 +371,8 @@ impl Network {
                 p if seeds.has_project(p) => Some(p.to_string()),
                 p => return Err(r.err("project_id", format!("unknown project '{p}'; it must be a project_id in {}", seeds.projects_path.display()))),
             };
-            let telecode = !r.get("telecode").trim().is_empty() || project.is_some();
+            // a planned station (on no open line yet: no opening date) or one a project opens will sell tickets
+            let telecode = !r.get("telecode").trim().is_empty() || project.is_some() || opened.is_none();
             stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat, opened, project, telecode });
         }
 
