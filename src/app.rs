@@ -392,7 +392,7 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     }
     // every pair off by more than 10 min has a stated cause: count them by kind
     let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for p in e.pairs.iter().filter(|p| (p.model - p.observed).abs() > crate::cause::LARGE_MIN) {
+    for p in e.pairs.iter().filter(|p| crate::cause::is_large(p.model - p.observed)) {
         let k = kinds.entry(cause_of(p).0).or_default();
         if p.fast {
             k.0 += 1;

@@ -111,7 +111,7 @@ pub fn stats(pairs: &[PairResult]) -> Stats {
         p90,
         max: *abs.last().unwrap(),
         mape: pairs.iter().map(|p| (p.model - p.observed).abs() / p.observed).sum::<f64>() / n * 100.0,
-        over_10: abs.iter().filter(|&&a| a > 10.0).count(),
+        over_10: abs.iter().filter(|&&a| crate::cause::is_large(a)).count(),
     }
 }
 

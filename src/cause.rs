@@ -31,6 +31,12 @@ use std::collections::HashMap;
 /// Errors up to this many minutes are not explained: the threshold for a pair that needs a stated cause.
 pub const LARGE_MIN: f64 = 10.0;
 
+/// Whether an error (model − observed, minutes) is off by more than [`LARGE_MIN`] as the reports print it, to
+/// 0.1 min: a pair shown −10.0 is within, so that its cause kind, the counts and the printed error agree.
+pub fn is_large(err: f64) -> bool {
+    (err.abs() * 10.0).round() > LARGE_MIN * 10.0
+}
+
 /// The least dwell at a known intermediate stop in the floor of a leg: the lower bound of the dwell the fit may
 /// give high-speed trains ([`crate::calibrate::KNOBS`], 1 min).
 const FLOOR_DWELL_S: f64 = 60.0;
@@ -149,7 +155,7 @@ fn unknown_passed(b: &Bound, scene: &crate::services::Scene, svc: &crate::servic
 pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
     let err = p.model - p.observed;
     let m = |s: f64| s / 60.0;
-    if err.abs() <= LARGE_MIN {
+    if !is_large(err) {
         return Cause { kind: Kind::Within, text: format!("within {LARGE_MIN:.0} min") };
     }
     let leg = match (p.changes, leg) {

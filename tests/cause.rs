@@ -49,6 +49,14 @@ fn tiny_causes_by_hand() {
 }
 
 #[test]
+fn large_means_off_by_more_than_10_min_as_printed() {
+    use ringsim::cause::is_large;
+    // printed to 0.1 min: −10.04 shows as −10.0, within; 10.06 shows as 10.1
+    assert!(!is_large(-10.04) && !is_large(10.0) && !is_large(9.96) && !is_large(0.0));
+    assert!(is_large(10.06) && is_large(-10.1) && is_large(-95.6));
+}
+
+#[test]
 fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2020.toml").display().to_string();
