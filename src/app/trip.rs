@@ -53,7 +53,9 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let c = b.params.rail.class(svc.class);
             let m = |x: f64| x / 60.0;
             let _ = writeln!(t, "  running (limits; lower near stops) {:6.1} min", m(p.running));
-            let _ = writeln!(t, "  supplement ({:.0}% of running)        {:6.1} min", c.margin * 100.0, m(p.supplement));
+            // the fitted percentage as fitted (9.25 %, not 9 %)
+            let label = format!("  supplement ({}% of running)", (c.margin * 10000.0).round() / 100.0);
+            let _ = writeln!(t, "{label:<37}{:6.1} min", m(p.supplement));
             let _ = writeln!(t, "  acceleration (a = {:.3} m/s²)      {:6.1} min", c.accel_ms2, m(p.accel));
             let _ = writeln!(t, "  braking (b = {:.3} m/s²)           {:6.1} min", c.brake_ms2, m(p.brake));
             let _ = writeln!(t, "  dwell at {} intermediate stop(s)    {:6.1} min", p.stops - p.stand_stops, m(p.dwell));
