@@ -300,6 +300,22 @@ fn a_listed_reversal_costs_reverse_s() {
 }
 
 #[test]
+fn trip_prints_the_supplement_as_fitted() {
+    // a fitted 9.25 % is printed as 9.25 %, not rounded to 9 %: 160 km at 300 km/h, 1920 s of running, × 0.0925 =
+    // 177.6 s = 3.0 min
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}R,hsr,350,10,SAA|SBB|SCC,SAA|SCC,,,assumption: test\n"));
+    let text = std::fs::read_to_string(&sc).unwrap();
+    std::fs::write(&sc, format!("{text}[params.rail.hsr]\nmargin = 0.0925\n")).unwrap();
+    let out = trip_without_defaults(t.path(), &sc);
+    let line = trip_line(&out, "supplement");
+    assert!(line.starts_with("  supplement (9.25% of running)") && line.ends_with(" 3.0 min"), "{out}");
+    // the columns line up with the running line above it
+    assert_eq!(line.chars().count(), trip_line(&out, "running").chars().count(), "{out}");
+}
+
+#[test]
 fn a_listed_stand_costs_stand_s_in_place_of_the_dwell() {
     // The train of the test above (37.0 min with its 1-min dwell at 乙站), standing long at 乙站 (the `stands`
     // column): the dwell there is replaced by the tiny hsr stand_s of 600 s: 37.0 − 1.0 + 10.0 = 46.0 min.

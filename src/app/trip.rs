@@ -53,7 +53,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let c = b.params.rail.class(svc.class);
             let m = |x: f64| x / 60.0;
             let _ = writeln!(t, "  running (limits; lower near stops) {:6.1} min", m(p.running));
-            // the fitted percentage as fitted (9.25 %, not 9 %)
+            // the percentage as fitted, up to two decimals (9.25 %, not 9 %)
             let label = format!("  supplement ({}% of running)", (c.margin * 10000.0).round() / 100.0);
             let _ = writeln!(t, "{label:<37}{:6.1} min", m(p.supplement));
             let _ = writeln!(t, "  acceleration (a = {:.3} m/s²)      {:6.1} min", c.accel_ms2, m(p.accel));
