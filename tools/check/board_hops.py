@@ -3,26 +3,23 @@
 
 For every pair of consecutive stops of a G/D/C pattern in networks/zhongyuan/services.csv whose trains show a
 departure at the first and an arrival at the second on the boards, take the fastest such train's minutes and the
-time at the section limits (length / min(line limit, the class's max_kmh), no starting, stopping or supplement).
-Prints the hops whose ratio (boards / limits) is highest: a hop with no station between its stops and a ratio far
-above what starting and stopping explain (about 1.3–1.6 on a short hop) is a slower way through a hub, the
-evidence facts/section_speeds.csv cites (郑州–郑州东, 石家庄–石家庄东). Hops that pass stations without a board may
-hide stops and are listed apart.
+time at the section limits (length / min(line speed at the boards' date, the class's max_kmh), no starting,
+stopping or supplement; the sections and speeds as tools/derive/services.py routes the trains). Prints the hops
+whose ratio (boards / limits) is highest: on a hop with no station between its stops, a ratio well above what
+starting and stopping add on a hop that short is a slower way through a hub, the evidence
+facts/section_speeds.csv cites (郑州–郑州东, 石家庄–石家庄东). Hops that pass stations without a board may hide stops
+and are listed apart.
 
 Standard library only. Usage (from the repository root):
   python3 tools/check/board_hops.py --shared ../shared/data [--network networks/zhongyuan] [--top 20]
 """
 import argparse
-import collections
-import csv
 import os
+import sys
 
-
-def minutes(hm):
-    if not hm or hm == "-":
-        return None
-    h, m = hm.split(":")
-    return int(h) * 60 + int(m)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "derive"))
+import services  # noqa: E402  (the line speeds and open sections at the boards' date)
+import timetable  # noqa: E402  (the boards' reading)
 
 
 def main():
@@ -32,19 +29,20 @@ def main():
     ap.add_argument("--top", type=int, default=20)
     a = ap.parse_args()
     net = a.network
-    name = {r["station_id"]: r["name"] for r in csv.DictReader(open(os.path.join(net, "stations.csv"), encoding="utf-8"))}
-    # the section of a stretch: the one that opened first (as services::stretch_section)
+    name = {r["station_id"]: r["name"] for r in services.read(os.path.join(net, "stations.csv"))}
+    # the section of a stretch: the one that opened first (as the model's services::stretch_section), open at the
+    # boards' date, at its line speed then
+    speed = services.boards_speed(net)
     sec = {}
-    for s in csv.DictReader(open(os.path.join(net, "rail_sections.csv"), encoding="utf-8")):
+    for s in services.read(os.path.join(net, "rail_sections.csv")):
+        if not services.open_at_boards(s):
+            continue
         k = frozenset((s["from_station"], s["to_station"]))
-        if k not in sec or (s["opened"] or "9") < (sec[k]["opened"] or "9"):
+        if k not in sec or s["opened"] < sec[k]["opened"]:
             sec[k] = s
-    calls = collections.defaultdict(dict)
-    with open(os.path.join(a.shared, "rail-timetable-2021", "station_schedules_2021.csv"), encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            calls[r["train_code"]][r["station"]] = r
+    calls = timetable.load_trains(os.path.join(a.shared, timetable.SCHED))
     best = {}
-    for r in csv.DictReader(open(os.path.join(net, "services.csv"), encoding="utf-8")):
+    for r in services.read(os.path.join(net, "services.csv")):
         if r["class"] == "conventional":
             continue
         route, stops = r["route"].split("|"), r["stops"].split("|")
@@ -58,7 +56,7 @@ def main():
                 if not s:
                     ok = False
                     break
-                kmh = min(float(s["operating_speed_kmh"] or s["design_speed_kmh"]), float(r["max_kmh"]))
+                kmh = min(speed(s), float(r["max_kmh"]))
                 km += float(s["length_km"])
                 limit_min += float(s["length_km"]) / kmh * 60.0
             if not ok:
@@ -69,7 +67,7 @@ def main():
                 dep, arr = c.get(name[x]), c.get(name[y])
                 if not dep or not arr:
                     continue
-                t0, t1 = minutes(dep["dep"]), minutes(arr["arr"])
+                t0, t1 = dep["dep"], arr["arr"]
                 if t0 is None or t1 is None:
                     continue
                 t = (t1 - t0) % 1440

@@ -114,25 +114,42 @@ def fast_modes(cls):
     return {"hsr", "intercity"} if cls in ("hsr", "intercity") else {"conventional"}
 
 
+def open_at_boards(section):
+    """Whether a rail_sections.csv row was open at the boards' date."""
+    return bool(section["opened"]) and section["opened"][:10] <= BOARDS_DATE
+
+
+def boards_speed(network):
+    """The line speed of a rail_sections.csv row at the boards' date: its operating speed, replaced by its line's
+    speed changes in force then (speed_changes.csv, latest last), never above its design speed."""
+    changes = defaultdict(list)  # line -> [(effective, km/h)] in force at the boards' date
+    for r in read(os.path.join(network, "speed_changes.csv")):
+        if r["effective"][:10] <= BOARDS_DATE:
+            changes[r["line_id"]].append((r["effective"], float(r["operating_speed_kmh"])))
+
+    def speed(s):
+        kmh = float(s["operating_speed_kmh"])
+        for _eff, v in sorted(changes[s["line_id"]]):
+            kmh = min(v, float(s["design_speed_kmh"]))
+        return kmh
+
+    return speed
+
+
 def build(shared, network):
     stations = read(os.path.join(network, "stations.csv"))
     by_name = {}
     for s in stations:
         by_name.setdefault(s["name"], s["station_id"])
     lines = {r["line_id"]: r["mode"] for r in read(os.path.join(network, "rail_lines.csv"))}
-    changes = defaultdict(list)  # line -> [(effective, km/h)] in force at the boards' date
-    for r in read(os.path.join(network, "speed_changes.csv")):
-        if r["effective"][:10] <= BOARDS_DATE:
-            changes[r["line_id"]].append((r["effective"], float(r["operating_speed_kmh"])))
+    speed = boards_speed(network)
     adj = defaultdict(list)  # station -> [(station, km, mode, line speed at the boards' date)]
     for s in read(os.path.join(network, "rail_sections.csv")):
-        if not s["opened"] or s["opened"][:10] > BOARDS_DATE:
+        if not open_at_boards(s):
             continue
         km = float(s["length_km"])
         mode = lines[s["line_id"]]
-        kmh = float(s["operating_speed_kmh"])
-        for _eff, v in sorted(changes[s["line_id"]]):
-            kmh = min(v, float(s["design_speed_kmh"]))
+        kmh = speed(s)
         adj[s["from_station"]].append((s["to_station"], km, mode, kmh))
         adj[s["to_station"]].append((s["from_station"], km, mode, kmh))
 
