@@ -406,6 +406,12 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
             t.push_str(&format!("    {:4} {:4}  {}\n", f, c, if k.is_empty() { "(not examined)" } else { k }));
         }
     }
+    if let Some((mae, outside, n)) = crate::cause::unknown_stops_bound(e.pairs.iter().filter(|p| p.fast)) {
+        t.push_str(&format!(
+            "  the stops the boards cannot show: had the model known at which stations without a board each fastest G/D/C train stops, its mean absolute error could at best fall from {:.1} to {mae:.1} min ({outside} of {n} pairs lie outside the range from no stop to a stop at every such station, or change trains)\n",
+            e.fast.mae
+        ));
+    }
     t.push_str(&format!("  unmatched pairs: {}\n", e.unmatched.len()));
     let mut why: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, _, w) in &e.unmatched {
@@ -443,9 +449,12 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
 }
 
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "cause_kind", "cause"]);
+    // the range the stops at stations without a board leave open (no stop there, a whole stop at every one), where
+    // one train serves the pair
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "model_no_unboarded_stop_minutes", "model_every_unboarded_stop_minutes", "cause_kind", "cause"]);
     for p in &e.pairs {
         let (kind, cause) = cause_of(p);
+        let (lo, hi) = p.stop_range.map_or((String::new(), String::new()), |(lo, hi)| (format!("{lo:.1}"), format!("{hi:.1}")));
         w.row([
             p.from.clone(),
             p.to.clone(),
@@ -454,12 +463,14 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
             format!("{:+.1}", p.model - p.observed),
             (if p.fast { "hsr_intercity" } else { "conventional" }).to_string(),
             p.changes.to_string(),
+            lo,
+            hi,
             kind.to_string(),
             cause,
         ]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
     }
     w.into_bytes()
 }
@@ -542,6 +553,10 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     f.push_str(&stats_toml("cross_validated.all", &cv.all));
     f.push_str(&stats_toml("cross_validated.hsr_intercity", &cv.fast));
     f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
+    if let Some((mae, outside, n)) = crate::cause::unknown_stops_bound(cv.pairs.iter().filter(|p| p.fast)) {
+        // what the stops the boards cannot show leave open: the error no choice of them could remove
+        f.push_str(&format!("[fit.cross_validated.hsr_intercity_outside_stop_range]\npairs = {n}\nmae_min = {mae:.2}\npairs_outside = {outside}\n"));
+    }
     f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\n", p.rail.unknown_stop_ratio));
     for (name, m) in p.rail_modes() {
         // a class's own knobs, or those of the class it is tied to

@@ -71,6 +71,10 @@ pub struct PairResult {
     pub ends: (StationIx, StationIx),
     /// The stated cause of the error, once [`crate::cause::explain`] has looked at the model's train.
     pub cause: Option<crate::cause::Cause>,
+    /// The model's time for the pair with no stop and with a whole stop at every station without a board its
+    /// train passes (minutes; [`crate::cause::explain`] fills it where one train serves both stations): the range
+    /// the unknown stops leave open.
+    pub stop_range: Option<(f64, f64)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -179,7 +183,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
     for (i, t) in flat {
         let o = &obs[i];
         match t {
-            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None }),
+            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None, stop_range: None }),
             None => unmatched.push((o.from.clone(), o.to.clone(), "no rail path in the model".into())),
         }
     }

@@ -253,5 +253,47 @@ pub fn explain(b: &Bound, params: &Params, e: &mut Evaluation) {
     let legs = fastest_legs(b, params, &pairs);
     for (p, leg) in e.pairs.iter_mut().zip(&legs) {
         p.cause = Some(cause(p, leg.as_ref()));
+        p.stop_range = match leg {
+            Some(l) if p.changes == 0 => Some(stop_range(&l.parts)),
+            _ => None,
+        };
+    }
+}
+
+/// A leg's time (minutes) with no stop and with a whole stop at every station without a board it passes, in
+/// place of the charged share: the range within which knowing the train's stops there could move it.
+pub fn stop_range(q: &LegParts) -> (f64, f64) {
+    let none = (q.total() - q.unknown) / 60.0;
+    (none, none + q.unknown_full / 60.0)
+}
+
+/// Over `pairs`: the mean of [`outside_stop_range`] (minutes) and how many pairs lie outside their range — the
+/// mean absolute error the model could at best reach if it knew where each fastest train stops among the stations
+/// without a board, everything else unchanged. `None` where no pair has been explained.
+pub fn unknown_stops_bound<'a>(pairs: impl Iterator<Item = &'a PairResult>) -> Option<(f64, usize, usize)> {
+    let mut n = 0;
+    let mut outside = 0;
+    let mut sum = 0.0;
+    let mut explained = false;
+    for p in pairs {
+        explained |= p.cause.is_some();
+        let d = outside_stop_range(p);
+        n += 1;
+        sum += d;
+        if d > 0.0 {
+            outside += 1;
+        }
+    }
+    (explained && n > 0).then(|| (sum / n as f64, outside, n))
+}
+
+/// How far a pair's observed time lies outside its [`stop_range`] (0 inside it; the whole error where no single
+/// train serves the pair): the error no choice of stops at the stations without a board could remove.
+pub fn outside_stop_range(p: &PairResult) -> f64 {
+    match p.stop_range {
+        Some((lo, _)) if p.observed < lo => lo - p.observed,
+        Some((_, hi)) if p.observed > hi => p.observed - hi,
+        Some(_) => 0.0,
+        None => (p.model - p.observed).abs(),
     }
 }

@@ -46,6 +46,35 @@ fn tiny_causes_by_hand() {
     // the report counts the pairs over 10 min by cause
     assert!(out.contains("pairs off by more than 10 min, by stated cause"), "{out}");
     assert!(out.lines().any(|l| l.trim_start().starts_with("1    0  faster_than_track")), "{out}");
+    // no station without a board on the way: knowing the stops could not move the model, the bound is the MAE
+    // (|22 − 10| + |22 − 40| + |22 − 25|) / 3 = 11.0
+    assert!(out.contains("could at best fall from 11.0 to 11.0 min (3 of 3 pairs lie outside"), "{out}");
+}
+
+#[test]
+fn unknown_stops_bound_by_hand() {
+    use ringsim::cause::{outside_stop_range, stop_range, unknown_stops_bound, Cause};
+    // a leg of 10 min without the share of a stop (8 running, 2 accel/brake) charged 1 min of the 4 a whole stop
+    // at each of its stations without a board would cost: 10 to 14 min
+    let q = LegParts { running: 480.0, accel: 60.0, brake: 60.0, unknown: 60.0, unknown_full: 240.0, unknown_stations: 2, ..Default::default() };
+    assert_eq!(stop_range(&q), (10.0, 14.0));
+    let with = |observed: f64, model: f64, range: Option<(f64, f64)>, changes: usize| PairResult {
+        changes,
+        stop_range: range,
+        cause: Some(Cause { kind: Kind::Within, text: String::new() }),
+        ..pair(observed, model)
+    };
+    let p = [
+        with(12.0, 11.0, Some((10.0, 14.0)), 0), // inside: 0
+        with(19.0, 11.0, Some((10.0, 14.0)), 0), // above: 5
+        with(7.0, 11.0, Some((10.0, 14.0)), 0),  // below: 3
+        with(40.0, 50.0, None, 1),               // changes trains: the whole error, 10
+    ];
+    let d: Vec<f64> = p.iter().map(outside_stop_range).collect();
+    assert_eq!(d, vec![0.0, 5.0, 3.0, 10.0]);
+    assert_eq!(unknown_stops_bound(p.iter()), Some((4.5, 3, 4)));
+    // not explained (no cause looked at): no bound
+    assert_eq!(unknown_stops_bound([pair(10.0, 20.0)].iter()), None);
 }
 
 #[test]
@@ -92,7 +121,7 @@ fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
 }
 
 fn pair(observed: f64, model: f64) -> PairResult {
-    PairResult { from: "甲".into(), to: "乙".into(), observed, model, fast: true, changes: 0, ends: (StationIx(0), StationIx(1)), cause: None }
+    PairResult { from: "甲".into(), to: "乙".into(), observed, model, fast: true, changes: 0, ends: (StationIx(0), StationIx(1)), cause: None, stop_range: None }
 }
 
 fn leg(parts: LegParts, unknown: &[&str]) -> TrainLeg {
