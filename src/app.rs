@@ -451,7 +451,7 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
     // the range the stops at stations without a board leave open (no stop there, a whole stop at every one), where
     // one train serves the pair
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "model_no_unboarded_stop_minutes", "model_every_unboarded_stop_minutes", "cause_kind", "cause"]);
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "model_service", "model_no_unboarded_stop_minutes", "model_every_unboarded_stop_minutes", "cause_kind", "cause"]);
     for p in &e.pairs {
         let (kind, cause) = cause_of(p);
         let (lo, hi) = p.stop_range.map_or((String::new(), String::new()), |(lo, hi)| (format!("{lo:.1}"), format!("{hi:.1}")));
@@ -463,6 +463,7 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
             format!("{:+.1}", p.model - p.observed),
             (if p.fast { "hsr_intercity" } else { "conventional" }).to_string(),
             p.changes.to_string(),
+            p.service.clone().unwrap_or_default(),
             lo,
             hi,
             kind.to_string(),
@@ -470,7 +471,7 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
         ]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
     }
     w.into_bytes()
 }

@@ -75,6 +75,8 @@ pub struct PairResult {
     /// train passes (minutes; [`crate::cause::explain`] fills it where one train serves both stations): the range
     /// the unknown stops leave open.
     pub stop_range: Option<(f64, f64)>,
+    /// The modelled service that answers the pair alone (its id), where one does.
+    pub service: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -183,7 +185,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
     for (i, t) in flat {
         let o = &obs[i];
         match t {
-            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None, stop_range: None }),
+            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None, stop_range: None, service: None }),
             None => unmatched.push((o.from.clone(), o.to.clone(), "no rail path in the model".into())),
         }
     }

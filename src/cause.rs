@@ -253,9 +253,9 @@ pub fn explain(b: &Bound, params: &Params, e: &mut Evaluation) {
     let legs = fastest_legs(b, params, &pairs);
     for (p, leg) in e.pairs.iter_mut().zip(&legs) {
         p.cause = Some(cause(p, leg.as_ref()));
-        p.stop_range = match leg {
-            Some(l) if p.changes == 0 => Some(stop_range(&l.parts)),
-            _ => None,
+        (p.stop_range, p.service) = match leg {
+            Some(l) if p.changes == 0 => (Some(stop_range(&l.parts)), Some(l.service.clone())),
+            _ => (None, None),
         };
     }
 }

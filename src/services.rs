@@ -57,7 +57,8 @@ pub struct Service {
     /// Whether the service stops at `route[k]`.
     pub stops: Vec<bool>,
     /// Whether the timetable cannot tell if the service stops at `route[k]` (a station without a board): such a
-    /// station is charged `rail.unknown_stop_ratio × stop_rate` of a stop (at most a whole one) where a train could
+    /// station is charged a share of a stop ([`unknown_share`]: each train stops there with probability
+    /// `rail.unknown_stop_ratio × stop_rate`, and the leg takes the fastest of the pattern's trains) where a train could
     /// stop in the scenario (open, and not a project's station, which is only ever a leg's end); trains board and
     /// alight there once it is open.
     pub unknown: Vec<bool>,
@@ -728,6 +729,42 @@ pub struct Scene<'a> {
     pub hub: &'a [bool],
 }
 
+/// The share of a stop charged at each of the `k` stations without a board a leg of `svc` passes: each of its
+/// trains stops at each with probability `ratio × stop_rate` (at most 1), and the leg's time is that of the
+/// fastest of its trains ([`fastest_share`]), as the timetable's fastest train is.
+pub fn unknown_share(ratio: f64, svc: &Service, k: usize) -> f64 {
+    fastest_share((ratio * svc.stop_rate).min(1.0), k, svc.trains_per_day)
+}
+
+/// The share of a stop to charge at each of `k` stations without a board on a leg, for the fastest of a pattern's
+/// `trains` trains a day when each stops at each such station with probability `p`, independently: the expected
+/// least number of stops among the trains, `E[min X_t] = Σ_{m=1..k} P(X ≥ m)^n` with `X ~ Bin(k, p)`, over `k`.
+pub fn fastest_share(p: f64, k: usize, trains: f64) -> f64 {
+    if k == 0 || p <= 0.0 {
+        return p.max(0.0);
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let n = trains.round().max(1.0) as i32;
+    // P(X = m) for m = 0..=k
+    let mut pmf = vec![0.0; k + 1];
+    let mut c = 1.0f64;
+    for m in 0..=k {
+        if m > 0 {
+            c = c * (k - m + 1) as f64 / m as f64;
+        }
+        pmf[m] = c * p.powi(m as i32) * (1.0 - p).powi((k - m) as i32);
+    }
+    let mut tail = 1.0; // P(X ≥ m)
+    let mut e = 0.0;
+    for m in 1..=k {
+        tail -= pmf[m - 1];
+        e += tail.max(0.0).powi(n);
+    }
+    e / k as f64
+}
+
 /// One leg of a service in a scenario: from one stop to a later one, over these sections, with its time's parts.
 pub struct Leg {
     pub from: StationIx,
@@ -758,7 +795,6 @@ impl Scene<'_> {
             .collect();
         debug_assert_eq!(svc.reverse.len(), svc.route.len());
         let reverse: Vec<bool> = reverses(net, &svc.route).into_iter().zip(&svc.reverse).map(|(g, &t)| g || t).collect();
-        let share = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built
         // by a project on an open line (郑州航空港) is only ever a leg's end, once open, so opening it adds legs and
         // never slows a train that runs through it. A station that opened on its own date, later than its line,
@@ -793,6 +829,8 @@ impl Scene<'_> {
                 .collect();
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
+                    let k = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]).count();
+                    let share = unknown_share(self.rail.unknown_stop_ratio, svc, k);
                     let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });

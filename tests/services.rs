@@ -1,5 +1,6 @@
 //! The running-time physics of a service leg (`ringsim::services::leg_parts`) by hand and against an independent
-//! formula on random inputs; its monotonicity in every speed limit; scenario service modifications on the tiny
+//! formula on random inputs; its monotonicity in every speed limit; the share of a stop at stations without a board
+//! for the fastest of a pattern's trains against enumeration; scenario service modifications on the tiny
 //! network; bad services.csv rows.
 
 mod common;
@@ -262,18 +263,66 @@ fn stations_without_a_board_are_charged_by_the_trains_stop_rate() {
     // 60 (braking) + 60 (accelerating) + 60 (dwell) = 180 s; the tiny network's `unknown_stop_ratio` is 0.5.
     const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
     // Alone, the pattern with 乙站 unknown has no stop rate of its own and no other pattern gives a mean: rate 1,
-    // so 0.5 × 180 = 90 s: 2130 s = 35.5 min (the default stopping train takes 2220 s = 37.0).
+    // so a train stops there with probability 0.5; one train a day: 0.5 × 180 = 90 s: 2130 s = 35.5 min (the
+    // default stopping train takes 2220 s = 37.0).
     let t = tempfile::tempdir().unwrap();
-    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,10,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
     assert_eq!(od_minutes(t.path(), &sc), "35.5");
-    // Beside a stopping pattern (rate 1, 10 trains) and a non-stop one (rate 0, 30 trains) the other way, the
-    // mean rate is 0.25: 0.5 × 0.25 × 180 = 22.5 s, 2062.5 s = 34.4 min.
+    // Three trains a day: the fastest of them stops there only if all three do, 0.5³ = 0.125: 22.5 s, 2062.5 s =
+    // 34.4 min.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,3,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+    assert_eq!(od_minutes(t.path(), &sc), "34.4");
+    // One train a day beside a stopping pattern (rate 1, 10 trains) and a non-stop one (rate 0, 30 trains) the
+    // other way: the mean rate is 0.25, so 0.5 × 0.25 × 180 = 22.5 s, 34.4 min again.
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_services(
         t.path(),
-        &format!("{H}U,hsr,350,10,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\nS,hsr,350,10,SCC|SBB|SAA,SCC|SBB|SAA,,,assumption: test\nN,hsr,350,30,SCC|SBB|SAA,SCC|SAA,,,assumption: test\n"),
+        &format!("{H}U,hsr,350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\nS,hsr,350,10,SCC|SBB|SAA,SCC|SBB|SAA,,,assumption: test\nN,hsr,350,30,SCC|SBB|SAA,SCC|SAA,,,assumption: test\n"),
     );
     assert_eq!(od_minutes(t.path(), &sc), "34.4");
+}
+
+/// The expected least number of stops among `n` trains, each stopping at each of `k` stations with probability
+/// `p` independently, by enumerating every outcome: the reference for [`ringsim::services::fastest_share`].
+fn fastest_stops_by_enumeration(p: f64, k: usize, n: usize) -> f64 {
+    let per_train = 1usize << k;
+    let mut e = 0.0;
+    for outcome in 0..per_train.pow(n as u32) {
+        let (mut prob, mut least, mut o) = (1.0, usize::MAX, outcome);
+        for _ in 0..n {
+            let stops = o % per_train;
+            o /= per_train;
+            let c = stops.count_ones() as usize;
+            prob *= p.powi(c as i32) * (1.0 - p).powi((k - c) as i32);
+            least = least.min(c);
+        }
+        e += prob * least as f64;
+    }
+    e
+}
+
+#[test]
+fn fastest_share_matches_enumeration_on_random_inputs() {
+    use ringsim::services::fastest_share;
+    let mut rng = Rng(11);
+    for case in 0..300 {
+        let k = 1 + rng.below(4) as usize;
+        let n = 1 + rng.below(3) as usize;
+        let p = rng.f64();
+        let want = fastest_stops_by_enumeration(p, k, n) / k as f64;
+        let got = fastest_share(p, k, n as f64);
+        assert!((got - want).abs() < 1e-9, "case {case}: paste into a test: assert!((fastest_share({p:?}, {k}, {n}.0) - {want:?}).abs() < 1e-9); got {got}");
+        // one train: the probability itself; more trains never stop more often
+        if n == 1 {
+            assert!((got - p).abs() < 1e-9);
+        }
+        assert!(fastest_share(p, k, n as f64 + 1.0) <= got + 1e-12);
+    }
+    // no station, or a certain stop or none: nothing to draw
+    assert_eq!(fastest_share(0.3, 0, 5.0), 0.3);
+    assert_eq!(fastest_share(1.0, 4, 5.0), 1.0);
+    assert_eq!(fastest_share(0.0, 4, 5.0), 0.0);
 }
 
 #[test]

@@ -62,8 +62,13 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
             let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
-            let share = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
+            let each = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
+            let share = crate::services::unknown_share(b.params.rail.unknown_stop_ratio, svc, p.unknown_stations);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
+            if p.unknown_stations > 0 {
+                let n = svc.trains_per_day.round().max(1.0);
+                let _ = writeln!(t, "    (a train stops at each with probability {each:.3}; the fastest of {n} a day, {:.2} stops expected, of {})", share * p.unknown_stations as f64, p.unknown_stations);
+            }
             if !leg.unknown_names.is_empty() {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
             }
