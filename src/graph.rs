@@ -387,8 +387,9 @@ pub fn build_traced(
     let pl = |p: PlaceIx| NodeIndex::new(p.0 as usize);
 
     // Rail: every open service, from each stop to every later stop.
-    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day)
-    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64)>> = Default::default();
+    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day, one train's
+    // secs): the fastest train's time for the station measure, any one train's for the door measure's ride
+    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64, u32)>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
             let per_day = svc.trains_per_day.max(0.01);
@@ -396,8 +397,8 @@ pub fn build_traced(
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
-                let secs = leg.secs();
-                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day));
+                let (secs, one) = (leg.secs(), leg.secs_one());
+                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one));
             });
         }
     });
@@ -406,7 +407,10 @@ pub fn build_traced(
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
         cands.sort_by_key(|x| (x.0, x.1, x.3));
         let first = (cands[0].0, cands[0].1, cands[0].2, cands[0].3);
-        let (secs, wait, mode, label, pooled) = door_strategy(&cands, day_s);
+        // the door measure rides whichever train comes: each service at its one-train time, in that order
+        let mut door_cands: Vec<(u32, u32, RailMode, u32, f64)> = cands.iter().map(|c| (c.5, c.1, c.2, c.3, c.4)).collect();
+        door_cands.sort_by_key(|x| (x.0, x.1, x.3));
+        let (secs, wait, mode, label, pooled) = door_strategy(&door_cands, day_s);
         // an edge that pools several services is labelled as such (its ride is their mean, not one service's)
         let label = if pooled > 1 {
             labels.push(format!("{} (door strategy: with {} more service{})", labels[label as usize], pooled - 1, if pooled > 2 { "s" } else { "" }));

@@ -770,13 +770,22 @@ pub struct Leg {
     pub from: StationIx,
     pub to: StationIx,
     pub sections: Vec<usize>,
+    /// The time of the fastest of the pattern's trains ([`unknown_share`]): what the station measure takes.
     pub parts: LegParts,
+    /// The time of any one of its trains (each charged its own probability of a stop at the stations without a
+    /// board): what a traveller who takes the next train rides, in the door measure and the departure window.
+    pub one: LegParts,
 }
 
 impl Leg {
-    /// The leg's time in whole seconds (at least one), as the graph and the departure-window search use it.
+    /// The fastest train's time in whole seconds (at least one), as the station measure uses it.
     pub fn secs(&self) -> u32 {
         self.parts.total().round().max(1.0) as u32
+    }
+
+    /// Any one train's time in whole seconds (at least one), as the door measure and the departure window use it.
+    pub fn secs_one(&self) -> u32 {
+        self.one.total().round().max(1.0) as u32
     }
 }
 
@@ -831,9 +840,11 @@ impl Scene<'_> {
                 for &j in &pos[x + 1..] {
                     let k = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]).count();
                     let share = unknown_share(self.rail.unknown_stop_ratio, svc, k);
+                    let each = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
                     let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
+                    let one = if k > 0 && share != each { leg_parts(c, &run_hops, run_stops, &run_unknown, each, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
-                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts });
+                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts, one });
                 }
             }
             a = b;

@@ -146,7 +146,8 @@ impl Schedules {
             for svc in &b.services {
                 let mut legs: BTreeMap<(StationIx, StationIx), u32> = BTreeMap::new();
                 scene.legs(svc, |leg| {
-                    legs.insert((leg.from, leg.to), leg.secs());
+                    // each run is one train: its own expected stops at stations without a board, not the fastest's
+                    legs.insert((leg.from, leg.to), leg.secs_one());
                 });
                 runs.extend(service_runs(svc, &legs, b.params.rail.service_hours));
             }

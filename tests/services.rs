@@ -273,6 +273,15 @@ fn stations_without_a_board_are_charged_by_the_trains_stop_rate() {
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,3,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
     assert_eq!(od_minutes(t.path(), &sc), "34.4");
+    // The door measure rides whichever train comes, not the fastest: the exported graph's station edge 甲站 → 丙站 is
+    // the fastest of the three (2062.5 s, rounded 2063) and its door edge pools one train's 2130 s with the default
+    // stopping train's 2220 s, 3 and 6 a day: (3 × 2130 + 6 × 2220) / 9 = 2190 s (with the fastest's time it would
+    // be 2167.5).
+    let (code, _, err) = ringsim(t.path(), &["graph", &sc, "--out", "e.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let edges = std::fs::read_to_string(t.path().join("e.csv")).unwrap();
+    let to_scc: Vec<&str> = edges.lines().filter(|l| l.starts_with("SAA:board,SCC,")).collect();
+    assert_eq!(to_scc, vec!["SAA:board,SCC,2063,1200,hsr,U", "SAA:board,SCC,2190,400,hsr,U (door strategy: with 1 more service)"], "{edges}");
     // One train a day beside a stopping pattern (rate 1, 10 trains) and a non-stop one (rate 0, 30 trains) the
     // other way: the mean rate is 0.25, so 0.5 × 0.25 × 180 = 22.5 s, 34.4 min again.
     let t = tempfile::tempdir().unwrap();
