@@ -132,6 +132,29 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
     out
 }
 
+/// Every pattern whose trains run from `a` to `z` over `sections`, as [`crate::services::Draw`]s: the station
+/// measure's time for the leg is the expected fastest of all their trains ([`crate::services::expected_fastest`],
+/// never above the fastest pattern's own, as the graph takes it). Returns the patterns, their trains a day and that
+/// time in seconds.
+pub fn pooled_fastest(b: &Bound, params: &Params, a: StationIx, z: StationIx, sections: &[usize]) -> (usize, f64, Option<f64>) {
+    let mut draws = Vec::new();
+    let mut trains = 0.0;
+    let mut best = f64::INFINITY;
+    crate::graph::with_scene(b.net, params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
+        for svc in &b.services {
+            scene.legs(svc, |leg| {
+                if leg.from == a && leg.to == z && leg.sections == sections {
+                    draws.push(leg.draw(svc));
+                    trains += svc.trains_per_day;
+                    best = best.min(leg.secs() as f64);
+                }
+            });
+        }
+    });
+    let pooled = crate::services::expected_fastest(&draws).map(|x| x.round().max(1.0).min(best));
+    (draws.len(), trains, pooled)
+}
+
 /// The names of the stations without a board that a leg over `sections` of `svc` passes where a train could stop
 /// in the scene (those the leg's `unknown` share is charged at).
 fn unknown_passed(b: &Bound, scene: &crate::services::Scene, svc: &crate::services::Service, sections: &[usize]) -> Vec<String> {
@@ -261,7 +284,9 @@ pub fn explain(b: &Bound, params: &Params, e: &mut Evaluation) {
 }
 
 /// A leg's time (minutes) with no stop and with a whole stop at every station without a board it passes, in
-/// place of the charged share: the range within which knowing the train's stops there could move it.
+/// place of the charged share: the range within which knowing the train's stops there could move it. Approximate:
+/// the charged share is replaced at the speeds the leg was computed at (with the share), so where short hops cap
+/// the speed near a station both ends are slightly high; on the long hops of high-speed lines it is exact.
 pub fn stop_range(q: &LegParts) -> (f64, f64) {
     let none = (q.total() - q.unknown) / 60.0;
     (none, none + q.unknown_full / 60.0)

@@ -345,8 +345,8 @@ pub fn build(
 /// service day (`day_s`), the expected ride the frequency-weighted mean. One service alone gives its own ride and
 /// half its own headway; a further service never raises the expected time, so adding one never slows a trip. The
 /// edge holds the rounded mean ride as `secs` and the rest of the rounded expected time as `wait` (so the door
-/// weight is the rounded expected time); its class and label are those of the fastest service, and the last value
-/// is how many services it pools.
+/// weight is the rounded expected time); its class and label are those of the first of `cands` (the service with
+/// the shortest one-train ride, as the graph passes them), and the last value is how many services it pools.
 fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, u32, RailMode, u32, usize) {
     let (mut n, mut ride) = (0.0f64, 0.0f64);
     let mut expected = f64::INFINITY;
@@ -390,6 +390,7 @@ pub fn build_traced(
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day, one train's
     // secs): the fastest train's time for the station measure, any one train's for the door measure's ride
     let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64, u32)>> = Default::default();
+    let mut draws: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<crate::services::Draw>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
             let per_day = svc.trains_per_day.max(0.01);
@@ -398,6 +399,7 @@ pub fn build_traced(
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
                 let (secs, one) = (leg.secs(), leg.secs_one());
+                draws.entry((leg.from, leg.to, leg.sections.clone())).or_default().push(leg.draw(svc));
                 legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one));
             });
         }
@@ -406,11 +408,19 @@ pub fn build_traced(
     for ((from, to, sections), mut cands) in legs {
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
         cands.sort_by_key(|x| (x.0, x.1, x.3));
-        let first = (cands[0].0, cands[0].1, cands[0].2, cands[0].3);
+        // the fastest of every train over the leg (each pattern's stops at stations without a board drawn
+        // independently), never above the fastest pattern's own
+        let pooled = crate::services::expected_fastest(&draws[&(from, to, sections.clone())]).unwrap_or(f64::INFINITY);
+        let fastest = (pooled.round().max(1.0) as u32).min(cands[0].0);
+        let first = (fastest, cands[0].1, cands[0].2, cands[0].3);
         // the door measure rides whichever train comes: each service at its one-train time, in that order
         let mut door_cands: Vec<(u32, u32, RailMode, u32, f64)> = cands.iter().map(|c| (c.5, c.1, c.2, c.3, c.4)).collect();
         door_cands.sort_by_key(|x| (x.0, x.1, x.3));
         let (secs, wait, mode, label, pooled) = door_strategy(&door_cands, day_s);
+        // the station edge (the fastest train) must never be the door measure's cheaper way: a door traveller takes
+        // whichever train comes, so its wait is raised until its door cost is at least the strategy's (the station
+        // measure does not count waits); otherwise one more service could make a door trip slower
+        let first = (first.0, first.1.max((secs + wait).saturating_sub(first.0)), first.2, first.3);
         // an edge that pools several services is labelled as such (its ride is their mean, not one service's)
         let label = if pooled > 1 {
             labels.push(format!("{} (door strategy: with {} more service{})", labels[label as usize], pooled - 1, if pooled > 2 { "s" } else { "" }));

@@ -736,33 +736,98 @@ pub fn unknown_share(ratio: f64, svc: &Service, k: usize) -> f64 {
     fastest_share((ratio * svc.stop_rate).min(1.0), k, svc.trains_per_day)
 }
 
+/// The distribution of the least number of stops that `n` trains make at `k` stations when each stops at each with
+/// probability `p`, independently: `P(min ≥ m) = P(X ≥ m)^n`, `X ~ Bin(k, p)`, for `m = 0..=k`.
+fn least_stops_tail(p: f64, k: usize, n: i32) -> Vec<f64> {
+    let mut out = vec![1.0; k + 1];
+    if !(p > 0.0) {
+        out[1..].fill(0.0);
+        return out;
+    }
+    if p >= 1.0 {
+        return out;
+    }
+    // P(X = m) in log space (no overflow of the binomial coefficient, no underflow of (1 − p)^k for long legs),
+    // then P(X ≥ m) summed from the top (no cancellation when p is small)
+    let (lp, lq) = (p.ln(), (-p).ln_1p());
+    let mut log_c = 0.0f64;
+    let mut pmf = vec![0.0; k + 1];
+    for (m, x) in pmf.iter_mut().enumerate() {
+        if m > 0 {
+            log_c += ((k - m + 1) as f64).ln() - (m as f64).ln();
+        }
+        *x = (log_c + m as f64 * lp + (k - m) as f64 * lq).exp();
+    }
+    let mut tail = 0.0;
+    for m in (1..=k).rev() {
+        tail += pmf[m];
+        out[m] = tail.min(1.0).powi(n);
+    }
+    out
+}
+
+/// The number of trains a day a pattern's fastest train is the fastest of: `trains_per_day` rounded, at least one.
+pub fn trains_drawn(trains_per_day: f64) -> i32 {
+    if trains_per_day.is_nan() {
+        return 1;
+    }
+    trains_per_day.round().clamp(1.0, 1000.0) as i32
+}
+
 /// The share of a stop to charge at each of `k` stations without a board on a leg, for the fastest of a pattern's
 /// `trains` trains a day when each stops at each such station with probability `p`, independently: the expected
 /// least number of stops among the trains, `E[min X_t] = Σ_{m=1..k} P(X ≥ m)^n` with `X ~ Bin(k, p)`, over `k`.
 pub fn fastest_share(p: f64, k: usize, trains: f64) -> f64 {
-    if k == 0 || p <= 0.0 {
-        return p.max(0.0);
+    if !(p > 0.0) {
+        return 0.0;
+    }
+    if k == 0 {
+        return p.min(1.0);
     }
     if p >= 1.0 {
         return 1.0;
     }
-    let n = trains.round().max(1.0) as i32;
-    // P(X = m) for m = 0..=k
-    let mut pmf = vec![0.0; k + 1];
-    let mut c = 1.0f64;
-    for m in 0..=k {
-        if m > 0 {
-            c = c * (k - m + 1) as f64 / m as f64;
-        }
-        pmf[m] = c * p.powi(m as i32) * (1.0 - p).powi((k - m) as i32);
-    }
-    let mut tail = 1.0; // P(X ≥ m)
-    let mut e = 0.0;
-    for m in 1..=k {
-        tail -= pmf[m - 1];
-        e += tail.max(0.0).powi(n);
-    }
-    e / k as f64
+    least_stops_tail(p, k, trains_drawn(trains)).iter().skip(1).sum::<f64>() / k as f64
+}
+
+/// One pattern's trains over a leg as a random time: `base` seconds (the leg without a stop at its stations without
+/// a board) plus `cost` seconds for each stop its fastest train makes at the `k` of them, the least over `n` trains
+/// of Bin(k, p) stops ([`Leg::draw`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Draw {
+    pub base: f64,
+    pub cost: f64,
+    pub k: usize,
+    pub p: f64,
+    pub n: i32,
+}
+
+/// The expected time of the fastest train among several patterns' trains over the same leg, the patterns' stops at
+/// stations without a board drawn independently: `E[min_c T_c] = t0 + ∫ Π_c P(T_c > t) dt`, exactly, over the
+/// step distributions of the `T_c` ([`Draw`]). The fastest scheduled train between two stations is the fastest of
+/// every train that serves both, not of one pattern's; one more pattern never raises it. `None` for no draw.
+pub fn expected_fastest(draws: &[Draw]) -> Option<f64> {
+    // each pattern's time takes the values base + cost·m, m = 0..=k, with P(T_c ≥ base + cost·m) = tail[m]
+    let tails: Vec<Vec<f64>> = draws.iter().map(|d| if d.k == 0 || d.p <= 0.0 || d.cost <= 0.0 { vec![1.0] } else { least_stops_tail(d.p, d.k, d.n) }).collect();
+    let mut points: Vec<f64> = draws.iter().zip(&tails).flat_map(|(d, t)| (0..t.len()).map(move |m| d.base + d.cost * m as f64)).collect();
+    points.sort_by(|a, b| a.total_cmp(b));
+    points.dedup();
+    let t0 = *points.first()?;
+    // P(T_c > t) for t in [points[i], points[i + 1]): the tail just above the last value at or below t
+    let above = |t: f64| -> f64 {
+        draws
+            .iter()
+            .zip(&tails)
+            .map(|(d, tl)| {
+                if t < d.base {
+                    return 1.0;
+                }
+                let m = if d.cost > 0.0 { ((t - d.base) / d.cost * (1.0 + 1e-12)).floor() as usize + 1 } else { tl.len() };
+                tl.get(m).copied().unwrap_or(0.0)
+            })
+            .product()
+    };
+    Some(t0 + points.windows(2).map(|w| above(w[0]) * (w[1] - w[0])).sum::<f64>())
 }
 
 /// One leg of a service in a scenario: from one stop to a later one, over these sections, with its time's parts.
@@ -778,6 +843,15 @@ pub struct Leg {
 }
 
 impl Leg {
+    /// This leg's trains as a [`Draw`]: any one train's time without its share of a stop at the stations without a
+    /// board, the mean cost of a whole stop at one of them, and the probability of a stop there.
+    pub fn draw(&self, svc: &Service) -> Draw {
+        let q = &self.one;
+        let k = q.unknown_stations;
+        let p = if k > 0 && q.unknown_full > 0.0 { q.unknown / q.unknown_full } else { 0.0 };
+        Draw { base: q.total() - q.unknown, cost: if k > 0 { q.unknown_full / k as f64 } else { 0.0 }, k, p, n: trains_drawn(svc.trains_per_day) }
+    }
+
     /// The fastest train's time in whole seconds (at least one), as the station measure uses it.
     pub fn secs(&self) -> u32 {
         self.parts.total().round().max(1.0) as u32

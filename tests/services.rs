@@ -193,8 +193,8 @@ fn bad_services_rows_name_line_and_field() {
 
 #[test]
 fn trip_explains_the_time_od_reports() {
-    // ringsim trip's parts add up to its total, which is what od reports for the station pair (the fastest trip
-    // here is the single train)
+    // ringsim trip's parts add up to its total; od reports for the station pair the fastest of every pattern's
+    // trains over that track, which trip states, and which is never above the single pattern's total
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2020.toml");
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东"]);
@@ -214,7 +214,10 @@ fn trip_explains_the_time_od_reports() {
     let (code, od, err) = ringsim(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "p.csv"]);
     assert_eq!(code, 0, "{err}");
     let minutes: f64 = od.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap();
-    assert!((minutes - total).abs() < 0.06, "od says {minutes}, trip {total}");
+    let pooled_line = out.lines().find(|l| l.starts_with("the fastest of all ")).unwrap_or_else(|| panic!("{out}"));
+    let pooled: f64 = pooled_line.rsplit(": ").next().unwrap().trim_end_matches(" min").parse().unwrap();
+    assert!((minutes - pooled).abs() < 0.06, "od says {minutes}, trip's fastest of all trains {pooled}");
+    assert!(pooled < total - 1.0, "many patterns run 郑州东 → 信阳东: their fastest train beats one pattern's ({pooled} vs {total})");
     // a train may pass a junction without passenger business twice: G1716 南京南 → 合肥南 → 汉口 (changing ends) →
     // 信阳东 passes 横店东 on 合武 and again on 京广, and is the model's single train for the pair
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "南京南", "信阳东"]);
@@ -282,6 +285,25 @@ fn stations_without_a_board_are_charged_by_the_trains_stop_rate() {
     let edges = std::fs::read_to_string(t.path().join("e.csv")).unwrap();
     let to_scc: Vec<&str> = edges.lines().filter(|l| l.starts_with("SAA:board,SCC,")).collect();
     assert_eq!(to_scc, vec!["SAA:board,SCC,2063,1200,hsr,U", "SAA:board,SCC,2190,400,hsr,U (door strategy: with 1 more service)"], "{edges}");
+    // The departure window rides the train that comes, charged its own probability of a stop (35.5 min), not the
+    // fastest of the three (34.4): leaving at 06:59 for the 07:00 train takes 1 + 35.5 = 36.5 min.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(
+        t.path(),
+        "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,departures,source\nU,hsr,350,3,SAA|SBB|SCC,SAA|SCC,SBB,,dep@SAA=07:00 dep@SAA=08:00 dep@SAA=09:00,assumption: test\n",
+    );
+    let (code, out, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv", "--window", "06:59-07:00"]);
+    assert_eq!(code, 0, "{err}");
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!((row[8], row[11]), ("34.4", "36.5"), "station measure, then the window's median: {out}");
+    // Two such patterns, one train a day each: the fastest of the two trains stops at 乙站 only if both do, 0.25:
+    // 2040 + 0.25 × 180 = 2085 s on the station measure's edge.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\nV,hsr,350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+    let (code, _, err) = ringsim(t.path(), &["graph", &sc, "--out", "e.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let edges = std::fs::read_to_string(t.path().join("e.csv")).unwrap();
+    assert!(edges.lines().any(|l| l.starts_with("SAA:board,SCC,2085,")), "{edges}");
     // One train a day beside a stopping pattern (rate 1, 10 trains) and a non-stop one (rate 0, 30 trains) the
     // other way: the mean rate is 0.25, so 0.5 × 0.25 × 180 = 22.5 s, 34.4 min again.
     let t = tempfile::tempdir().unwrap();
@@ -311,6 +333,82 @@ fn fastest_stops_by_enumeration(p: f64, k: usize, n: usize) -> f64 {
     e
 }
 
+/// The expected fastest time over patterns' trains by enumerating every train's stops: the reference for
+/// [`ringsim::services::expected_fastest`].
+fn expected_fastest_by_enumeration(draws: &[ringsim::services::Draw]) -> f64 {
+    // one outcome per pattern at a time: (probability, least stops), then every combination
+    let per_pattern: Vec<Vec<(f64, usize)>> = draws
+        .iter()
+        .map(|d| {
+            let per_train = 1usize << d.k;
+            let n = d.n as usize;
+            let mut least = vec![0.0; d.k + 1];
+            for outcome in 0..per_train.pow(n as u32) {
+                let (mut prob, mut m, mut o) = (1.0, usize::MAX, outcome);
+                for _ in 0..n {
+                    let c = (o % per_train).count_ones() as usize;
+                    o /= per_train;
+                    prob *= d.p.powi(c as i32) * (1.0 - d.p).powi((d.k - c) as i32);
+                    m = m.min(c);
+                }
+                least[m] += prob;
+            }
+            least.into_iter().enumerate().map(|(m, p)| (p, m)).collect()
+        })
+        .collect();
+    let mut e = 0.0;
+    let mut idx = vec![0usize; draws.len()];
+    loop {
+        let mut prob = 1.0;
+        let mut t = f64::INFINITY;
+        for (c, &i) in idx.iter().enumerate() {
+            let (p, m) = per_pattern[c][i];
+            prob *= p;
+            t = t.min(draws[c].base + draws[c].cost * m as f64);
+        }
+        e += prob * t;
+        // next combination
+        let mut c = 0;
+        while c < idx.len() {
+            idx[c] += 1;
+            if idx[c] < per_pattern[c].len() {
+                break;
+            }
+            idx[c] = 0;
+            c += 1;
+        }
+        if c == idx.len() {
+            return e;
+        }
+    }
+}
+
+#[test]
+fn expected_fastest_matches_enumeration_on_random_inputs() {
+    use ringsim::services::{expected_fastest, fastest_share, Draw};
+    let mut rng = Rng(12);
+    for case in 0..300 {
+        let patterns = 1 + rng.below(3) as usize;
+        let draws: Vec<Draw> = (0..patterns)
+            .map(|_| Draw { base: 600.0 + rng.below(600) as f64, cost: 60.0 + rng.below(240) as f64, k: rng.below(4) as usize, p: rng.f64(), n: 1 + rng.below(2) as i32 })
+            .collect();
+        let want = expected_fastest_by_enumeration(&draws);
+        let got = expected_fastest(&draws).unwrap();
+        assert!((got - want).abs() < 1e-6, "case {case}: paste into a test: assert!((expected_fastest(&{draws:?}).unwrap() - {want:?}).abs() < 1e-6); got {got}");
+        // one pattern: its base plus the fastest of its trains' share of every station's stop
+        if patterns == 1 {
+            let d = draws[0];
+            let one = d.base + d.cost * d.k as f64 * fastest_share(d.p, d.k, d.n as f64);
+            assert!((got - one).abs() < 1e-6, "case {case}: {got} against {one}");
+        }
+        // one more pattern never makes the fastest train slower
+        let extra = Draw { base: 600.0 + rng.below(900) as f64, cost: 120.0, k: rng.below(4) as usize, p: rng.f64(), n: 1 };
+        let more: Vec<Draw> = draws.iter().copied().chain([extra]).collect();
+        assert!(expected_fastest(&more).unwrap() <= got + 1e-9, "case {case}");
+    }
+    assert_eq!(expected_fastest(&[]), None);
+}
+
 #[test]
 fn fastest_share_matches_enumeration_on_random_inputs() {
     use ringsim::services::fastest_share;
@@ -328,10 +426,52 @@ fn fastest_share_matches_enumeration_on_random_inputs() {
         }
         assert!(fastest_share(p, k, n as f64 + 1.0) <= got + 1e-12);
     }
+    // monotone on a grid: more trains never stop more often, a higher probability never less; long legs and many
+    // trains stay finite and within [0, p]; fractional trains a day are rounded (0.3 and 0.5 are one train)
+    for k in [1usize, 5, 12, 40, 200] {
+        for n in [1.0, 2.0, 7.0, 60.0, 400.0] {
+            let mut last = 0.0;
+            for i in 1..100 {
+                let p = i as f64 / 100.0;
+                let x = fastest_share(p, k, n);
+                assert!(x.is_finite() && (0.0..=p + 1e-12).contains(&x), "k {k} n {n} p {p}: {x}");
+                assert!(x >= last - 1e-12, "k {k} n {n}: not monotone in p at {p}");
+                assert!(fastest_share(p, k, n + 1.0) <= x + 1e-12, "k {k} n {n} p {p}: more trains stop more");
+                last = x;
+            }
+        }
+    }
+    assert_eq!(fastest_share(0.4, 6, 0.3), fastest_share(0.4, 6, 1.0));
+    assert_eq!(fastest_share(0.4, 6, 0.5), fastest_share(0.4, 6, 1.0));
+    assert!((fastest_share(0.4, 6, 1.0) - 0.4).abs() < 1e-12);
+    assert_eq!(fastest_share(f64::NAN, 6, 3.0), 0.0);
+    // a tiny probability is not lost to cancellation: one train, one station
+    assert!((fastest_share(1e-12, 1, 1.0) - 1e-12).abs() < 1e-20);
     // no station, or a certain stop or none: nothing to draw
     assert_eq!(fastest_share(0.3, 0, 5.0), 0.3);
     assert_eq!(fastest_share(1.0, 4, 5.0), 1.0);
     assert_eq!(fastest_share(0.0, 4, 5.0), 0.0);
+}
+
+#[test]
+fn one_more_service_never_slows_a_door_trip() {
+    // The door measure rides whichever train comes (one train's time), the station measure the fastest of them: the
+    // station edge must not become the door measure's cheaper way. Y1 alone (299 km/h, 30 a day, 乙站 without a
+    // board); then Y2 beside it (350 km/h, 8 a day): the door trip 甲站 → 丙站 must not get slower.
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    let y1 = "Y1,hsr,299,30,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n";
+    let door = |services: &str| -> f64 {
+        let t = tempfile::tempdir().unwrap();
+        let sc = tiny_with_services(t.path(), services);
+        let (code, out, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv", "--measure", "door"]);
+        assert_eq!(code, 0, "{err}");
+        out.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap()
+    };
+    let alone = door(&format!("{H}{y1}"));
+    for per_day in [1, 8, 30] {
+        let with = door(&format!("{H}{y1}Y2,hsr,350,{per_day},SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+        assert!(with <= alone, "Y2 at {per_day} a day: door {with} min, Y1 alone {alone}");
+    }
 }
 
 #[test]

@@ -66,13 +66,22 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let share = crate::services::unknown_share(b.params.rail.unknown_stop_ratio, svc, p.unknown_stations);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
             if p.unknown_stations > 0 {
-                let n = svc.trains_per_day.round().max(1.0);
-                let _ = writeln!(t, "    (a train stops at each with probability {each:.3}; the fastest of {n} a day, {:.2} stops expected, of {})", share * p.unknown_stations as f64, p.unknown_stations);
+                let n = crate::services::trains_drawn(svc.trains_per_day);
+                let trains = if n == 1 { "its one train a day".to_string() } else { format!("the fastest of its {n} a day") };
+                let _ = writeln!(t, "    (a train stops at each with probability {each:.3}; {trains}: {:.2} stops expected, of {})", share * p.unknown_stations as f64, p.unknown_stations);
             }
             if !leg.unknown_names.is_empty() {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
             }
             let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
+            let (patterns, trains, pooled) = crate::cause::pooled_fastest(&b, &b.params, a, z, sections);
+            if let Some(x) = pooled.filter(|_| patterns > 1) {
+                let _ = writeln!(
+                    t,
+                    "the fastest of all {patterns} patterns' trains on this track ({trains} a day; each pattern's stops at stations without a board drawn independently): {:.1} min",
+                    m(x)
+                );
+            }
         }
     }
     // the station measure: the fastest trip, changes allowed
