@@ -365,6 +365,13 @@ fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, 
     (secs as u32, (total - secs) as u32, cands[0].2, cands[0].3, pooled)
 }
 
+/// A rail leg of the graph: boarding station, arrival station, the sections between them.
+type LegKey = (StationIx, StationIx, Vec<usize>);
+
+/// One service's candidate for a leg: (fastest train's secs, single-service wait, class, label, trains a day, one
+/// train's secs).
+type Candidate = (u32, u32, RailMode, u32, f64, u32);
+
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
 pub fn build_traced(
     net: &Network,
@@ -389,8 +396,8 @@ pub fn build_traced(
     // Rail: every open service, from each stop to every later stop.
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day, one train's
     // secs): the fastest train's time for the station measure, any one train's for the door measure's ride
-    let mut legs: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<(u32, u32, RailMode, u32, f64, u32)>> = Default::default();
-    let mut draws: std::collections::BTreeMap<(StationIx, StationIx, Vec<usize>), Vec<crate::services::Draw>> = Default::default();
+    let mut legs: std::collections::BTreeMap<LegKey, Vec<Candidate>> = Default::default();
+    let mut draws: std::collections::BTreeMap<LegKey, Vec<crate::services::Draw>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
             let per_day = svc.trains_per_day.max(0.01);

@@ -740,7 +740,7 @@ pub fn unknown_share(ratio: f64, svc: &Service, k: usize) -> f64 {
 /// probability `p`, independently: `P(min ≥ m) = P(X ≥ m)^n`, `X ~ Bin(k, p)`, for `m = 0..=k`.
 fn least_stops_tail(p: f64, k: usize, n: i32) -> Vec<f64> {
     let mut out = vec![1.0; k + 1];
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         out[1..].fill(0.0);
         return out;
     }
@@ -778,7 +778,7 @@ pub fn trains_drawn(trains_per_day: f64) -> i32 {
 /// `trains` trains a day when each stops at each such station with probability `p`, independently: the expected
 /// least number of stops among the trains, `E[min X_t] = Σ_{m=1..k} P(X ≥ m)^n` with `X ~ Bin(k, p)`, over `k`.
 pub fn fastest_share(p: f64, k: usize, trains: f64) -> f64 {
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         return 0.0;
     }
     if k == 0 {
