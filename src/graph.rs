@@ -369,8 +369,8 @@ fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, 
 type LegKey = (StationIx, StationIx, Vec<usize>);
 
 /// One service's candidate for a leg: (fastest train's secs, single-service wait, class, label, trains a day, one
-/// train's secs).
-type Candidate = (u32, u32, RailMode, u32, f64, u32);
+/// train's secs, its trains as a random time).
+type Candidate = (u32, u32, RailMode, u32, f64, u32, crate::services::Draw);
 
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
 pub fn build_traced(
@@ -397,7 +397,6 @@ pub fn build_traced(
     // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day, one train's
     // secs): the fastest train's time for the station measure, any one train's for the door measure's ride
     let mut legs: std::collections::BTreeMap<LegKey, Vec<Candidate>> = Default::default();
-    let mut draws: std::collections::BTreeMap<LegKey, Vec<crate::services::Draw>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {
             let per_day = svc.trains_per_day.max(0.01);
@@ -406,18 +405,19 @@ pub fn build_traced(
             labels.push(svc.id.clone());
             scene.legs(svc, |leg| {
                 let (secs, one) = (leg.secs(), leg.secs_one());
-                draws.entry((leg.from, leg.to, leg.sections.clone())).or_default().push(leg.draw(svc));
-                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one));
+                let draw = leg.draw(svc);
+                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one, draw));
             });
         }
     });
     let day_s = params.rail.service_hours * 3600.0;
     for ((from, to, sections), mut cands) in legs {
+        // the fastest of every train over the leg (each pattern's stops at stations without a board drawn
+        // independently, in service order), never above the fastest pattern's own
+        let draws: Vec<crate::services::Draw> = cands.iter().map(|c| c.6).collect();
+        let pooled = crate::services::expected_fastest(&draws).unwrap_or(f64::INFINITY);
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
         cands.sort_by_key(|x| (x.0, x.1, x.3));
-        // the fastest of every train over the leg (each pattern's stops at stations without a board drawn
-        // independently), never above the fastest pattern's own
-        let pooled = crate::services::expected_fastest(&draws[&(from, to, sections.clone())]).unwrap_or(f64::INFINITY);
         let fastest = (pooled.round().max(1.0) as u32).min(cands[0].0);
         let first = (fastest, cands[0].1, cands[0].2, cands[0].3);
         // the door measure rides whichever train comes: each service at its one-train time, in that order

@@ -807,27 +807,35 @@ pub struct Draw {
 /// step distributions of the `T_c` ([`Draw`]). The fastest scheduled train between two stations is the fastest of
 /// every train that serves both, not of one pattern's; one more pattern never raises it. `None` for no draw.
 pub fn expected_fastest(draws: &[Draw]) -> Option<f64> {
-    // each pattern's time takes the values base + cost·m, m = 0..=k, with P(T_c ≥ base + cost·m) = tail[m]
-    let tails: Vec<Vec<f64>> = draws.iter().map(|d| if d.k == 0 || d.p <= 0.0 || d.cost <= 0.0 { vec![1.0] } else { least_stops_tail(d.p, d.k, d.n) }).collect();
-    let mut points: Vec<f64> = draws.iter().zip(&tails).flat_map(|(d, t)| (0..t.len()).map(move |m| d.base + d.cost * m as f64)).collect();
-    points.sort_by(|a, b| a.total_cmp(b));
-    points.dedup();
-    let t0 = *points.first()?;
-    // P(T_c > t) for t in [points[i], points[i + 1]): the tail just above the last value at or below t
-    let above = |t: f64| -> f64 {
-        draws
-            .iter()
-            .zip(&tails)
-            .map(|(d, tl)| {
-                if t < d.base {
-                    return 1.0;
-                }
-                let m = if d.cost > 0.0 { ((t - d.base) / d.cost * (1.0 + 1e-12)).floor() as usize + 1 } else { tl.len() };
-                tl.get(m).copied().unwrap_or(0.0)
-            })
-            .product()
-    };
-    Some(t0 + points.windows(2).map(|w| above(w[0]) * (w[1] - w[0])).sum::<f64>())
+    // one pattern, or none with a station without a board: no draw to combine
+    let fixed = |d: &Draw| d.k == 0 || d.p <= 0.0 || d.cost <= 0.0;
+    if draws.iter().all(fixed) {
+        return draws.iter().map(|d| d.base).min_by(|a, b| a.total_cmp(b));
+    }
+    // each pattern's time takes the values base + cost·m, m = 0..=k, with P(T_c ≥ base + cost·m) = tail[m]; sweep
+    // the values in order, keeping P(T_c > t) per pattern and their product; once one pattern's time is certain to
+    // be exceeded, so is the minimum's, and the integral ends
+    let tails: Vec<Vec<f64>> = draws.iter().map(|d| if fixed(d) { vec![1.0] } else { least_stops_tail(d.p, d.k, d.n) }).collect();
+    let mut events: Vec<(f64, usize, usize)> = draws.iter().zip(&tails).enumerate().flat_map(|(c, (d, t))| (0..t.len()).map(move |m| (d.base + d.cost * m as f64, c, m))).collect();
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let t0 = events.first()?.0;
+    let mut factor = vec![1.0f64; draws.len()];
+    let mut prod = 1.0f64;
+    let (mut e, mut prev) = (t0, t0);
+    for &(v, c, m) in &events {
+        e += prod * (v - prev);
+        prev = v;
+        // above this value, P(T_c > t) is the tail one step further (0 past the last)
+        let new = tails[c].get(m + 1).copied().unwrap_or(0.0);
+        if new <= 0.0 {
+            // this pattern's time is certainly at most v, so is the minimum: nothing more to add
+            break;
+        }
+        // factors only fall, and a zero ends the sweep, so the old one is never zero
+        prod = prod / factor[c] * new;
+        factor[c] = new;
+    }
+    Some(e)
 }
 
 /// One leg of a service in a scenario: from one stop to a later one, over these sections, with its time's parts.
@@ -883,6 +891,8 @@ impl Scene<'_> {
         // never slows a train that runs through it. A station that opened on its own date, later than its line,
         // without a project (郑州西 on 郑西), is passed until that date and a stop like any other after it.
         let open_stop: Vec<bool> = svc.route.iter().map(|x| net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
+        // the share for k stations without a board on a leg depends only on k for this service: computed once each
+        let mut shares: Vec<Option<f64>> = vec![None; svc.route.len() + 1];
         let base: Vec<bool> = svc.stops.iter().zip(&open_stop).map(|(&s, &o)| s && o).collect();
         let mut a = 0;
         while a < svc.route.len() - 1 {
@@ -913,7 +923,7 @@ impl Scene<'_> {
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
                     let k = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]).count();
-                    let share = unknown_share(self.rail.unknown_stop_ratio, svc, k);
+                    let share = *shares[k].get_or_insert_with(|| unknown_share(self.rail.unknown_stop_ratio, svc, k));
                     let each = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
                     let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
                     let one = if k > 0 && share != each { leg_parts(c, &run_hops, run_stops, &run_unknown, each, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
