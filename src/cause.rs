@@ -87,18 +87,34 @@ pub struct TrainLeg {
     pub sections: Vec<usize>,
     pub parts: LegParts,
     pub unknown_names: Vec<String>,
+    /// The station measure's seconds on this track: the expected fastest of every pattern's trains over it.
+    pub station_secs: u32,
+    /// How many patterns, and how many trains a day (as drawn), run the pair on this track.
+    pub patterns: usize,
+    pub trains: i64,
 }
 
 /// A candidate leg: (its whole seconds, its expected wait, the service's index) — the graph's order, so that a tie
 /// names the train the station measure takes — then its sections and parts.
 type Best = ((u32, u32, usize), Vec<usize>, LegParts);
 
-/// The model's fastest single train for each of `pairs`, with parameters `params` (none where no service serves
-/// both). The same minimum the graph's direct edges give, found by running every service's legs once; `ringsim trip`
-/// explains the same train.
+/// Every pattern running one pair over one track: their draws in service order, their trains a day as drawn, and the
+/// fastest single pattern among them.
+#[derive(Default)]
+struct Track {
+    draws: Vec<crate::services::Draw>,
+    trains: i64,
+    best: Option<Best>,
+}
+
+/// The model's train for each of `pairs`, with parameters `params` (none where no service serves both): on the
+/// track (sections) whose station-measure time, the expected fastest of every pattern's trains over it
+/// ([`crate::services::station_secs`]), is lowest — the graph's direct edge for the pair — the fastest single
+/// pattern, whose parts explain the time, with the pooled seconds and how many patterns and trains a day run
+/// there. Found by running every service's legs once; `ringsim trip` explains the same train.
 pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]) -> Vec<Option<TrainLeg>> {
     let want: HashMap<(StationIx, StationIx), usize> = pairs.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-    let mut best: Vec<Option<Best>> = vec![None; pairs.len()];
+    let mut tracks: Vec<std::collections::BTreeMap<Vec<usize>, Track>> = (0..pairs.len()).map(|_| Default::default()).collect();
     let mut out: Vec<Option<TrainLeg>> = Vec::new();
     crate::graph::with_scene(b.net, params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
         for (k, svc) in b.services.iter().enumerate() {
@@ -106,19 +122,31 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
             scene.legs(svc, |leg| {
                 if let Some(&i) = want.get(&(leg.from, leg.to)) {
                     let key = (leg.secs(), wait, k);
-                    if best[i].as_ref().is_none_or(|x| key < x.0) {
-                        best[i] = Some((key, leg.sections, leg.parts));
+                    let draw = leg.draw(svc);
+                    let t = tracks[i].entry(leg.sections.clone()).or_default();
+                    t.draws.push(draw);
+                    t.trains += i64::from(draw.n);
+                    if t.best.as_ref().is_none_or(|x| key < x.0) {
+                        t.best = Some((key, leg.sections, leg.parts));
                     }
                 }
             });
         }
-        out = std::mem::take(&mut best)
+        out = std::mem::take(&mut tracks)
             .into_iter()
-            .map(|x| {
-                x.map(|((_, _, k), sections, parts)| {
-                    let svc = &b.services[k];
-                    TrainLeg { service: svc.id.clone(), service_ix: k, unknown_names: unknown_passed(b, scene, svc, &sections), sections, parts }
-                })
+            .map(|ts| {
+                // the track the graph's direct edge takes: the lowest station time (ties: the fastest single pattern)
+                ts.into_values()
+                    .filter_map(|t| {
+                        let best = t.best?;
+                        let secs = crate::services::station_secs(&t.draws, best.0 .0);
+                        Some(((secs, best.0), t.draws.len(), t.trains, best))
+                    })
+                    .min_by(|x, y| x.0.cmp(&y.0))
+                    .map(|((secs, _), patterns, trains, ((_, _, k), sections, parts))| {
+                        let svc = &b.services[k];
+                        TrainLeg { service: svc.id.clone(), service_ix: k, unknown_names: unknown_passed(b, scene, svc, &sections), sections, parts, station_secs: secs, patterns, trains }
+                    })
             })
             .collect();
     });
@@ -130,29 +158,6 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
         }
     }
     out
-}
-
-/// Every pattern whose trains run from `a` to `z` over `sections`, as [`crate::services::Draw`]s: the station
-/// measure's time for the leg is the expected fastest of all their trains ([`crate::services::expected_fastest`],
-/// never above the fastest pattern's own, as the graph takes it). Returns the patterns, their trains a day and that
-/// time in seconds.
-pub fn pooled_fastest(b: &Bound, params: &Params, a: StationIx, z: StationIx, sections: &[usize]) -> (usize, f64, Option<f64>) {
-    let mut draws = Vec::new();
-    let mut trains = 0.0;
-    let mut best = f64::INFINITY;
-    crate::graph::with_scene(b.net, params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
-        for svc in &b.services {
-            scene.legs(svc, |leg| {
-                if leg.from == a && leg.to == z && leg.sections == sections {
-                    draws.push(leg.draw(svc));
-                    trains += svc.trains_per_day;
-                    best = best.min(leg.secs() as f64);
-                }
-            });
-        }
-    });
-    let pooled = crate::services::expected_fastest(&draws).map(|x| x.round().max(1.0).min(best));
-    (draws.len(), trains, pooled)
 }
 
 /// The names of the stations without a board that a leg over `sections` of `svc` passes where a train could stop

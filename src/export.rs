@@ -7,7 +7,10 @@
 //! with `seconds + wait_seconds` from the origin's seat gives `ringsim run`'s door times. With `seconds`, restricted
 //! to the rail modes (`hsr`, `intercity`, `suburban`, `conventional`), `change` and the in-city changes (`metro`,
 //! `walk`) from the origin's stations (platform and boarding node), then to `egress` and the road classes, it gives
-//! the station measure (see `crate::rings`). `tests/outputs.rs` checks both.
+//! the station measure (see `crate::rings`). `tests/outputs.rs` checks both. Between two stops a leg has up to two
+//! rail edges: the station measure's (the expected fastest of every pattern's trains, whose `wait_seconds` is set so
+//! that its door cost is never below the other's) and the door measure's (the trains a traveller boards, with the
+//! expected wait).
 
 use crate::graph::Graph;
 use crate::network::{Network, NodeRef};

@@ -415,10 +415,9 @@ pub fn build_traced(
         // the fastest of every train over the leg (each pattern's stops at stations without a board drawn
         // independently, in service order), never above the fastest pattern's own
         let draws: Vec<crate::services::Draw> = cands.iter().map(|c| c.6).collect();
-        let pooled = crate::services::expected_fastest(&draws).unwrap_or(f64::INFINITY);
         // the station measure takes the fastest train (ties: the shortest wait); the door measure the best strategy
         cands.sort_by_key(|x| (x.0, x.1, x.3));
-        let fastest = (pooled.round().max(1.0) as u32).min(cands[0].0);
+        let fastest = crate::services::station_secs(&draws, cands[0].0);
         let first = (fastest, cands[0].1, cands[0].2, cands[0].3);
         // the door measure rides whichever train comes: each service at its one-train time, in that order
         let mut door_cands: Vec<(u32, u32, RailMode, u32, f64)> = cands.iter().map(|c| (c.5, c.1, c.2, c.3, c.4)).collect();

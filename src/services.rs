@@ -802,6 +802,14 @@ pub struct Draw {
     pub n: i32,
 }
 
+/// The station measure's seconds for a leg that the patterns of `draws` run (in service order) and whose fastest
+/// single pattern takes `fastest_single` seconds: the expected fastest of all their trains, rounded, never above
+/// the fastest single pattern's own. The graph's station edge and [`crate::cause::fastest_legs`] both use it.
+pub fn station_secs(draws: &[Draw], fastest_single: u32) -> u32 {
+    let pooled = expected_fastest(draws).unwrap_or(f64::INFINITY);
+    (pooled.round().max(1.0) as u32).min(fastest_single)
+}
+
 /// The expected time of the fastest train among several patterns' trains over the same leg, the patterns' stops at
 /// stations without a board drawn independently: `E[min_c T_c] = t0 + ∫ Π_c P(T_c > t) dt`, exactly, over the
 /// step distributions of the `T_c` ([`Draw`]). The fastest scheduled train between two stations is the fastest of

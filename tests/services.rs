@@ -388,9 +388,19 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
     use ringsim::services::{expected_fastest, fastest_share, Draw};
     let mut rng = Rng(12);
     for case in 0..300 {
-        let patterns = 1 + rng.below(3) as usize;
+        let patterns = 1 + rng.below(4) as usize;
+        // fractional times, and the edge cases mixed in: no station (k = 0), a free stop (cost 0), a certain stop or
+        // none (p = 1, p = 0)
         let draws: Vec<Draw> = (0..patterns)
-            .map(|_| Draw { base: 600.0 + rng.below(600) as f64, cost: 60.0 + rng.below(240) as f64, k: rng.below(4) as usize, p: rng.f64(), n: 1 + rng.below(2) as i32 })
+            .map(|_| {
+                let cost = if rng.chance(0.1) { 0.0 } else { 60.0 + rng.f64() * 240.0 };
+                let p = match rng.below(10) {
+                    0 => 0.0,
+                    1 => 1.0,
+                    _ => rng.f64(),
+                };
+                Draw { base: 600.0 + rng.f64() * 600.0, cost, k: rng.below(4) as usize, p, n: 1 + rng.below(2) as i32 }
+            })
             .collect();
         let want = expected_fastest_by_enumeration(&draws);
         let got = expected_fastest(&draws).unwrap();

@@ -74,12 +74,13 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
             }
             let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
-            let (patterns, trains, pooled) = crate::cause::pooled_fastest(&b, &b.params, a, z, sections);
-            if let Some(x) = pooled.filter(|_| patterns > 1) {
+            if leg.patterns > 1 {
                 let _ = writeln!(
                     t,
-                    "the fastest of all {patterns} patterns' trains on this track ({trains} a day; each pattern's stops at stations without a board drawn independently): {:.1} min",
-                    m(x)
+                    "the fastest of all {} patterns' trains on this track ({} a day; each pattern's stops at stations without a board drawn independently): {:.1} min",
+                    leg.patterns,
+                    leg.trains,
+                    m(f64::from(leg.station_secs))
                 );
             }
         }
