@@ -4,7 +4,7 @@
 //! An observed pair's time is the fastest common train's, dwell included ([`crate::calibrate`]). The model answers
 //! it with the expected fastest of every pattern's trains serving both stations on one track
 //! ([`crate::services::station_secs`]); the cause is stated with the fastest single pattern on that track, whose
-//! time is physics in parts ([`crate::services::LegParts`]) and at most a few minutes above the model's. The parts
+//! time is physics in parts ([`crate::services::LegParts`]) and never below the model's. The parts
 //! bound what the train can have done:
 //! - **model too fast**: the boards cannot show whether a train stops at a station without a board, and the model
 //!   charges only a share of a stop there. If a whole stop at some of those stations covers the gap, that is the
