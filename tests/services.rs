@@ -417,6 +417,13 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
         assert!(expected_fastest(&more).unwrap() <= got + 1e-9, "case {case}");
     }
     assert_eq!(expected_fastest(&[]), None);
+    // the station measure's seconds: the pooled value rounded, never above the fastest single pattern's own (the
+    // one-train estimate behind a draw can exceed a pattern's fastest-of-n time where short hops cap the speed)
+    use ringsim::services::station_secs;
+    let d = Draw { base: 1000.4, cost: 100.0, k: 2, p: 0.5, n: 1 };
+    assert_eq!(station_secs(&[d], 5000), 1100); // 1000.4 + 100 × 2 × 0.5
+    assert_eq!(station_secs(&[d], 1050), 1050);
+    assert_eq!(station_secs(&[], 777), 777);
 }
 
 #[test]
