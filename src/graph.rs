@@ -394,8 +394,8 @@ pub fn build_traced(
     let pl = |p: PlaceIx| NodeIndex::new(p.0 as usize);
 
     // Rail: every open service, from each stop to every later stop.
-    // (boarding station, arrival station, sections) → candidate (secs, wait, mode, label, trains a day, one train's
-    // secs): the fastest train's time for the station measure, any one train's for the door measure's ride
+    // (boarding station, arrival station, sections) → every service's [`Candidate`]: the fastest train's time for the
+    // station measure, any one train's for the door measure's ride, and its trains as a draw for the pooled fastest
     let mut legs: std::collections::BTreeMap<LegKey, Vec<Candidate>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
         for svc in services {

@@ -733,7 +733,15 @@ pub struct Scene<'a> {
 /// trains stops at each with probability `ratio × stop_rate` (at most 1), and the leg's time is that of the
 /// fastest of its trains ([`fastest_share`]), as the timetable's fastest train is.
 pub fn unknown_share(ratio: f64, svc: &Service, k: usize) -> f64 {
-    fastest_share((ratio * svc.stop_rate).min(1.0), k, svc.trains_per_day)
+    fastest_share(svc.stop_probability(ratio), k, svc.trains_per_day)
+}
+
+impl Service {
+    /// The probability that one of this service's trains stops at a station without a board: `ratio` (the fitted
+    /// `rail.unknown_stop_ratio`) × its stop rate at the stations with a board, at most 1.
+    pub fn stop_probability(&self, ratio: f64) -> f64 {
+        (ratio * self.stop_rate).min(1.0)
+    }
 }
 
 /// The distribution of the least number of stops that `n` trains make at `k` stations when each stops at each with
@@ -815,7 +823,8 @@ pub fn station_secs(draws: &[Draw], fastest_single: u32) -> u32 {
 /// step distributions of the `T_c` ([`Draw`]). The fastest scheduled train between two stations is the fastest of
 /// every train that serves both, not of one pattern's; one more pattern never raises it. `None` for no draw.
 pub fn expected_fastest(draws: &[Draw]) -> Option<f64> {
-    // one pattern, or none with a station without a board: no draw to combine
+    // no pattern with a stop left to draw (no station without a board, a probability of 0, a free stop): the least
+    // of the fixed times
     let fixed = |d: &Draw| d.k == 0 || d.p <= 0.0 || d.cost <= 0.0;
     if draws.iter().all(fixed) {
         return draws.iter().map(|d| d.base).min_by(|a, b| a.total_cmp(b));
@@ -899,7 +908,9 @@ impl Scene<'_> {
         // never slows a train that runs through it. A station that opened on its own date, later than its line,
         // without a project (郑州西 on 郑西), is passed until that date and a stop like any other after it.
         let open_stop: Vec<bool> = svc.route.iter().map(|x| net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
-        // the share for k stations without a board on a leg depends only on k for this service: computed once each
+        // one train's probability of a stop at a station without a board, and the fastest train's share for k such
+        // stations on a leg, which depends only on k for this service: computed once each
+        let each = svc.stop_probability(self.rail.unknown_stop_ratio);
         let mut shares: Vec<Option<f64>> = vec![None; svc.route.len() + 1];
         let base: Vec<bool> = svc.stops.iter().zip(&open_stop).map(|(&s, &o)| s && o).collect();
         let mut a = 0;
@@ -932,7 +943,6 @@ impl Scene<'_> {
                 for &j in &pos[x + 1..] {
                     let k = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]).count();
                     let share = *shares[k].get_or_insert_with(|| unknown_share(self.rail.unknown_stop_ratio, svc, k));
-                    let each = (self.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
                     let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
                     let one = if k > 0 && share != each { leg_parts(c, &run_hops, run_stops, &run_unknown, each, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();

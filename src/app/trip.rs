@@ -62,7 +62,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
             let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
-            let each = (b.params.rail.unknown_stop_ratio * svc.stop_rate).min(1.0);
+            let each = svc.stop_probability(b.params.rail.unknown_stop_ratio);
             let share = crate::services::unknown_share(b.params.rail.unknown_stop_ratio, svc, p.unknown_stations);
             let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
             if p.unknown_stations > 0 {
