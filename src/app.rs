@@ -37,13 +37,18 @@ pub struct Loaded {
 }
 
 pub fn load(paths: &[PathBuf]) -> Result<Loaded> {
+    load_networks(paths, false)
+}
+
+/// [`load`]; with `for_fit` (`calibrate`) a calibration file that cannot be read is left out ([`Network::load_with`]).
+pub fn load_networks(paths: &[PathBuf], for_fit: bool) -> Result<Loaded> {
     let mut scenarios = Vec::new();
     let mut networks = BTreeMap::new();
     for p in paths {
         let sc = Scenario::read(p)?;
         let key = std::fs::canonicalize(&sc.network_dir).map_err(|source| Error::Io { path: sc.network_dir.clone(), source })?;
         if !networks.contains_key(&key) {
-            networks.insert(key.clone(), Network::load(&sc.network_dir)?);
+            networks.insert(key.clone(), Network::load_with(&sc.network_dir, for_fit)?);
         }
         scenarios.push(sc);
     }
@@ -502,8 +507,13 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     if !(max_minutes.is_finite() && max_minutes > 0.0 && max_minutes <= 2880.0) {
         return Err(Error::Usage(format!("--max-minutes {max_minutes}: give a positive number of minutes up to 2880 (two days), e.g. 360")));
     }
-    let loaded = load(&[scenario.to_path_buf()])?;
+    // a calibration file from before a fitted parameter was added cannot be read, and must be regenerable: the fit
+    // starts from params.toml in any case; the "before" figures are then the starting values'
+    let loaded = load_networks(&[scenario.to_path_buf()], true)?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    if let Some(why) = &b.net.calibration_ignored {
+        eprintln!("calibrate: the network's calibration file is left out ({why}); \"before\" gives params.toml's starting values");
+    }
     let all_obs = calibrate::read_observed(b.net, observed)?;
     let n_all = all_obs.len();
     let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
@@ -558,7 +568,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         // what the stops the boards cannot show leave open: the error no choice of them could remove
         f.push_str(&format!("[fit.cross_validated.hsr_intercity_outside_stop_range]\npairs = {n}\nmae_min = {mae:.2}\npairs_outside = {outside}\n"));
     }
-    f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\n", p.rail.unknown_stop_ratio));
+    f.push_str(&format!("\n[rail]\nunknown_stop_ratio = {}\ncounty_stop_weight = {}\n", p.rail.unknown_stop_ratio, p.rail.county_stop_weight));
     for (name, m) in p.rail_modes() {
         // a class's own knobs, or those of the class it is tied to
         let source = calibrate::TIED.iter().find(|t| t.0.as_str() == name).map(|t| t.1.as_str()).unwrap_or(name);

@@ -196,7 +196,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
 /// not fitted: at a stop it only adds to acceleration (`v/2a + v/2b`), so the two cannot be told apart; it stays
 /// at its sourced value and acceleration absorbs the rest.
 #[allow(non_upper_case_globals)]
-pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 15] = {
+pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 16] = {
     // (class, field, first step, lower bound, upper bound). The bounds are the physically plausible range of
     // each class, tighter than what params.toml accepts:
     // - acceleration, mean from a stop to line speed: 350 km/h EMUs reach 300 km/h in roughly 4–6 min (0.23–0.35
@@ -208,12 +208,15 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 15] =
     // - dwell 1–5 min at intermediate stops of EMUs (the G656 capture shows 2 min), up to 15 min for conventional
     //   trains; at junctions up to 15 (EMU) and 30 min (conventional: engine and crew changes);
     // - throat up to 5 min (EMU) and 10 min; reversal up to 30 min; a long stand, in place of the dwell, 8–14 min
-    //   (the range of the boards' stands it stands for: `stands` of services.csv).
+    //   (the range of the boards' stands it stands for: `stands` of services.csv);
+    // - a county's station without a board is a stop of an EMU at most as often as a city's (`county_stop_weight`
+    //   0–1).
     // The intercity class is fitted with the hsr one ([`TIED`]).
     const Hsr: Option<crate::network::RailMode> = Some(crate::network::RailMode::Hsr);
     const Conventional: Option<crate::network::RailMode> = Some(crate::network::RailMode::Conventional);
     [
         (None, "unknown_stop_ratio", 0.1, 0.0, 3.0),
+        (None, "county_stop_weight", 0.1, 0.0, 1.0),
         (Hsr, "margin", 0.02, 0.0, 0.12),
         (Hsr, "accel_ms2", 0.05, 0.2, 0.35),
         (Hsr, "dwell_s", 30.0, 60.0, 300.0),
@@ -235,6 +238,7 @@ pub const KNOBS: [(Option<crate::network::RailMode>, &str, f64, f64, f64); 15] =
 pub fn knob_get(p: &Params, class: Option<crate::network::RailMode>, field: &str) -> f64 {
     match class {
         Some(c) => p.rail.class(c).get(field),
+        None if field == "county_stop_weight" => p.rail.county_stop_weight,
         None => p.rail.unknown_stop_ratio,
     }
 }
@@ -254,6 +258,7 @@ fn knob_set(p: &mut Params, class: Option<crate::network::RailMode>, field: &str
                 }
             }
         }
+        None if field == "county_stop_weight" => p.rail.county_stop_weight = v,
         None => p.rail.unknown_stop_ratio = v,
     }
 }

@@ -89,6 +89,9 @@ pub struct TrainLeg {
     pub sections: Vec<usize>,
     pub parts: LegParts,
     pub unknown_names: Vec<String>,
+    /// The stations without a board it is charged a share of a stop at, by group, with one train's probability
+    /// of a stop at each ([`crate::services::Leg::unboarded`]).
+    pub unboarded: crate::services::Unboarded,
     /// The station measure's seconds on this track: the expected fastest of every pattern's trains over it.
     pub station_secs: u32,
     /// How many patterns, and how many trains a day (as drawn), run the pair on this track.
@@ -98,7 +101,7 @@ pub struct TrainLeg {
 
 /// A candidate leg: (its whole seconds, its expected wait, the service's index) — the graph's order, so that a tie
 /// names the train the station measure takes — then its sections and parts.
-type Best = ((u32, u32, usize), Vec<usize>, LegParts);
+type Best = ((u32, u32, usize), Vec<usize>, LegParts, crate::services::Unboarded);
 
 /// Every pattern running one pair over one track: their draws in service order, their trains a day as drawn, and the
 /// fastest single pattern among them.
@@ -129,7 +132,7 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
                     t.draws.push(draw);
                     t.trains += i64::from(draw.n);
                     if t.best.as_ref().is_none_or(|x| key < x.0) {
-                        t.best = Some((key, leg.sections, leg.parts));
+                        t.best = Some((key, leg.sections, leg.parts, leg.unboarded));
                     }
                 }
             });
@@ -145,9 +148,9 @@ pub fn fastest_legs(b: &Bound, params: &Params, pairs: &[(StationIx, StationIx)]
                         Some(((secs, best.0), t.draws.len(), t.trains, best))
                     })
                     .min_by(|x, y| x.0.cmp(&y.0))
-                    .map(|((secs, _), patterns, trains, ((_, _, k), sections, parts))| {
+                    .map(|((secs, _), patterns, trains, ((_, _, k), sections, parts, unboarded))| {
                         let svc = &b.services[k];
-                        TrainLeg { service: svc.id.clone(), service_ix: k, unknown_names: unknown_passed(b, scene, svc, &sections), sections, parts, station_secs: secs, patterns, trains }
+                        TrainLeg { service: svc.id.clone(), service_ix: k, unknown_names: unknown_passed(b, scene, svc, &sections), sections, parts, unboarded, station_secs: secs, patterns, trains }
                     })
             })
             .collect();

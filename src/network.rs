@@ -89,6 +89,11 @@ pub struct Station {
     /// Whether 12306 sells tickets here (a telecode in stations.csv, or a planned station that will have one): a
     /// junction without one (横店东) is never a stop of a timetable train.
     pub telecode: bool,
+    /// Whether the station is named after its prefecture city (`name` begins with `city`: 许昌东, 鹤壁东, 郑州航空港),
+    /// rather than after a county or a town (明港东, 渑池南, 定远): where the boards cannot tell whether a train
+    /// stops, a train stops at a county's station less often (`rail.county_stop_weight`, fitted). 合肥北城, a
+    /// small station in 长丰县 named after 合肥, counts as the city's: the rule reads names, not sizes.
+    pub city_named: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -261,6 +266,8 @@ pub struct Network {
     pub params_value: toml::Value,
     /// The parameters of params.toml without its calibration file: where `ringsim calibrate` starts from.
     pub params_start: Params,
+    /// Why the calibration file was left out, when it was ([`Network::load_with`] for a fit).
+    pub calibration_ignored: Option<String>,
     place_by_id: HashMap<String, PlaceIx>,
     station_by_id: HashMap<String, StationIx>,
 }
@@ -287,6 +294,12 @@ fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f
 impl Network {
     /// Loads and validates the network folder `dir`.
     pub fn load(dir: &Path) -> Result<Network> {
+        Network::load_with(dir, false)
+    }
+
+    /// [`Network::load`]; with `for_fit` (`ringsim calibrate`), a calibration file that cannot be read is left out
+    /// ([`Params::load_with`]) and the reason kept in [`Network::calibration_ignored`].
+    pub fn load_with(dir: &Path, for_fit: bool) -> Result<Network> {
         let tpath = dir.join("network.toml");
         if !dir.is_dir() {
             return Err(Error::Io { path: dir.to_path_buf(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such network folder") });
@@ -303,7 +316,7 @@ impl Network {
             return Err(Error::config(&tpath, "seeds", format!("'{}' is not a seeds folder ({} has no projects.csv and cities.csv); give the path of the seeds folder, relative to network.toml", meta.seeds, seeds_dir.display())));
         }
         let seeds = Seeds::load(&seeds_dir)?;
-        let (params, params_value, params_start) = Params::load(&dir.join("params.toml"))?;
+        let (params, params_value, params_start, calibration_ignored) = Params::load_with(&dir.join("params.toml"), for_fit)?;
 
         // places
         let path = dir.join("places.csv");
@@ -373,7 +386,9 @@ impl Network {
             };
             // a planned station (on no open line yet: no opening date) or one a project opens will sell tickets
             let telecode = !r.get("telecode").trim().is_empty() || project.is_some() || opened.is_none();
-            stations.push(Station { id, name, place, city: r.get("city").to_string(), lon, lat, opened, project, telecode });
+            let city = r.get("city").to_string();
+            let city_named = !city.is_empty() && name.starts_with(city.as_str());
+            stations.push(Station { id, name, place, city, lon, lat, opened, project, telecode, city_named });
         }
 
         // lines
@@ -570,6 +585,7 @@ impl Network {
             params,
             params_value,
             params_start,
+            calibration_ignored,
             place_by_id,
             station_by_id,
         };

@@ -81,12 +81,17 @@ pub struct RailParams {
     /// A station where the timetable cannot tell whether a train stops is charged this × the train's stop rate at
     /// the stations with a board it passes ([`crate::services::Service::stop_rate`]) of a stop, at most 1 (fitted).
     pub unknown_stop_ratio: f64,
+    /// At a station without a board not named after its city ([`crate::network::Station::city_named`]: a county's
+    /// or a town's, 明港东, 渑池南), an EMU (hsr, intercity, suburban) train stops with this × its probability at one
+    /// named after its city (许昌东, 鹤壁东), 0–1 (fitted). Conventional trains are the ones that serve county
+    /// stations: 1 for them.
+    pub county_stop_weight: f64,
     /// The junctions whose stops cost `hub_dwell_s` and `hub_throat_s` are those of the lines open on this date
     /// (`YYYY-MM-DD`): the date of the timetable the dwell was fitted on. A fixed date, so that opening a line never
     /// lengthens a stop; without it every line counts, planned ones included.
     #[serde(default)]
     pub hub_lines_as_of: Option<String>,
-    /// Source of `change_s`, `service_hours`, `unknown_stop_ratio` and `hub_lines_as_of`.
+    /// Source of `change_s`, `service_hours`, `unknown_stop_ratio`, `county_stop_weight` and `hub_lines_as_of`.
     pub source: String,
     pub defaults: DefaultServices,
     pub hsr: TrainClass,
@@ -225,6 +230,13 @@ impl Params {
     /// Reads a params.toml with its calibration file merged in; also returns the merged table (for scenario
     /// overrides) and the parameters without the calibration (the starting values of a fit).
     pub fn load(path: &Path) -> Result<(Params, toml::Value, Params)> {
+        Params::load_with(path, false).map(|(p, v, s, _)| (p, v, s))
+    }
+
+    /// [`Params::load`]; with `for_fit`, a calibration file that cannot be read (one from before a fitted
+    /// parameter was added) is left out rather than an error, and the reason returned: `ringsim calibrate`
+    /// starts from the values of params.toml anyway, and must be able to regenerate such a file.
+    pub fn load_with(path: &Path, for_fit: bool) -> Result<(Params, toml::Value, Params, Option<String>)> {
         let text = crate::table::read_text(path)?;
         // [derive] (the derivation's rules) is parsed too, so that a typo there fails here as well
         let mut v = crate::tomlfile::read(path, &text, &crate::schema::PARAMS_TOML)?;
@@ -234,13 +246,17 @@ impl Params {
         };
         let start = Params::from_value(v.clone(), path).map_err(key_err)?;
         let cal = v.get("rail").and_then(|r| r.get("calibration")).and_then(|c| c.as_str()).map(str::to_string);
+        let mut ignored = None;
         if let Some(c) = cal {
             let cpath = path.parent().unwrap_or(Path::new(".")).join(&c);
-            let fitted = read_calibration(&cpath)?;
-            merge(&mut v, &fitted);
+            match read_calibration(&cpath) {
+                Ok(fitted) => merge(&mut v, &fitted),
+                Err(e) if for_fit => ignored = Some(e.to_string()),
+                Err(e) => return Err(e),
+            }
         }
         let p = Params::from_value(v.clone(), path).map_err(key_err)?;
-        Ok((p, v, start))
+        Ok((p, v, start, ignored))
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
@@ -286,6 +302,7 @@ impl Params {
             ("rail.change_s", self.rail.change_s, 0.0, 3600.0),
             ("rail.service_hours", self.rail.service_hours, 1.0, 24.0),
             ("rail.unknown_stop_ratio", self.rail.unknown_stop_ratio, 0.0, 3.0),
+            ("rail.county_stop_weight", self.rail.county_stop_weight, 0.0, 1.0),
             ("rail.defaults.stopping_per_day", self.rail.defaults.stopping_per_day, 0.1, 500.0),
             ("rail.defaults.express_per_day", self.rail.defaults.express_per_day, 0.1, 500.0),
         ] {
@@ -334,7 +351,7 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
         if k == "unknown_stop_share" {
             return Err(Error::config(path, "rail.unknown_stop_share", "was renamed rail.unknown_stop_ratio (a ratio to the train's stop rate, no longer a share of a stop): regenerate this file with ringsim calibrate --write"));
         }
-        if k == "unknown_stop_ratio" {
+        if crate::calibrate::KNOBS.iter().any(|(c, field, ..)| c.is_none() && field == k) {
             r.insert(k.clone(), t.clone());
             continue;
         }
@@ -354,6 +371,12 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
             }
         }
         r.insert(k.clone(), t.clone());
+    }
+    // the fit's values of `[rail]` itself must be there too (a file from before `county_stop_weight`)
+    for (c, field, ..) in crate::calibrate::KNOBS.iter() {
+        if c.is_none() && !r.contains_key(*field) {
+            return Err(Error::config(path, &format!("rail.{field}"), "is missing: the file predates this parameter; regenerate it with ringsim calibrate --write"));
+        }
     }
     out.insert("rail".into(), toml::Value::Table(r));
     Ok(toml::Value::Table(out))

@@ -255,6 +255,7 @@ pub const PARAMS_TOML: TomlSchema = TomlSchema {
         k("rail.service_hours", TKind::Num { min: 1.0, max: 24.0, unit: "hours" }),
         o("rail.hub_lines_as_of", TKind::Date),
         k("rail.unknown_stop_ratio", TKind::Num { min: 0.0, max: 3.0, unit: "× the train's stop rate" }),
+        k("rail.county_stop_weight", TKind::Num { min: 0.0, max: 1.0, unit: "× the probability at a station named after its city" }),
         k("rail.source", NAME),
         k("rail.defaults.stopping_per_day", TKind::Num { min: 0.1, max: 500.0, unit: "trains a day" }),
         k("rail.defaults.express_per_day", TKind::Num { min: 0.1, max: 500.0, unit: "trains a day" }),

@@ -435,7 +435,7 @@ impl LegParts {
 /// The time from a stop at route position `i` to a stop at `j > i`, in its parts, for a train of class parameters
 /// `c` whose stops are `stops` (intermediate stops add braking, dwell and acceleration), over `hops` (route
 /// positions k → k + 1); `hub[k]` tells whether route position `k` is a junction; a position where `unknown[k]` is
-/// charged `unknown_share` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it
+/// charged `unknown_share[k]` of an intermediate stop; `reverse[k]` marks a stop where the train leaves the way it
 /// came (it changes ends: `reverse_s` more) and `stand[k]` one where it stands long (`stand_s` in place of the
 /// dwell).
 /// [`LegParts::total`] is the leg's time.
@@ -447,7 +447,7 @@ impl LegParts {
 /// profile (`2D/v_p`, a triangle, when the hop is too short to reach the limit), and raising any speed limit
 /// never lengthens the time (tested against the profile formula and for monotonicity on random legs).
 #[allow(clippy::too_many_arguments)]
-pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: f64, hub: &[bool], reverse: &[bool], stand: &[bool], i: usize, j: usize) -> LegParts {
+pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], unknown: &[bool], unknown_share: &[f64], hub: &[bool], reverse: &[bool], stand: &[bool], i: usize, j: usize) -> LegParts {
     let (a, b) = (c.accel_ms2, c.brake_ms2);
     let len = |k: usize| hops[k].km * 1000.0;
     let mut p = LegParts::default();
@@ -456,7 +456,7 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
     // timetable cannot tell). With v capped at √(L_k/coef_k) — the speed the train can reach and lose within the
     // hop — and at the peak speed between the two stops around it, each hop's cost falls as its limit rises.
     // the leg's own ends are stops (a train boarded or left at a station the timetable cannot tell about stops there)
-    let share = |k: usize| if k == i || k == j || stops[k] { 1.0 } else if unknown[k] { unknown_share } else { 0.0 };
+    let share = |k: usize| if k == i || k == j || stops[k] { 1.0 } else if unknown[k] { unknown_share[k] } else { 0.0 };
     let mut v_eff = vec![0.0; j];
     let mut seg = i;
     for q in (i + 1)..=j {
@@ -503,7 +503,7 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
             let full = v_eff[k - 1] / (2.0 * b) + v_eff[k] / (2.0 * a) + if hub[k] { c.hub_dwell_s + c.hub_throat_s } else { c.dwell_s };
             p.unknown_stations += 1;
             p.unknown_full += full;
-            p.unknown += unknown_share * full;
+            p.unknown += unknown_share[k] * full;
         }
     }
     p
@@ -729,45 +729,74 @@ pub struct Scene<'a> {
     pub hub: &'a [bool],
 }
 
-/// The share of a stop charged at each of the `k` stations without a board a leg of `svc` passes: each of its
-/// trains stops at each with probability `ratio × stop_rate` (at most 1), and the leg's time is that of the
-/// fastest of its trains ([`fastest_share`]), as the timetable's fastest train is.
-pub fn unknown_share(ratio: f64, svc: &Service, k: usize) -> f64 {
-    fastest_share(svc.stop_probability(ratio), k, svc.trains_per_day)
-}
-
 impl Service {
-    /// The probability that one of this service's trains stops at a station without a board: `ratio` (the fitted
-    /// `rail.unknown_stop_ratio`) × its stop rate at the stations with a board, at most 1.
+    /// The probability that one of this service's trains stops at a station without a board named after its
+    /// city: `ratio` (the fitted `rail.unknown_stop_ratio`) × its stop rate at the stations with a board, at most 1.
     pub fn stop_probability(&self, ratio: f64) -> f64 {
         (ratio * self.stop_rate).min(1.0)
     }
+
+    /// The probabilities that one of this service's trains stops at a station without a board named after its
+    /// city ([`Service::stop_probability`]) and at one that is not (× `rail.county_stop_weight` for EMU classes;
+    /// the same for conventional trains, which are the ones that serve county stations): the two groups of
+    /// [`Unboarded`].
+    pub fn stop_probabilities(&self, rail: &crate::params::RailParams) -> (f64, f64) {
+        let city = self.stop_probability(rail.unknown_stop_ratio);
+        let w = if self.class == RailMode::Conventional { 1.0 } else { rail.county_stop_weight };
+        (city, (city * w).clamp(0.0, 1.0))
+    }
 }
 
-/// The distribution of the least number of stops that `n` trains make at `k` stations when each stops at each with
-/// probability `p`, independently: `P(min ≥ m) = P(X ≥ m)^n`, `X ~ Bin(k, p)`, for `m = 0..=k`.
-fn least_stops_tail(p: f64, k: usize, n: i32) -> Vec<f64> {
-    let mut out = vec![1.0; k + 1];
+/// The stations without a board a leg passes (where a train could stop), in two groups, each `(count, probability
+/// that one train stops at each)`: those named after their city and the others ([`crate::network::Station::city_named`]).
+pub type Unboarded = [(usize, f64); 2];
+
+/// The pmf of `Bin(k, p)`, in log space (no overflow of the binomial coefficient, no underflow of `(1 − p)^k` for
+/// long legs).
+fn binomial_pmf(p: f64, k: usize) -> Vec<f64> {
+    let mut pmf = vec![0.0; k + 1];
     if p.is_nan() || p <= 0.0 {
-        out[1..].fill(0.0);
-        return out;
+        pmf[0] = 1.0;
+        return pmf;
     }
     if p >= 1.0 {
-        return out;
+        pmf[k] = 1.0;
+        return pmf;
     }
-    // P(X = m) in log space (no overflow of the binomial coefficient, no underflow of (1 − p)^k for long legs),
-    // then P(X ≥ m) summed from the top (no cancellation when p is small)
     let (lp, lq) = (p.ln(), (-p).ln_1p());
     let mut log_c = 0.0f64;
-    let mut pmf = vec![0.0; k + 1];
     for (m, x) in pmf.iter_mut().enumerate() {
         if m > 0 {
             log_c += ((k - m + 1) as f64).ln() - (m as f64).ln();
         }
         *x = (log_c + m as f64 * lp + (k - m) as f64 * lq).exp();
     }
+    pmf
+}
+
+/// The distribution of the least number of stops that `n` trains make at stations without a board when each
+/// train stops at each station of group `g` with probability `groups[g].1`, independently: `P(min ≥ m) = P(X ≥
+/// m)^n`, `X` the sum of the groups' `Bin(k_g, p_g)`, for `m = 0..=Σ k_g`.
+fn least_stops_tail(groups: &[(usize, f64)], n: i32) -> Vec<f64> {
+    // the pmf of the sum: the groups' binomials convolved
+    let mut pmf = vec![1.0];
+    for &(k, p) in groups {
+        let b = binomial_pmf(p, k);
+        let mut next = vec![0.0; pmf.len() + k];
+        for (x, &px) in pmf.iter().enumerate() {
+            if px == 0.0 {
+                continue;
+            }
+            for (y, &py) in b.iter().enumerate() {
+                next[x + y] += px * py;
+            }
+        }
+        pmf = next;
+    }
+    // P(X ≥ m) summed from the top (no cancellation when the probabilities are small)
+    let mut out = vec![1.0; pmf.len()];
     let mut tail = 0.0;
-    for m in (1..=k).rev() {
+    for m in (1..pmf.len()).rev() {
         tail += pmf[m];
         out[m] = tail.min(1.0).powi(n);
     }
@@ -782,31 +811,34 @@ pub fn trains_drawn(trains_per_day: f64) -> i32 {
     trains_per_day.round().clamp(1.0, 1000.0) as i32
 }
 
-/// The share of a stop to charge at each of `k` stations without a board on a leg, for the fastest of a pattern's
-/// `trains` trains a day when each stops at each such station with probability `p`, independently: the expected
-/// least number of stops among the trains, `E[min X_t] = Σ_{m=1..k} P(X ≥ m)^n` with `X ~ Bin(k, p)`, over `k`.
-pub fn fastest_share(p: f64, k: usize, trains: f64) -> f64 {
-    if p.is_nan() || p <= 0.0 {
-        return 0.0;
+/// The stops the fastest of a pattern's `trains` trains a day makes on average at a leg's stations without a
+/// board, when each train stops at each station of a group with the group's probability, independently: the
+/// expected least number of stops among the trains, `E[min X_t] = Σ_{m≥1} P(X ≥ m)^n`, `X` the sum of the
+/// groups' `Bin(k, p)`.
+pub fn fastest_stops(groups: &Unboarded, trains: f64) -> f64 {
+    least_stops_tail(groups, trains_drawn(trains)).iter().skip(1).sum()
+}
+
+/// The share of a stop to charge at one station of each group of [`Unboarded`] for the fastest of `trains` trains:
+/// [`fastest_stops`] spread over the stations in proportion to their probabilities (one train: each group's own
+/// probability). A group without a station, or of probability 0, is charged 0.
+pub fn fastest_shares(groups: &Unboarded, trains: f64) -> [f64; 2] {
+    let expected: f64 = groups.iter().map(|&(k, p)| k as f64 * p.clamp(0.0, 1.0)).sum();
+    if expected <= 0.0 || expected.is_nan() {
+        return [0.0; 2];
     }
-    if k == 0 {
-        return p.min(1.0);
-    }
-    if p >= 1.0 {
-        return 1.0;
-    }
-    least_stops_tail(p, k, trains_drawn(trains)).iter().skip(1).sum::<f64>() / k as f64
+    let fastest = fastest_stops(groups, trains);
+    groups.map(|(_, p)| (fastest * p.clamp(0.0, 1.0) / expected).min(1.0))
 }
 
 /// One pattern's trains over a leg as a random time: `base` seconds (the leg without a stop at its stations without
-/// a board) plus `cost` seconds for each stop its fastest train makes at the `k` of them, the least over `n` trains
-/// of Bin(k, p) stops ([`Leg::draw`]).
+/// a board) plus `cost` seconds for each stop its fastest train makes at them, the least over `n` trains of the
+/// stops one train makes there, `Bin(k, p)` summed over the two groups of `stations` ([`Leg::draw`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Draw {
     pub base: f64,
     pub cost: f64,
-    pub k: usize,
-    pub p: f64,
+    pub stations: Unboarded,
     pub n: i32,
 }
 
@@ -825,14 +857,14 @@ pub fn station_secs(draws: &[Draw], fastest_single: u32) -> u32 {
 pub fn expected_fastest(draws: &[Draw]) -> Option<f64> {
     // no pattern with a stop left to draw (no station without a board, a probability of 0, a free stop): the least
     // of the fixed times
-    let fixed = |d: &Draw| d.k == 0 || d.p <= 0.0 || d.cost <= 0.0;
+    let fixed = |d: &Draw| d.stations.iter().all(|&(k, p)| k == 0 || p.is_nan() || p <= 0.0) || d.cost <= 0.0;
     if draws.iter().all(fixed) {
         return draws.iter().map(|d| d.base).min_by(|a, b| a.total_cmp(b));
     }
     // each pattern's time takes the values base + cost·m, m = 0..=k, with P(T_c ≥ base + cost·m) = tail[m]; sweep
     // the values in order, keeping P(T_c > t) per pattern and their product; once one pattern's time is certain to
     // be exceeded, so is the minimum's, and the integral ends
-    let tails: Vec<Vec<f64>> = draws.iter().map(|d| if fixed(d) { vec![1.0] } else { least_stops_tail(d.p, d.k, d.n) }).collect();
+    let tails: Vec<Vec<f64>> = draws.iter().map(|d| if fixed(d) { vec![1.0] } else { least_stops_tail(&d.stations, d.n) }).collect();
     let mut events: Vec<(f64, usize, usize)> = draws.iter().zip(&tails).enumerate().flat_map(|(c, (d, t))| (0..t.len()).map(move |m| (d.base + d.cost * m as f64, c, m))).collect();
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let t0 = events.first()?.0;
@@ -865,16 +897,18 @@ pub struct Leg {
     /// The time of any one of its trains (each charged its own probability of a stop at the stations without a
     /// board): what a traveller who takes the next train rides, in the door measure and the departure window.
     pub one: LegParts,
+    /// The stations without a board the leg is charged a share of a stop at, by group, with one train's
+    /// probability of a stop at each.
+    pub unboarded: Unboarded,
 }
 
 impl Leg {
     /// This leg's trains as a [`Draw`]: any one train's time without its share of a stop at the stations without a
-    /// board, the mean cost of a whole stop at one of them, and the probability of a stop there.
+    /// board, the mean cost of a whole stop at one of them, and the probabilities of a stop there.
     pub fn draw(&self, svc: &Service) -> Draw {
         let q = &self.one;
         let k = q.unknown_stations;
-        let p = if k > 0 && q.unknown_full > 0.0 { q.unknown / q.unknown_full } else { 0.0 };
-        Draw { base: q.total() - q.unknown, cost: if k > 0 { q.unknown_full / k as f64 } else { 0.0 }, k, p, n: trains_drawn(svc.trains_per_day) }
+        Draw { base: q.total() - q.unknown, cost: if k > 0 { q.unknown_full / k as f64 } else { 0.0 }, stations: self.unboarded, n: trains_drawn(svc.trains_per_day) }
     }
 
     /// The fastest train's time in whole seconds (at least one), as the station measure uses it.
@@ -908,10 +942,11 @@ impl Scene<'_> {
         // never slows a train that runs through it. A station that opened on its own date, later than its line,
         // without a project (郑州西 on 郑西), is passed until that date and a stop like any other after it.
         let open_stop: Vec<bool> = svc.route.iter().map(|x| net.stations[x.i()].project.is_none() && (self.stops_at)(*x)).collect();
-        // one train's probability of a stop at a station without a board, and the fastest train's share for k such
-        // stations on a leg, which depends only on k for this service: computed once each
-        let each = svc.stop_probability(self.rail.unknown_stop_ratio);
-        let mut shares: Vec<Option<f64>> = vec![None; svc.route.len() + 1];
+        // one train's probabilities of a stop at a station without a board (named after its city, or not), and the
+        // fastest train's shares for a leg past k_city and k_county such stations, which depend only on those counts
+        // for this service: computed once each
+        let (p_city, p_county) = svc.stop_probabilities(self.rail);
+        let mut shares: BTreeMap<(usize, usize), [f64; 2]> = BTreeMap::new();
         let base: Vec<bool> = svc.stops.iter().zip(&open_stop).map(|(&s, &o)| s && o).collect();
         let mut a = 0;
         while a < svc.route.len() - 1 {
@@ -929,6 +964,8 @@ impl Scene<'_> {
             // a station without a board is charged a share of a stop only where a train could stop: open, and not
             // a project's station (郑州航空港 before 2022-06-20 had no platform in use; once open it is a leg's end)
             let run_unknown: Vec<bool> = (a..=b).map(|k| svc.unknown[k] && open_stop[k]).collect();
+            let run_city: Vec<bool> = svc.route[a..=b].iter().map(|x| net.stations[x.i()].city_named).collect();
+            let one_train: Vec<f64> = run_city.iter().map(|&c| if c { p_city } else { p_county }).collect();
             let run_reverse = &reverse[a..=b];
             // a stand where the map already finds a reversal is charged as the reversal only
             let run_stand: Vec<bool> = (a..=b).map(|k| svc.stand[k] && !reverse[k]).collect();
@@ -941,12 +978,16 @@ impl Scene<'_> {
                 .collect();
             for (x, &i) in pos.iter().enumerate() {
                 for &j in &pos[x + 1..] {
-                    let k = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]).count();
-                    let share = *shares[k].get_or_insert_with(|| unknown_share(self.rail.unknown_stop_ratio, svc, k));
-                    let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, share, &run_hub, run_reverse, &run_stand, i, j);
-                    let one = if k > 0 && share != each { leg_parts(c, &run_hops, run_stops, &run_unknown, each, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
+                    let charged = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]);
+                    let k_city = charged.clone().filter(|&q| run_city[q]).count();
+                    let k = charged.count();
+                    let unboarded: Unboarded = [(k_city, p_city), (k - k_city, p_county)];
+                    let [s_city, s_county] = *shares.entry((k_city, k - k_city)).or_insert_with(|| fastest_shares(&unboarded, svc.trains_per_day));
+                    let fastest: Vec<f64> = run_city.iter().map(|&c| if c { s_city } else { s_county }).collect();
+                    let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, &fastest, &run_hub, run_reverse, &run_stand, i, j);
+                    let one = if k > 0 && (s_city, s_county) != (p_city, p_county) { leg_parts(c, &run_hops, run_stops, &run_unknown, &one_train, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
-                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts, one });
+                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts, one, unboarded });
                 }
             }
             a = b;

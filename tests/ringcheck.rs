@@ -164,10 +164,12 @@ fn lines_opened_after_2021_against_their_reported_times() {
         let model: f64 = r[m].parse().unwrap_or_else(|_| panic!("{}→{} unmatched: {r:?}", &r[f], &r[to]));
         let observed: f64 = r[o].parse().unwrap();
         match (&r[f], &r[to]) {
-            // no single modelled service: a change (at 襄阳东, at 曲阜东), stated as such
+            // no single modelled service: a change (at 襄阳东, at 曲阜东), stated as such where it is off by more than
+            // 10 min (菏泽东 → 济南西 is 9–11 min fast, by the fit)
             ("汉口", "重庆北") | ("菏泽东", "济南西") => {
                 assert_eq!(&r[col("model_changes")], "1", "{r:?}");
-                assert_eq!(&r[col("cause_kind")], "no_through_train", "{r:?}");
+                let want = if (model - observed).abs() > 10.0 { "no_through_train" } else { "within_10_min" };
+                assert_eq!(&r[col("cause_kind")], want, "{r:?}");
             }
             _ => assert!((model - observed).abs() <= 10.0, "{}→{}: model {model}, reported {observed}", &r[f], &r[to]),
         }

@@ -1,6 +1,7 @@
 //! The running-time physics of a service leg (`ringsim::services::leg_parts`) by hand and against an independent
 //! formula on random inputs; its monotonicity in every speed limit; the share of a stop at stations without a board
-//! for the fastest of a pattern's trains against enumeration; scenario service modifications on the tiny
+//! for the fastest of a pattern's trains against enumeration (a city's and a county's stations each with their
+//! own probability); scenario service modifications on the tiny
 //! network; bad services.csv rows.
 
 mod common;
@@ -18,7 +19,7 @@ fn hops(spec: &[(f64, f64)]) -> Vec<Hop> {
 
 fn time(c: &TrainClass, h: &[Hop], stops: &[bool], i: usize, j: usize) -> f64 {
     let n = h.len() + 1;
-    leg_parts(c, h, stops, &vec![false; n], 0.0, &vec![false; n], &vec![false; n], &vec![false; n], i, j).total()
+    leg_parts(c, h, stops, &vec![false; n], &vec![0.0; n], &vec![false; n], &vec![false; n], &vec![false; n], i, j).total()
 }
 
 #[test]
@@ -45,13 +46,13 @@ fn intermediate_stop_by_hand() {
     let h = hops(&[(50.0, 300.0), (50.0, 300.0)]);
     assert!((time(&c, &h, &[true, true, true], 0, 2) - 1500.0).abs() < 1e-6);
     assert!((time(&c, &h, &[true, false, true], 0, 2) - 1320.0).abs() < 1e-6);
-    let p = leg_parts(&c, &h, &[true, false, true], &[false, true, false], 0.5, &[false; 3], &[false; 3], &[false; 3], 0, 2);
+    let p = leg_parts(&c, &h, &[true, false, true], &[false, true, false], &[0.0, 0.5, 0.0], &[false; 3], &[false; 3], &[false; 3], 0, 2);
     assert!((p.total() - 1410.0).abs() < 1e-6, "{p:?}");
     // the whole stop it stands for (what `ringsim validate` states as the cost of a stop there): 180 s
     assert_eq!(p.unknown_stations, 1);
     assert!((p.unknown_full - 180.0).abs() < 1e-6 && (p.unknown - 90.0).abs() < 1e-6, "{p:?}");
     // a junction stop: hub dwell 120 + throat 30 instead of 60; a reversal there adds 600
-    let p = leg_parts(&c, &h, &[true, true, true], &[false; 3], 0.0, &[false, true, false], &[false, true, false], &[false; 3], 0, 2);
+    let p = leg_parts(&c, &h, &[true, true, true], &[false; 3], &[0.0; 3], &[false, true, false], &[false, true, false], &[false; 3], 0, 2);
     assert!((p.total() - (1440.0 + 120.0 + 30.0 + 600.0)).abs() < 1e-6, "{p:?}");
 }
 
@@ -92,14 +93,15 @@ fn raising_a_speed_limit_never_lengthens_a_leg() {
         let hub: Vec<bool> = (0..=n).map(|_| rng.chance(0.3)).collect();
         let rev = vec![false; n + 1];
         let c = class(0.05 + rng.f64(), 0.1 + rng.f64(), rng.f64() * 0.1);
-        let share = rng.f64();
+        // each station its own share (a city's and a county's differ)
+        let share: Vec<f64> = (0..=n).map(|_| rng.f64()).collect();
         // the leg may start or end at a station whose stop is unknown (trains board there too)
         let (i, j) = if n >= 3 && rng.chance(0.5) { (1, n - 1) } else { (0, n) };
-        let base = leg_parts(&c, &hops(&spec), &stops, &unknown, share, &hub, &rev, &vec![false; rev.len()], i, j).total();
+        let base = leg_parts(&c, &hops(&spec), &stops, &unknown, &share, &hub, &rev, &vec![false; rev.len()], i, j).total();
         let k = rng.below(n as u64) as usize;
         let mut faster = spec.clone();
         faster[k].1 += 1.0 + rng.f64() * 100.0;
-        let t = leg_parts(&c, &hops(&faster), &stops, &unknown, share, &hub, &rev, &vec![false; rev.len()], i, j).total();
+        let t = leg_parts(&c, &hops(&faster), &stops, &unknown, &share, &hub, &rev, &vec![false; rev.len()], i, j).total();
         assert!(t <= base + 1e-9, "case {case}: raising hop {k}'s limit lengthened the leg {base} → {t}\n  hops {spec:?}, stops {stops:?}");
         // and it is never faster than running every hop at its limit
         let pure: f64 = spec[i..j].iter().map(|(km, kmh)| km * 1000.0 / (kmh / 3.6)).sum();
@@ -314,48 +316,62 @@ fn stations_without_a_board_are_charged_by_the_trains_stop_rate() {
     assert_eq!(od_minutes(t.path(), &sc), "34.4");
 }
 
-/// The expected least number of stops among `n` trains, each stopping at each of `k` stations with probability
-/// `p` independently, by enumerating every outcome: the reference for [`ringsim::services::fastest_share`].
-fn fastest_stops_by_enumeration(p: f64, k: usize, n: usize) -> f64 {
+#[test]
+fn a_countys_station_without_a_board_is_charged_the_county_weight() {
+    // As above (one train a day, 乙站 without a board, a whole stop there 180 s), with `county_stop_weight` = 0.5:
+    // 乙站 is not named after its city (乙市), so a G train stops there with probability 0.5 × 0.5 = 0.25: 45 s,
+    // 1920 + 120 + 45 = 2085 s = 34.75 min.
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n";
+    let weighted = |dir: &std::path::Path| {
+        let p = dir.join("tiny/params.toml");
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("county_stop_weight = 1.0\n"));
+        std::fs::write(&p, text.replace("county_stop_weight = 1.0\n", "county_stop_weight = 0.5\n")).unwrap();
+    };
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), &format!("{H}U,hsr,350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+    weighted(t.path());
+    assert_eq!(od_minutes(t.path(), &sc), "34.8");
+    // named after its city (乙市东), the station is charged the whole probability again: 35.5 min
+    let stations = t.path().join("tiny/stations.csv");
+    let text = std::fs::read_to_string(&stations).unwrap();
+    assert!(text.contains(",乙站,"));
+    std::fs::write(&stations, text.replace(",乙站,", ",乙市东,")).unwrap();
+    std::fs::write(t.path().join("p.csv"), "from,to\nSAA,SCC\n").unwrap();
+    assert_eq!(od_minutes(t.path(), &sc), "35.5");
+}
+
+/// The stations of both groups of an [`ringsim::services::Unboarded`], each with its probability.
+fn station_probabilities(groups: &ringsim::services::Unboarded) -> Vec<f64> {
+    groups.iter().flat_map(|&(k, p)| std::iter::repeat_n(p, k)).collect()
+}
+
+/// The distribution of the least number of stops among `n` trains, each stopping at station `i` with probability
+/// `ps[i]` independently, by enumerating every outcome of every train: `out[m] = P(least = m)`. The reference for
+/// [`ringsim::services::fastest_stops`] and [`ringsim::services::expected_fastest`].
+fn least_stops_by_enumeration(ps: &[f64], n: usize) -> Vec<f64> {
+    let k = ps.len();
     let per_train = 1usize << k;
-    let mut e = 0.0;
+    let one = |stops: usize| (0..k).map(|i| if stops >> i & 1 == 1 { ps[i] } else { 1.0 - ps[i] }).product::<f64>();
+    let mut out = vec![0.0; k + 1];
     for outcome in 0..per_train.pow(n as u32) {
         let (mut prob, mut least, mut o) = (1.0, usize::MAX, outcome);
         for _ in 0..n {
             let stops = o % per_train;
             o /= per_train;
-            let c = stops.count_ones() as usize;
-            prob *= p.powi(c as i32) * (1.0 - p).powi((k - c) as i32);
-            least = least.min(c);
+            prob *= one(stops);
+            least = least.min(stops.count_ones() as usize);
         }
-        e += prob * least as f64;
+        out[least] += prob;
     }
-    e
+    out
 }
 
 /// The expected fastest time over patterns' trains by enumerating every train's stops: the reference for
 /// [`ringsim::services::expected_fastest`].
 fn expected_fastest_by_enumeration(draws: &[ringsim::services::Draw]) -> f64 {
     // one outcome per pattern at a time: (probability, least stops), then every combination
-    let per_pattern: Vec<Vec<(f64, usize)>> = draws
-        .iter()
-        .map(|d| {
-            let per_train = 1usize << d.k;
-            let n = d.n as usize;
-            let mut least = vec![0.0; d.k + 1];
-            for outcome in 0..per_train.pow(n as u32) {
-                let (mut prob, mut m, mut o) = (1.0, usize::MAX, outcome);
-                for _ in 0..n {
-                    let c = (o % per_train).count_ones() as usize;
-                    o /= per_train;
-                    prob *= d.p.powi(c as i32) * (1.0 - d.p).powi((d.k - c) as i32);
-                    m = m.min(c);
-                }
-                least[m] += prob;
-            }
-            least.into_iter().enumerate().map(|(m, p)| (p, m)).collect()
-        })
-        .collect();
+    let per_pattern: Vec<Vec<(f64, usize)>> = draws.iter().map(|d| least_stops_by_enumeration(&station_probabilities(&d.stations), d.n as usize).into_iter().enumerate().map(|(m, p)| (p, m)).collect()).collect();
     let mut e = 0.0;
     let mut idx = vec![0usize; draws.len()];
     loop {
@@ -383,9 +399,18 @@ fn expected_fastest_by_enumeration(draws: &[ringsim::services::Draw]) -> f64 {
     }
 }
 
+/// A probability with the edge cases mixed in: 0 and 1 (a certain stop or none).
+fn probability(rng: &mut Rng) -> f64 {
+    match rng.below(10) {
+        0 => 0.0,
+        1 => 1.0,
+        _ => rng.f64(),
+    }
+}
+
 #[test]
 fn expected_fastest_matches_enumeration_on_random_inputs() {
-    use ringsim::services::{expected_fastest, fastest_share, Draw};
+    use ringsim::services::{expected_fastest, fastest_stops, Draw};
     let mut rng = Rng(12);
     for case in 0..300 {
         let patterns = 1 + rng.below(4) as usize;
@@ -394,12 +419,10 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
         let draws: Vec<Draw> = (0..patterns)
             .map(|_| {
                 let cost = if rng.chance(0.1) { 0.0 } else { 60.0 + rng.f64() * 240.0 };
-                let p = match rng.below(10) {
-                    0 => 0.0,
-                    1 => 1.0,
-                    _ => rng.f64(),
-                };
-                Draw { base: 600.0 + rng.f64() * 600.0, cost, k: rng.below(4) as usize, p, n: 1 + rng.below(2) as i32 }
+                // a city's stations and a county's, each group with its own probability (up to 4 stations in all)
+                let k1 = rng.below(3) as usize;
+                let k2 = rng.below(3) as usize;
+                Draw { base: 600.0 + rng.f64() * 600.0, cost, stations: [(k1, probability(&mut rng)), (k2.min(4 - k1), probability(&mut rng))], n: 1 + rng.below(2) as i32 }
             })
             .collect();
         let want = expected_fastest_by_enumeration(&draws);
@@ -408,11 +431,11 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
         // one pattern: its base plus the fastest of its trains' share of every station's stop
         if patterns == 1 {
             let d = draws[0];
-            let one = d.base + d.cost * d.k as f64 * fastest_share(d.p, d.k, d.n as f64);
+            let one = d.base + d.cost * fastest_stops(&d.stations, d.n as f64);
             assert!((got - one).abs() < 1e-6, "case {case}: {got} against {one}");
         }
         // one more pattern never makes the fastest train slower
-        let extra = Draw { base: 600.0 + rng.below(900) as f64, cost: 120.0, k: rng.below(4) as usize, p: rng.f64(), n: 1 };
+        let extra = Draw { base: 600.0 + rng.below(900) as f64, cost: 120.0, stations: [(rng.below(3) as usize, rng.f64()), (rng.below(2) as usize, rng.f64())], n: 1 };
         let more: Vec<Draw> = draws.iter().copied().chain([extra]).collect();
         assert!(expected_fastest(&more).unwrap() <= got + 1e-9, "case {case}");
     }
@@ -420,54 +443,73 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
     // the station measure's seconds: the pooled value rounded, never above the fastest single pattern's own (the
     // one-train estimate behind a draw can exceed a pattern's fastest-of-n time where short hops cap the speed)
     use ringsim::services::station_secs;
-    let d = Draw { base: 1000.4, cost: 100.0, k: 2, p: 0.5, n: 1 };
+    let d = Draw { base: 1000.4, cost: 100.0, stations: [(2, 0.5), (0, 0.5)], n: 1 };
     assert_eq!(station_secs(&[d], 5000), 1100); // 1000.4 + 100 × 2 × 0.5
     assert_eq!(station_secs(&[d], 1050), 1050);
     assert_eq!(station_secs(&[], 777), 777);
 }
 
 #[test]
-fn fastest_share_matches_enumeration_on_random_inputs() {
-    use ringsim::services::fastest_share;
+fn fastest_stops_match_enumeration_on_random_inputs() {
+    use ringsim::services::{fastest_shares, fastest_stops, Unboarded};
     let mut rng = Rng(11);
     for case in 0..300 {
-        let k = 1 + rng.below(4) as usize;
+        // a city's stations and a county's, each group with its own probability, up to 5 stations in all
+        let k1 = rng.below(4) as usize;
+        let k2 = rng.below(3) as usize;
+        let g: Unboarded = [(k1, probability(&mut rng)), (k2, probability(&mut rng))];
         let n = 1 + rng.below(3) as usize;
-        let p = rng.f64();
-        let want = fastest_stops_by_enumeration(p, k, n) / k as f64;
-        let got = fastest_share(p, k, n as f64);
-        assert!((got - want).abs() < 1e-9, "case {case}: paste into a test: assert!((fastest_share({p:?}, {k}, {n}.0) - {want:?}).abs() < 1e-9); got {got}");
-        // one train: the probability itself; more trains never stop more often
+        let dist = least_stops_by_enumeration(&station_probabilities(&g), n);
+        let want: f64 = dist.iter().enumerate().map(|(m, p)| m as f64 * p).sum();
+        let got = fastest_stops(&g, n as f64);
+        assert!((got - want).abs() < 1e-9, "case {case}: paste into a test: assert!((fastest_stops(&{g:?}, {n}.0) - {want:?}).abs() < 1e-9); got {got}");
+        // the shares spread it over the stations in proportion to their probabilities: one train, each its own
+        let shares = fastest_shares(&g, n as f64);
+        let charged: f64 = g.iter().zip(shares).map(|(&(k, _), s)| k as f64 * s).sum();
+        assert!((charged - got).abs() < 1e-9, "case {case}: shares {shares:?} charge {charged} stops, not {got}");
         if n == 1 {
-            assert!((got - p).abs() < 1e-9);
+            for ((k, p), s) in g.iter().zip(shares) {
+                assert!(*k == 0 || (s - p).abs() < 1e-9, "case {case}: one train's share {s} at a station of probability {p}");
+            }
         }
-        assert!(fastest_share(p, k, n as f64 + 1.0) <= got + 1e-12);
+        // more trains never stop more often
+        assert!(fastest_stops(&g, n as f64 + 1.0) <= got + 1e-12);
     }
-    // monotone on a grid: more trains never stop more often, a higher probability never less; long legs and many
-    // trains stay finite and within [0, p]; fractional trains a day are rounded (0.3 and 0.5 are one train)
-    for k in [1usize, 5, 12, 40, 200] {
+    // monotone on a grid: more trains never stop more often, a higher probability at either group never less;
+    // long legs and many trains stay finite and within [0, Σ k·p]; fractional trains a day are rounded (0.3 and 0.5
+    // are one train)
+    for (k1, k2) in [(1usize, 0usize), (0, 5), (3, 9), (12, 28), (150, 50)] {
         for n in [1.0, 2.0, 7.0, 60.0, 400.0] {
             let mut last = 0.0;
             for i in 1..100 {
                 let p = i as f64 / 100.0;
-                let x = fastest_share(p, k, n);
-                assert!(x.is_finite() && (0.0..=p + 1e-12).contains(&x), "k {k} n {n} p {p}: {x}");
-                assert!(x >= last - 1e-12, "k {k} n {n}: not monotone in p at {p}");
-                assert!(fastest_share(p, k, n + 1.0) <= x + 1e-12, "k {k} n {n} p {p}: more trains stop more");
+                let g: Unboarded = [(k1, p), (k2, p * 0.5)];
+                let x = fastest_stops(&g, n);
+                let mean = k1 as f64 * p + k2 as f64 * p * 0.5;
+                assert!(x.is_finite() && (0.0..=mean + 1e-9).contains(&x), "k {k1}+{k2} n {n} p {p}: {x}");
+                assert!(x >= last - 1e-12, "k {k1}+{k2} n {n}: not monotone in p at {p}");
+                assert!(fastest_stops(&g, n + 1.0) <= x + 1e-12, "k {k1}+{k2} n {n} p {p}: more trains stop more");
+                assert!(fastest_stops(&[(k1, p), (k2, p * 0.6)], n) >= x - 1e-12, "k {k1}+{k2} n {n} p {p}: a likelier county stop stops less");
                 last = x;
             }
         }
     }
-    assert_eq!(fastest_share(0.4, 6, 0.3), fastest_share(0.4, 6, 1.0));
-    assert_eq!(fastest_share(0.4, 6, 0.5), fastest_share(0.4, 6, 1.0));
-    assert!((fastest_share(0.4, 6, 1.0) - 0.4).abs() < 1e-12);
-    assert_eq!(fastest_share(f64::NAN, 6, 3.0), 0.0);
+    let g: Unboarded = [(4, 0.4), (2, 0.1)];
+    assert_eq!(fastest_stops(&g, 0.3), fastest_stops(&g, 1.0));
+    assert_eq!(fastest_stops(&g, 0.5), fastest_stops(&g, 1.0));
+    // one train: the mean, 4 × 0.4 + 2 × 0.1
+    assert!((fastest_stops(&g, 1.0) - 1.8).abs() < 1e-12);
+    // two trains, one station of each group by hand: P(X ≥ 1) = 1 − 0.6 · 0.9 = 0.46, P(X ≥ 2) = 0.04;
+    // E[min] = 0.46² + 0.04² = 0.2132
+    assert!((fastest_stops(&[(1, 0.4), (1, 0.1)], 2.0) - 0.2132).abs() < 1e-12);
+    assert_eq!(fastest_shares(&[(1, f64::NAN), (0, 0.2)], 3.0), [0.0, 0.0]);
     // a tiny probability is not lost to cancellation: one train, one station
-    assert!((fastest_share(1e-12, 1, 1.0) - 1e-12).abs() < 1e-20);
+    assert!((fastest_stops(&[(1, 1e-12), (0, 0.0)], 1.0) - 1e-12).abs() < 1e-20);
     // no station, or a certain stop or none: nothing to draw
-    assert_eq!(fastest_share(0.3, 0, 5.0), 0.3);
-    assert_eq!(fastest_share(1.0, 4, 5.0), 1.0);
-    assert_eq!(fastest_share(0.0, 4, 5.0), 0.0);
+    assert_eq!(fastest_stops(&[(0, 0.3), (0, 0.3)], 5.0), 0.0);
+    assert_eq!(fastest_stops(&[(4, 1.0), (2, 0.0)], 5.0), 4.0);
+    assert_eq!(fastest_shares(&[(4, 1.0), (2, 0.0)], 5.0), [1.0, 0.0]);
+    assert_eq!(fastest_stops(&[(4, 0.0), (0, 1.0)], 5.0), 0.0);
 }
 
 #[test]

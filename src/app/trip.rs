@@ -62,13 +62,19 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
             let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
-            let each = svc.stop_probability(b.params.rail.unknown_stop_ratio);
-            let share = crate::services::unknown_share(b.params.rail.unknown_stop_ratio, svc, p.unknown_stations);
-            let _ = writeln!(t, "  stations without a board (× {share:.3})  {:6.1} min", m(p.unknown));
+            let _ = writeln!(t, "  stations without a board ({})  {:6.1} min", p.unknown_stations, m(p.unknown));
             if p.unknown_stations > 0 {
                 let n = crate::services::trains_drawn(svc.trains_per_day);
                 let trains = if n == 1 { "its one train a day".to_string() } else { format!("the fastest of its {n} a day") };
-                let _ = writeln!(t, "    (a train stops at each with probability {each:.3}; {trains}: {:.2} stops expected, of {})", share * p.unknown_stations as f64, p.unknown_stations);
+                let groups: Vec<String> = leg
+                    .unboarded
+                    .iter()
+                    .zip(["named after its city", "a county's"])
+                    .filter(|((k, _), _)| *k > 0)
+                    .map(|((k, p), what)| format!("{k} {what}, probability {p:.3} each"))
+                    .collect();
+                let fastest = crate::services::fastest_stops(&leg.unboarded, svc.trains_per_day);
+                let _ = writeln!(t, "    (a train stops at each: {}; {trains}: {fastest:.2} stops expected, of {})", groups.join("; "), p.unknown_stations);
             }
             if !leg.unknown_names.is_empty() {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
