@@ -62,7 +62,8 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             let _ = writeln!(t, "  junction throats                   {:6.1} min", m(p.throat));
             let _ = writeln!(t, "  reversals                          {:6.1} min", m(p.reverse));
             let _ = writeln!(t, "  long stands at {} stop(s)           {:6.1} min", p.stand_stops, m(p.stand));
-            let _ = writeln!(t, "  stations without a board ({})  {:6.1} min", p.unknown_stations, m(p.unknown));
+            let label = format!("  shares of a stop at {} station(s)", p.unknown_stations);
+            let _ = writeln!(t, "{label:<37}{:6.1} min", m(p.unknown));
             if p.unknown_stations > 0 {
                 let n = crate::services::trains_drawn(svc.trains_per_day);
                 let trains = if n == 1 { "its one train a day".to_string() } else { format!("the fastest of its {n} a day") };
