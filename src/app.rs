@@ -40,7 +40,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded> {
     load_networks(paths, false)
 }
 
-/// [`load`]; with `for_fit` (`calibrate`) a calibration file that cannot be read is left out ([`Network::load_with`]).
+/// [`load`]; with `for_fit` (`calibrate`) a calibration file from before a fitted parameter was added is read
+/// without the values it lacks ([`Network::load_with`]).
 pub fn load_networks(paths: &[PathBuf], for_fit: bool) -> Result<Loaded> {
     let mut scenarios = Vec::new();
     let mut networks = BTreeMap::new();
@@ -507,13 +508,17 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     if !(max_minutes.is_finite() && max_minutes > 0.0 && max_minutes <= 2880.0) {
         return Err(Error::Usage(format!("--max-minutes {max_minutes}: give a positive number of minutes up to 2880 (two days), e.g. 360")));
     }
-    // a calibration file from before a fitted parameter was added cannot be read, and must be regenerable: the fit
-    // starts from params.toml in any case; the "before" figures are then the starting values'
+    // a calibration file from before a fitted parameter was added cannot be read elsewhere, and must be
+    // regenerable: the fit starts from params.toml in any case, and "before" says what the file lacked
     let loaded = load_networks(&[scenario.to_path_buf()], true)?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    if let Some(why) = &b.net.calibration_ignored {
-        eprintln!("calibrate: the network's calibration file is left out ({why}); \"before\" gives params.toml's starting values");
-    }
+    let before_label = match &b.net.calibration_ignored {
+        Some(why) => {
+            eprintln!("calibrate: {why}");
+            format!("before (the network's parameters; {why}):")
+        }
+        None => "before (the network's parameters):".to_string(),
+    };
     let all_obs = calibrate::read_observed(b.net, observed)?;
     let n_all = all_obs.len();
     let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
@@ -528,7 +533,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     crate::cause::explain(&b, &p, &mut after);
     let cv = calibrate::cross_validate(&b, &obs, folds, |m| eprintln!("calibrate: {m}"));
     let mut t = format!(
-        "== calibration of {} on {} ({} of {} rows: observed times up to {} min) ==\nbefore (the network's parameters):\n",
+        "== calibration of {} on {} ({} of {} rows: observed times up to {} min) ==\n{before_label}\n",
         b.sc.name,
         observed.display(),
         obs.len(),

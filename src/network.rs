@@ -90,9 +90,10 @@ pub struct Station {
     /// junction without one (横店东) is never a stop of a timetable train.
     pub telecode: bool,
     /// Whether the station is named after its prefecture city (`name` begins with `city`: 许昌东, 鹤壁东, 郑州航空港),
-    /// rather than after a county or a town (明港东, 渑池南, 定远): where the boards cannot tell whether a train
-    /// stops, a train stops at a county's station less often (`rail.county_stop_weight`, fitted). 合肥北城, a
-    /// small station in 长丰县 named after 合肥, counts as the city's: the rule reads names, not sizes.
+    /// rather than after a county, a town or a district (明港东, 渑池南, 定远, 黄河景区); a station with a blank `city`
+    /// is not. Where the boards cannot tell whether a train stops, an EMU stops at the others less often
+    /// (`rail.county_stop_weight`, fitted). 合肥北城, a small station in 长丰县 named after 合肥, counts as the city's:
+    /// the rule reads names, not sizes.
     pub city_named: bool,
 }
 
@@ -266,7 +267,7 @@ pub struct Network {
     pub params_value: toml::Value,
     /// The parameters of params.toml without its calibration file: where `ringsim calibrate` starts from.
     pub params_start: Params,
-    /// Why the calibration file was left out, when it was ([`Network::load_with`] for a fit).
+    /// What the calibration file lacks, when it was read for a fit ([`Network::load_with`]).
     pub calibration_ignored: Option<String>,
     place_by_id: HashMap<String, PlaceIx>,
     station_by_id: HashMap<String, StationIx>,
@@ -297,8 +298,9 @@ impl Network {
         Network::load_with(dir, false)
     }
 
-    /// [`Network::load`]; with `for_fit` (`ringsim calibrate`), a calibration file that cannot be read is left out
-    /// ([`Params::load_with`]) and the reason kept in [`Network::calibration_ignored`].
+    /// [`Network::load`]; with `for_fit` (`ringsim calibrate`), a calibration file from before a fitted parameter
+    /// was added is read without the values it lacks ([`Params::load_with`]), which are noted in
+    /// [`Network::calibration_ignored`].
     pub fn load_with(dir: &Path, for_fit: bool) -> Result<Network> {
         let tpath = dir.join("network.toml");
         if !dir.is_dir() {

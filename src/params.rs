@@ -78,13 +78,14 @@ pub struct RailParams {
     /// Hours a day trains run, for the door measure's expected wait (half the combined headway of the services worth
     /// taking between two stops, `graph::door_strategy`).
     pub service_hours: f64,
-    /// A station where the timetable cannot tell whether a train stops is charged this × the train's stop rate at
-    /// the stations with a board it passes ([`crate::services::Service::stop_rate`]) of a stop, at most 1 (fitted).
+    /// At a station where the timetable cannot tell whether a train stops, each train stops with probability this ×
+    /// its stop rate at the stations with a board it passes ([`crate::services::Service::stop_rate`]), at most 1
+    /// (fitted); × `county_stop_weight` for an EMU at a station not named after its city.
     pub unknown_stop_ratio: f64,
-    /// At a station without a board not named after its city ([`crate::network::Station::city_named`]: a county's
-    /// or a town's, 明港东, 渑池南), an EMU (hsr, intercity, suburban) train stops with this × its probability at one
-    /// named after its city (许昌东, 鹤壁东), 0–1 (fitted). Conventional trains are the ones that serve county
-    /// stations: 1 for them.
+    /// At a station without a board not named after its city ([`crate::network::Station::city_named`]: a county's,
+    /// a town's or a district's, 明港东, 渑池南, 黄河景区), an EMU (hsr, intercity, suburban) train stops with this ×
+    /// its probability at one named after its city (许昌东, 鹤壁东), 0–1 (fitted). Conventional trains are the ones
+    /// that serve county stations: 1 for them.
     pub county_stop_weight: f64,
     /// The junctions whose stops cost `hub_dwell_s` and `hub_throat_s` are those of the lines open on this date
     /// (`YYYY-MM-DD`): the date of the timetable the dwell was fitted on. A fixed date, so that opening a line never
@@ -233,9 +234,10 @@ impl Params {
         Params::load_with(path, false).map(|(p, v, s, _)| (p, v, s))
     }
 
-    /// [`Params::load`]; with `for_fit`, a calibration file that cannot be read (one from before a fitted
-    /// parameter was added) is left out rather than an error, and the reason returned: `ringsim calibrate`
-    /// starts from the values of params.toml anyway, and must be able to regenerate such a file.
+    /// [`Params::load`]; with `for_fit`, a calibration file from before a fitted parameter was added is read
+    /// without the values it lacks (they stay params.toml's) rather than an error, and what it lacks is returned:
+    /// `ringsim calibrate` starts from the values of params.toml anyway, and must be able to regenerate such a
+    /// file. Any other fault of the file is an error.
     pub fn load_with(path: &Path, for_fit: bool) -> Result<(Params, toml::Value, Params, Option<String>)> {
         let text = crate::table::read_text(path)?;
         // [derive] (the derivation's rules) is parsed too, so that a typo there fails here as well
@@ -249,11 +251,16 @@ impl Params {
         let mut ignored = None;
         if let Some(c) = cal {
             let cpath = path.parent().unwrap_or(Path::new(".")).join(&c);
-            match read_calibration(&cpath) {
-                Ok(fitted) => merge(&mut v, &fitted),
-                Err(e) if for_fit => ignored = Some(e.to_string()),
-                Err(e) => return Err(e),
-            }
+            let fitted = if for_fit {
+                let (fitted, missing) = read_calibration_lenient(&cpath)?;
+                if !missing.is_empty() {
+                    ignored = Some(format!("{} lacks {} (it predates the parameter): params.toml's starting value is used", cpath.display(), missing.join(", ")));
+                }
+                fitted
+            } else {
+                read_calibration(&cpath)?
+            };
+            merge(&mut v, &fitted);
         }
         let p = Params::from_value(v.clone(), path).map_err(key_err)?;
         Ok((p, v, start, ignored))
@@ -342,6 +349,18 @@ impl Params {
 /// The `[rail.<class>]` tables of a calibration file written by `ringsim calibrate --write`, as a params overlay
 /// (`{ rail = { hsr = {...}, ... } }`); the file's other tables (provenance, fit figures) are information only.
 pub fn read_calibration(path: &Path) -> Result<toml::Value> {
+    let (v, missing) = read_calibration_lenient(path)?;
+    match missing.first() {
+        Some(key) => Err(Error::config(path, key, "is missing: the file predates this parameter; regenerate it with ringsim calibrate --write")),
+        None => Ok(v),
+    }
+}
+
+/// [`read_calibration`], but a fitted value the file lacks (a file from before the parameter was added) is not an
+/// error: its key is returned, and the value stays params.toml's. Only `ringsim calibrate` reads a file this way,
+/// so that it can regenerate it; anything else wrong with the file is still an error.
+pub fn read_calibration_lenient(path: &Path) -> Result<(toml::Value, Vec<String>)> {
+    let mut missing = Vec::new();
     let text = crate::table::read_text(path)?;
     let v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
     let rail = v.get("rail").and_then(|r| r.as_table()).ok_or_else(|| Error::config(path, "rail", "missing: a calibration file holds [rail.<class>] tables; regenerate it with ringsim calibrate --write"))?;
@@ -366,7 +385,7 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
         if let Some(class) = crate::network::RailMode::parse(k) {
             for (kc, field, ..) in crate::calibrate::KNOBS.iter() {
                 if *kc == Some(fitted(class)) && t.get(*field).is_none() {
-                    return Err(Error::config(path, &format!("rail.{k}.{field}"), "is missing: the file predates this parameter; regenerate it with ringsim calibrate --write"));
+                    missing.push(format!("rail.{k}.{field}"));
                 }
             }
         }
@@ -375,11 +394,11 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
     // the fit's values of `[rail]` itself must be there too (a file from before `county_stop_weight`)
     for (c, field, ..) in crate::calibrate::KNOBS.iter() {
         if c.is_none() && !r.contains_key(*field) {
-            return Err(Error::config(path, &format!("rail.{field}"), "is missing: the file predates this parameter; regenerate it with ringsim calibrate --write"));
+            missing.push(format!("rail.{field}"));
         }
     }
     out.insert("rail".into(), toml::Value::Table(r));
-    Ok(toml::Value::Table(out))
+    Ok((toml::Value::Table(out), missing))
 }
 
 /// The plausible range of a speed group, km/h: walking 1–10, urban access and metro 5–150, roads 5–200 (China's

@@ -271,3 +271,46 @@ fn a_killed_order_leaves_a_complete_folder_or_none() {
     }
     assert!(complete + absent == 16 && complete > 0, "the run that is not killed should finish ({complete} complete, {absent} absent)");
 }
+
+#[test]
+fn calibrate_regenerates_a_calibration_file_from_before_a_parameter() {
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    let mut obs = String::from("from,to,minutes,train_code,train_type,n_trains,source\n");
+    for (a, b, m) in [("甲站", "乙站", 20), ("乙站", "丙站", 18), ("甲站", "丙站", 36)] {
+        obs.push_str(&format!("{a},{b},{m},G1,高速,1,assumption: test\n{b},{a},{m},G2,高速,1,assumption: test\n"));
+    }
+    std::fs::write(t.path().join("obs.csv"), obs).unwrap();
+    let cal = |extra: &[&str]| {
+        let mut a = vec!["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/cal.toml"];
+        a.extend_from_slice(extra);
+        run(t.path(), &a)
+    };
+    let (code, out, err) = cal(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("before (the network's parameters):\n"), "{out}");
+    let written = std::fs::read_to_string(t.path().join("tiny/cal.toml")).unwrap();
+    assert!(written.contains("\ncounty_stop_weight = "), "{written}");
+    edit(&t.path().join("tiny/params.toml"), "unknown_stop_ratio = 0.5\n", "unknown_stop_ratio = 0.5\ncalibration = \"cal.toml\"\n");
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    // a file from before county_stop_weight: every other command refuses it, calibrate reads the rest, says what
+    // it lacked, and writes a complete one
+    let stale: String = written.lines().filter(|l| !l.starts_with("county_stop_weight")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(t.path().join("tiny/cal.toml"), &stale).unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("rail.county_stop_weight") && err.contains("regenerate it with ringsim calibrate --write"), "{err}");
+    let (code, out, err) = cal(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("before (the network's parameters; ") && out.contains("lacks rail.county_stop_weight"), "{out}");
+    assert!(std::fs::read_to_string(t.path().join("tiny/cal.toml")).unwrap().contains("\ncounty_stop_weight = "));
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    // any other fault of the file stays an error, for calibrate too, and the file is left as it was
+    std::fs::write(t.path().join("tiny/cal.toml"), "[rail\n").unwrap();
+    let (code, _, err) = cal(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cal.toml"), "{err}");
+    assert_eq!(std::fs::read_to_string(t.path().join("tiny/cal.toml")).unwrap(), "[rail\n");
+}

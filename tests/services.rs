@@ -204,7 +204,7 @@ fn trip_explains_the_time_od_reports() {
     let num = |line: &str| -> f64 { line.split_whitespace().rev().nth(1).unwrap().parse().unwrap() };
     let parts: Vec<f64> = out
         .lines()
-        .filter(|l| ["running", "supplement", "acceleration", "braking", "dwell", "junction", "reversals", "stations without"].iter().any(|k| l.trim_start().starts_with(k)))
+        .filter(|l| ["running", "supplement", "acceleration", "braking", "dwell", "junction", "reversals", "shares of a stop"].iter().any(|k| l.trim_start().starts_with(k)))
         .map(num)
         .collect();
     assert_eq!(parts.len(), 8, "{out}");
@@ -339,6 +339,27 @@ fn a_countys_station_without_a_board_is_charged_the_county_weight() {
     std::fs::write(&stations, text.replace(",乙站,", ",乙市东,")).unwrap();
     std::fs::write(t.path().join("p.csv"), "from,to\nSAA,SCC\n").unwrap();
     assert_eq!(od_minutes(t.path(), &sc), "35.5");
+    // the door measure rides one train, charged the weighted probability too; a conventional train is not weighted
+    let door = |dir: &std::path::Path, sc: &str| {
+        let (code, out, err) = ringsim(dir, &["od", sc, "--pairs", "p.csv", "--measure", "door"]);
+        assert_eq!(code, 0, "{err}");
+        out.lines().nth(1).unwrap().rsplit(',').next().unwrap().to_string()
+    };
+    for (class, weighted_changes) in [("hsr", true), ("conventional", false)] {
+        let t1 = tempfile::tempdir().unwrap();
+        let sc1 = tiny_with_services(t1.path(), &format!("{H}U,{class},350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+        let t2 = tempfile::tempdir().unwrap();
+        let sc2 = tiny_with_services(t2.path(), &format!("{H}U,{class},350,1,SAA|SBB|SCC,SAA|SCC,SBB,,assumption: test\n"));
+        weighted(t2.path());
+        let (s1, s2) = (od_minutes(t1.path(), &sc1), od_minutes(t2.path(), &sc2));
+        let (d1, d2) = (door(t1.path(), &sc1), door(t2.path(), &sc2));
+        if weighted_changes {
+            assert!(s2.parse::<f64>().unwrap() < s1.parse::<f64>().unwrap(), "{class}: station {s1} → {s2}");
+            assert!(d2.parse::<f64>().unwrap() < d1.parse::<f64>().unwrap(), "{class}: door {d1} → {d2}");
+        } else {
+            assert_eq!((s1, d1), (s2, d2), "{class}");
+        }
+    }
 }
 
 /// The stations of both groups of an [`ringsim::services::Unboarded`], each with its probability.
@@ -419,10 +440,10 @@ fn expected_fastest_matches_enumeration_on_random_inputs() {
         let draws: Vec<Draw> = (0..patterns)
             .map(|_| {
                 let cost = if rng.chance(0.1) { 0.0 } else { 60.0 + rng.f64() * 240.0 };
-                // a city's stations and a county's, each group with its own probability (up to 4 stations in all)
+                // a city's stations and a county's, each group with its own probability (up to 4 stations in all: 2 + 2)
                 let k1 = rng.below(3) as usize;
                 let k2 = rng.below(3) as usize;
-                Draw { base: 600.0 + rng.f64() * 600.0, cost, stations: [(k1, probability(&mut rng)), (k2.min(4 - k1), probability(&mut rng))], n: 1 + rng.below(2) as i32 }
+                Draw { base: 600.0 + rng.f64() * 600.0, cost, stations: [(k1, probability(&mut rng)), (k2, probability(&mut rng))], n: 1 + rng.below(2) as i32 }
             })
             .collect();
         let want = expected_fastest_by_enumeration(&draws);
@@ -503,6 +524,11 @@ fn fastest_stops_match_enumeration_on_random_inputs() {
     // E[min] = 0.46² + 0.04² = 0.2132
     assert!((fastest_stops(&[(1, 0.4), (1, 0.1)], 2.0) - 0.2132).abs() < 1e-12);
     assert_eq!(fastest_shares(&[(1, f64::NAN), (0, 0.2)], 3.0), [0.0, 0.0]);
+    // a NaN probability is no stop, in the total and in the shares alike
+    let nan: Unboarded = [(3, f64::NAN), (2, 0.5)];
+    let shares = fastest_shares(&nan, 2.0);
+    assert_eq!(shares[0], 0.0);
+    assert!((2.0 * shares[1] - fastest_stops(&nan, 2.0)).abs() < 1e-12 && fastest_stops(&nan, 2.0) > 0.0);
     // a tiny probability is not lost to cancellation: one train, one station
     assert!((fastest_stops(&[(1, 1e-12), (0, 0.0)], 1.0) - 1e-12).abs() < 1e-20);
     // no station, or a certain stop or none: nothing to draw

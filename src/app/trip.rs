@@ -70,7 +70,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
                 let groups: Vec<String> = leg
                     .unboarded
                     .iter()
-                    .zip(["named after its city", "a county's"])
+                    .zip(["named after its city", "other"])
                     .filter(|((k, _), _)| *k > 0)
                     .map(|((k, p), what)| format!("{k} {what}, probability {p:.3} each"))
                     .collect();

@@ -32,8 +32,9 @@ Output `services.csv` (one directed service a row):
     appears once, but a junction without passenger business (no telecode, 横店东) may be passed twice
   - stops: the station ids of the route where the train stops, '|'-separated, in order
   - unknown: the route's stations without a board of their own, where the boards cannot tell whether the train
-    stops (the model charges them `rail.unknown_stop_ratio` × the pattern's stop rate at the stations with a board it
-    passes, at most one stop)
+    stops (the model takes each train to stop there with probability `rail.unknown_stop_ratio` × the pattern's stop
+    rate at the stations with a board it passes, at most one, × `rail.county_stop_weight` for a G/D/C train at a
+    station not named after its city)
   - reverses, stands: intermediate stops where the trains stand LONG_DWELL_MIN min or more (a change of ends), or
     STAND_MIN to LONG_DWELL_MIN - 1 min (a long stand)
   - departures: the clock times of each train of the pattern (trains space-separated, in train-code order; a
