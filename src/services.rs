@@ -821,20 +821,37 @@ pub fn fastest_stops(groups: &Unboarded, trains: f64) -> f64 {
 }
 
 /// The share of a stop to charge at one station of each group of [`Unboarded`] for the fastest of `trains` trains:
-/// [`fastest_stops`] spread over the stations in proportion to their probabilities (one train: each group's own
-/// probability). A group without a station, or of probability 0 (or NaN, taken as 0 as [`fastest_stops`] does), is
-/// charged 0. The total is exact; the split between the groups is an approximation (the fastest train's stops lean
-/// further towards the likelier group than its probability: with 2 + 3 stations at 0.725 and 0.616, ten trains, it
-/// gives 0.365 and 0.310 against about 0.41 and 0.28), which moves time between stations only where a stop costs
-/// more at one than at another: the station measure's pooled time ([`Leg::draw`]) uses the total alone.
+/// the stops the fastest train makes in the group on average, over the group's stations. The fastest train is one
+/// that makes the least stops, `m`; given that, its stops split between the groups as any one train's do given `m`
+/// stops in all (the trains are independent), so `E[X_g of the fastest] = Σ_m P(min = m) · E[X_g | X = m]`. The
+/// two shares × counts add up to [`fastest_stops`] (one train: each group's own probability). A group without a
+/// station, or of probability 0 (or NaN, taken as 0 as [`fastest_stops`] does), is charged 0.
 pub fn fastest_shares(groups: &Unboarded, trains: f64) -> [f64; 2] {
-    let prob = |p: f64| if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
-    let expected: f64 = groups.iter().map(|&(k, p)| k as f64 * prob(p)).sum();
-    if expected <= 0.0 {
-        return [0.0; 2];
+    let [(kc, pc), (kk, pk)] = *groups;
+    let (bc, bk) = (binomial_pmf(pc, kc), binomial_pmf(pk, kk));
+    let tail = least_stops_tail(groups, trains_drawn(trains));
+    let mut city = 0.0;
+    let mut all = 0.0;
+    for m in 1..tail.len() {
+        // P(min = m) = P(min ≥ m) − P(min ≥ m + 1)
+        let at = tail[m] - tail.get(m + 1).copied().unwrap_or(0.0);
+        if at <= 0.0 {
+            continue;
+        }
+        // P(X = m) and Σ_j j · P(X_city = j) · P(X_other = m − j), over the j the groups allow
+        let (mut pm, mut jm) = (0.0, 0.0);
+        for j in m.saturating_sub(kk)..=m.min(kc) {
+            let x = bc[j] * bk[m - j];
+            pm += x;
+            jm += j as f64 * x;
+        }
+        if pm > 0.0 {
+            city += at * jm / pm;
+        }
+        all += at * m as f64;
     }
-    let fastest = fastest_stops(groups, trains);
-    groups.map(|(_, p)| (fastest * prob(p) / expected).min(1.0))
+    let share = |stops: f64, k: usize| if k == 0 { 0.0 } else { (stops / k as f64).clamp(0.0, 1.0) };
+    [share(city, kc), share((all - city).max(0.0), kk)]
 }
 
 /// One pattern's trains over a leg as a random time: `base` seconds (the leg without a stop at its stations without

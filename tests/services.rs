@@ -388,6 +388,33 @@ fn least_stops_by_enumeration(ps: &[f64], n: usize) -> Vec<f64> {
     out
 }
 
+/// The stops the fastest train (the first of those with the least stops) makes among the first `k_city` stations
+/// and among the rest, on average, by enumerating every outcome of every train: the reference for
+/// [`ringsim::services::fastest_shares`].
+fn fastest_split_by_enumeration(ps: &[f64], k_city: usize, n: usize) -> (f64, f64) {
+    let k = ps.len();
+    let per_train = 1usize << k;
+    let one = |stops: usize| (0..k).map(|i| if stops >> i & 1 == 1 { ps[i] } else { 1.0 - ps[i] }).product::<f64>();
+    let city_mask = (1usize << k_city) - 1;
+    let (mut city, mut other) = (0.0, 0.0);
+    for outcome in 0..per_train.pow(n as u32) {
+        let (mut prob, mut best, mut o) = (1.0, usize::MAX, outcome);
+        let mut fastest = 0;
+        for _ in 0..n {
+            let stops = o % per_train;
+            o /= per_train;
+            prob *= one(stops);
+            if (stops.count_ones() as usize) < best {
+                best = stops.count_ones() as usize;
+                fastest = stops;
+            }
+        }
+        city += prob * (fastest & city_mask).count_ones() as f64;
+        other += prob * (fastest & !city_mask).count_ones() as f64;
+    }
+    (city, other)
+}
+
 /// The expected fastest time over patterns' trains by enumerating every train's stops: the reference for
 /// [`ringsim::services::expected_fastest`].
 fn expected_fastest_by_enumeration(draws: &[ringsim::services::Draw]) -> f64 {
@@ -484,8 +511,15 @@ fn fastest_stops_match_enumeration_on_random_inputs() {
         let want: f64 = dist.iter().enumerate().map(|(m, p)| m as f64 * p).sum();
         let got = fastest_stops(&g, n as f64);
         assert!((got - want).abs() < 1e-9, "case {case}: paste into a test: assert!((fastest_stops(&{g:?}, {n}.0) - {want:?}).abs() < 1e-9); got {got}");
-        // the shares spread it over the stations in proportion to their probabilities: one train, each its own
+        // the shares are the fastest train's stops in each group, over the group's stations; they add up to the
+        // total; one train: each its own probability
         let shares = fastest_shares(&g, n as f64);
+        let (city, other) = fastest_split_by_enumeration(&station_probabilities(&g), k1, n);
+        let want_shares = [if k1 > 0 { city / k1 as f64 } else { 0.0 }, if k2 > 0 { other / k2 as f64 } else { 0.0 }];
+        assert!(
+            (shares[0] - want_shares[0]).abs() < 1e-9 && (shares[1] - want_shares[1]).abs() < 1e-9,
+            "case {case}: paste into a test: assert_eq!(fastest_shares(&{g:?}, {n}.0), {want_shares:?}); got {shares:?}"
+        );
         let charged: f64 = g.iter().zip(shares).map(|(&(k, _), s)| k as f64 * s).sum();
         assert!((charged - got).abs() < 1e-9, "case {case}: shares {shares:?} charge {charged} stops, not {got}");
         if n == 1 {
@@ -523,6 +557,11 @@ fn fastest_stops_match_enumeration_on_random_inputs() {
     // two trains, one station of each group by hand: P(X ≥ 1) = 1 − 0.6 · 0.9 = 0.46, P(X ≥ 2) = 0.04;
     // E[min] = 0.46² + 0.04² = 0.2132
     assert!((fastest_stops(&[(1, 0.4), (1, 0.1)], 2.0) - 0.2132).abs() < 1e-12);
+    // and how they split: given one stop in all, it is the likelier station's with 0.4·0.9 / (0.4·0.9 + 0.6·0.1) =
+    // 6/7; P(min = 1) = 0.46² − 0.04² = 0.21; P(min = 2) = 0.04² (both stops): 0.21 · 6/7 + 0.0016 = 0.1816 and
+    // 0.21 · 1/7 + 0.0016 = 0.0316
+    let s = fastest_shares(&[(1, 0.4), (1, 0.1)], 2.0);
+    assert!((s[0] - 0.1816).abs() < 1e-12 && (s[1] - 0.0316).abs() < 1e-12, "{s:?}");
     assert_eq!(fastest_shares(&[(1, f64::NAN), (0, 0.2)], 3.0), [0.0, 0.0]);
     // a NaN probability is no stop, in the total and in the shares alike
     let nan: Unboarded = [(3, f64::NAN), (2, 0.5)];
