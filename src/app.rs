@@ -512,7 +512,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     // regenerable: the fit starts from params.toml in any case, and "before" says what the file lacked
     let loaded = load_networks(&[scenario.to_path_buf()], true)?;
     let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
-    let before_label = match &b.net.calibration_ignored {
+    let before_label = match &b.net.calibration_lacks {
         Some(why) => {
             eprintln!("calibrate: {why}");
             format!("before (the network's parameters; {why}):")

@@ -268,7 +268,7 @@ pub struct Network {
     /// The parameters of params.toml without its calibration file: where `ringsim calibrate` starts from.
     pub params_start: Params,
     /// What the calibration file lacks, when it was read for a fit ([`Network::load_with`]).
-    pub calibration_ignored: Option<String>,
+    pub calibration_lacks: Option<String>,
     place_by_id: HashMap<String, PlaceIx>,
     station_by_id: HashMap<String, StationIx>,
 }
@@ -300,7 +300,7 @@ impl Network {
 
     /// [`Network::load`]; with `for_fit` (`ringsim calibrate`), a calibration file from before a fitted parameter
     /// was added is read without the values it lacks ([`Params::load_with`]), which are noted in
-    /// [`Network::calibration_ignored`].
+    /// [`Network::calibration_lacks`].
     pub fn load_with(dir: &Path, for_fit: bool) -> Result<Network> {
         let tpath = dir.join("network.toml");
         if !dir.is_dir() {
@@ -318,7 +318,7 @@ impl Network {
             return Err(Error::config(&tpath, "seeds", format!("'{}' is not a seeds folder ({} has no projects.csv and cities.csv); give the path of the seeds folder, relative to network.toml", meta.seeds, seeds_dir.display())));
         }
         let seeds = Seeds::load(&seeds_dir)?;
-        let (params, params_value, params_start, calibration_ignored) = Params::load_with(&dir.join("params.toml"), for_fit)?;
+        let (params, params_value, params_start, calibration_lacks) = Params::load_with(&dir.join("params.toml"), for_fit)?;
 
         // places
         let path = dir.join("places.csv");
@@ -587,7 +587,7 @@ impl Network {
             params,
             params_value,
             params_start,
-            calibration_ignored,
+            calibration_lacks,
             place_by_id,
             station_by_id,
         };

@@ -989,6 +989,8 @@ impl Scene<'_> {
             let run_unknown: Vec<bool> = (a..=b).map(|k| svc.unknown[k] && open_stop[k]).collect();
             let run_city: Vec<bool> = svc.route[a..=b].iter().map(|x| net.stations[x.i()].city_named).collect();
             let one_train: Vec<f64> = run_city.iter().map(|&c| if c { p_city } else { p_county }).collect();
+            // the fastest train's share at each position, refilled per leg (one buffer per run, not per leg)
+            let mut fastest = vec![0.0; run_city.len()];
             let run_reverse = &reverse[a..=b];
             // a stand where the map already finds a reversal is charged as the reversal only
             let run_stand: Vec<bool> = (a..=b).map(|k| svc.stand[k] && !reverse[k]).collect();
@@ -1006,9 +1008,13 @@ impl Scene<'_> {
                     let k = charged.count();
                     let unboarded: Unboarded = [(k_city, p_city), (k - k_city, p_county)];
                     let [s_city, s_county] = *shares.entry((k_city, k - k_city)).or_insert_with(|| fastest_shares(&unboarded, svc.trains_per_day));
-                    let fastest: Vec<f64> = run_city.iter().map(|&c| if c { s_city } else { s_county }).collect();
+                    for (s, &c) in fastest.iter_mut().zip(&run_city) {
+                        *s = if c { s_city } else { s_county };
+                    }
                     let parts = leg_parts(c, &run_hops, run_stops, &run_unknown, &fastest, &run_hub, run_reverse, &run_stand, i, j);
-                    let one = if k > 0 && (s_city, s_county) != (p_city, p_county) { leg_parts(c, &run_hops, run_stops, &run_unknown, &one_train, &run_hub, run_reverse, &run_stand, i, j) } else { parts.clone() };
+                    // one train's time differs only where a group the leg passes is charged other than its probability
+                    let same = unboarded.iter().zip([s_city, s_county]).all(|(&(kg, pg), s)| kg == 0 || s == pg);
+                    let one = if same { parts.clone() } else { leg_parts(c, &run_hops, run_stops, &run_unknown, &one_train, &run_hub, run_reverse, &run_stand, i, j) };
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts, one, unboarded });
                 }
