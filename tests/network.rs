@@ -68,23 +68,44 @@ fn stations_lie_in_their_place_and_ids_are_unique() {
 
 #[test]
 fn as_built_years_never_get_slower() {
+    // Projects and lines only add: a year is never slower than the one before, except where a station opened on its
+    // own date on a line already open (no project: 齐河 on 石济, 2019-01-05), where the trains that run through it
+    // may now stop: a share of one stop for each such station at most (5 min: a whole stop of an EMU is dwell plus
+    // braking and starting, 3–4 min at the fitted values).
     let paths: Vec<_> = (2016..=2025).map(|y| repo().join(format!("scenarios/asbuilt-{y}.toml"))).collect();
     let loaded = ringsim::app::load(&paths).unwrap();
-    let mut prev: Option<Vec<Option<ringsim::units::Seconds>>> = None;
+    let mut prev: Option<(ringsim::units::Date, Vec<Option<ringsim::units::Seconds>>)> = None;
+    let mut slower = 0;
     for b in loaded.bind_all().unwrap() {
         let g = ringsim::graph::Graph::build(&b);
         let r = ringsim::rings::Reach::compute(&b, &g);
         let now: Vec<_> = r.places.iter().chain(&r.cities).flat_map(|t| [t.station, t.door]).collect();
-        if let Some(p) = &prev {
+        if let Some((since, p)) = &prev {
+            // stations without a project that opened after their first section, in (since, as_of]
+            let first = |st: &ringsim::network::Station| {
+                b.net.sections.iter().filter(|s| b.net.stations[s.from.i()].id == st.id || b.net.stations[s.to.i()].id == st.id).filter_map(|s| s.opened).min()
+            };
+            let opened_alone = b
+                .net
+                .stations
+                .iter()
+                .filter(|st| st.project.is_none())
+                .filter(|st| st.opened.is_some_and(|o| *since < o && o <= b.sc.as_of && first(st).is_some_and(|l| l < o)))
+                .count() as u32;
             for (i, (a, c)) in p.iter().zip(&now).enumerate() {
                 if let (Some(a), Some(c)) = (a, c) {
-                    assert!(c <= a, "{}: entry {i} got slower: {a:?} → {c:?}", b.sc.name);
+                    if c > a {
+                        slower += 1;
+                    }
+                    assert!(c.0 <= a.0 + 300 * opened_alone, "{}: entry {i} got slower: {a:?} → {c:?} ({opened_alone} station(s) opened on a line already open)", b.sc.name);
                 }
                 assert!(!(a.is_some() && c.is_none()), "{}: entry {i} became unreachable", b.sc.name);
             }
         }
-        prev = Some(now);
+        prev = Some((b.sc.as_of, now));
     }
+    // the exception is used (齐河 slows the 石济 trains to 济南西 in 2019) and stays an exception
+    assert!((1..=60).contains(&slower), "{slower} entries got slower");
 }
 
 #[test]

@@ -95,6 +95,13 @@ LONG_DWELL_MIN = 15
 # at 2 min to 5–7 min at the big stations (the dwell the model charges at junctions); overtaking takes the time of
 # two headways (the faster train arrives behind the standing one and leaves before it: 2 × 3–5 min), so 8 min.
 STAND_MIN = 8
+# Turns a train cannot make at a station: (from, via, to) by station name, either direction. At 德州东 the 石济
+# trains do not run onto 京沪 towards 济南西: they keep to 石济 (平原东, 禹城东, 齐河) and reach 济南西 by the 齐河 link.
+# Evidence: the 2021 boards time the 石济 trains (石家庄 ↔ 德州东 ↔ 济南西: D1646, G2058, D1636 …) at 34–55 min between
+# 德州东 and 济南西, the 京沪 trains at 24 (shared:rail-timetable-2021/station_schedules_2021.csv#德州东|济南西); the line
+# opened to 济南西 by the 齐河 link (networks/zhongyuan/facts/rail_stretches.csv#shiji-hsr-dezhoudong-jinanxi). The two
+# routes are both about 92–95 km, so the quickest-path rule alone would send the trains over 京沪 at 300 km/h.
+TURN_BANS = (("景州", "德州东", "济南西"),)
 
 
 def read(path):
@@ -189,6 +196,79 @@ def build(shared, network):
             seq.append(u)
         return seq[::-1], dist[b][1], hops[::-1]
 
+    bans = set()
+    for x, y, z in TURN_BANS:
+        if x in by_name and y in by_name and z in by_name:
+            bans.add((by_name[x], by_name[y], by_name[z]))
+            bans.add((by_name[z], by_name[y], by_name[x]))
+
+    def leg_states(sources, b, cls, vmax):
+        """The quickest paths to b from a set of (station, previous station) states with their costs so far, over
+        (station, previous station) states so that a banned turn is never made (and no U-turn): {(b, previous):
+        (cost, km, stations, hops, source state)} for every way into b. Weights as in `path`."""
+        pref = fast_modes(cls)
+        by_time = cls in ("hsr", "intercity")
+        dist, prev, heap = {}, {}, []
+        for st, c in sorted(sources.items()):
+            dist[st] = (c, 0.0)
+            heapq.heappush(heap, (c, 0.0, st))
+        done = {}
+        while heap:
+            d, real, st = heapq.heappop(heap)
+            if dist[st] != (d, real) or st in done:
+                continue
+            u, pu = st
+            if u == b and st not in sources:
+                done[st] = (d, real)
+                continue
+            for v, km, mode, kmh in sorted(adj[u]):
+                if v == pu or (pu, u, v) in bans:
+                    continue
+                w = (km / min(kmh, vmax) if by_time else km) * (1.0 if mode in pref else OTHER_MODE_FACTOR)
+                ns = (v, u)
+                if ns not in dist or d + w < dist[ns][0] - 1e-9:
+                    dist[ns] = (d + w, real + km)
+                    prev[ns] = (st, km, kmh)
+                    heapq.heappush(heap, (d + w, real + km, ns))
+        out = {}
+        for st, (d, real) in done.items():
+            seq, hops, cur = [st[0]], [], st
+            while cur in prev:
+                cur, km, kmh = prev[cur]
+                hops.append((km, kmh))
+                seq.append(cur[0])
+            out[st] = (d, real, seq[::-1], hops[::-1], cur)
+        return out
+
+    def route_run(ids, cls, vmax):
+        """The legs' paths (stations, km, hops) of a run of stops: each leg's quickest path; where their chain makes
+        a banned turn (TURN_BANS), the quickest chain of legs that makes none (a search over (station, previous
+        station) states, leg by leg); if there is none, the legs' own quickest paths."""
+        legs = [path(a, b, cls, vmax) for a, b in zip(ids, ids[1:])]
+        if not bans:
+            return legs
+        chain = []
+        for p, _km, _hops in legs:
+            if p is None:
+                chain.append(None)
+            else:
+                chain.extend(p if not chain or chain[-1] != p[0] else p[1:])
+        if not any(t in bans for t in zip(chain, chain[1:], chain[2:])):
+            return legs
+        layers, sources = [], {(ids[0], ""): 0.0}
+        for b in ids[1:]:
+            res = leg_states(sources, b, cls, vmax)
+            if not res:
+                return legs
+            layers.append(res)
+            sources = {st: v[0] for st, v in res.items()}
+        st = min(layers[-1], key=lambda k: (layers[-1][k][0], k))
+        out = []
+        for res in reversed(layers):
+            _d, real, seq, hops, st = res[st]
+            out.append((seq, real, hops))
+        return out[::-1]
+
     trains = timetable.load_trains(os.path.join(shared, SCHED))
     boards = set()
     for calls in trains.values():
@@ -253,8 +333,8 @@ def build(shared, network):
                         long_dwell.add(sid)
                     elif d >= STAND_MIN:
                         stand.add(sid)
-            for (a, na), (b, nb) in zip(run, run[1:]):
-                p, km, hops = path(a, b, cls, vmax)
+            leg_paths = route_run([sid for sid, _ in run], cls, vmax)
+            for ((a, na), (b, nb)), (p, km, hops) in zip(zip(run, run[1:]), leg_paths):
                 why = None
                 if p is None:
                     why = "leg_without_path"

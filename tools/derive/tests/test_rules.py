@@ -423,5 +423,50 @@ class ServicesRule(unittest.TestCase):
         self.assertEqual(unknown, ())
 
 
+class TurnBanRule(unittest.TestCase):
+    """services.py: the 石济 trains keep off 京沪 between 德州东 and 济南西 (TURN_BANS), the 京沪 trains do not."""
+
+    def routes(self, board):
+        import services
+        with tempfile.TemporaryDirectory() as tmp:
+            net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
+            os.makedirs(net)
+            os.makedirs(os.path.join(shared, "rail-timetable-2021"))
+
+            def write(path, text):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            write(os.path.join(net, "stations.csv"), "station_id,name,telecode\nJEP,景州,JEP\nDIP,德州东,DIP\n"
+                  "PUK,平原东,PUK\nJGK,济南西,JGK\nCZP,沧州西,CZP\n")
+            write(os.path.join(net, "rail_lines.csv"), "line_id,mode\nsj,hsr\njh,hsr\n")
+            write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
+            # 京沪 德州东–济南西 92 km at 300 (18.4 min) beats 石济's 48 + 45 km at 250 (22.3 min)
+            write(os.path.join(net, "rail_sections.csv"),
+                  "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
+                  "sj:1,sj,JEP,DIP,45,250,250,2017-12-28\nsj:2,sj,DIP,PUK,48,250,250,2017-12-28\n"
+                  "sj:3,sj,PUK,JGK,45,250,250,2017-12-28\njh:1,jh,CZP,DIP,104,350,300,2011-06-30\n"
+                  "jh:2,jh,DIP,JGK,92,350,300,2011-06-30\n")
+            write(os.path.join(shared, services.SCHED),
+                  "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n" + board)
+            groups, _unknown_of, _stats, _below, _anchor_of = services.build(shared, net)
+        return {codes[0]: key[2] for key, codes in groups.items()}
+
+    def test_a_shiji_train_runs_by_pingyuandong(self):
+        r = self.routes("景州,高速动车,始,G1,景州,济南西,-,08:00\n济南西,高速动车,终,G1,景州,济南西,08:50,-\n"
+                        "景州,高速动车,始,G2,景州,济南西,-,09:00\n德州东,高速动车,过,G2,景州,济南西,09:12,09:14\n"
+                        "济南西,高速动车,终,G2,景州,济南西,09:50,-\n"
+                        "济南西,高速动车,始,G3,济南西,景州,-,10:00\n德州东,高速动车,过,G3,济南西,景州,10:36,10:38\n"
+                        "景州,高速动车,终,G3,济南西,景州,10:50,-\n")
+        self.assertEqual(r["G1"], ("JEP", "DIP", "PUK", "JGK"))
+        self.assertEqual(r["G2"], ("JEP", "DIP", "PUK", "JGK"))
+        self.assertEqual(r["G3"], ("JGK", "PUK", "DIP", "JEP"))
+
+    def test_a_jinghu_train_keeps_to_jinghu(self):
+        r = self.routes("沧州西,高速动车,始,G4,沧州西,济南西,-,08:00\n济南西,高速动车,终,G4,沧州西,济南西,08:45,-\n"
+                        "德州东,高速动车,始,G5,德州东,济南西,-,08:00\n济南西,高速动车,终,G5,德州东,济南西,08:25,-\n")
+        self.assertEqual(r["G4"], ("CZP", "DIP", "JGK"))
+        self.assertEqual(r["G5"], ("DIP", "JGK"))
+
+
 if __name__ == "__main__":
     unittest.main()
