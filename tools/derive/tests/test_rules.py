@@ -379,31 +379,40 @@ class PlantedError(unittest.TestCase):
         self.assertIn("derive.route_to_track", err)
 
 
+def build_services(stations, lines, sections, board):
+    """services.build on a network of the given stations.csv, rail_lines.csv and rail_sections.csv bodies (after
+    their header) and departure-board rows: (groups, unknown_of, anchor_of)."""
+    import services
+    with tempfile.TemporaryDirectory() as tmp:
+        net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
+        os.makedirs(net)
+        os.makedirs(os.path.join(shared, "rail-timetable-2021"))
+
+        def write(path, text):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        write(os.path.join(net, "stations.csv"), "station_id,name,telecode\n" + stations)
+        write(os.path.join(net, "rail_lines.csv"), "line_id,mode\n" + lines)
+        write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
+        write(os.path.join(net, "rail_sections.csv"),
+              "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
+              + sections)
+        write(os.path.join(shared, services.SCHED),
+              "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n" + board)
+        groups, unknown_of, _stats, _below, anchor_of = services.build(shared, net)
+    return groups, unknown_of, anchor_of
+
+
 class ServicesRule(unittest.TestCase):
     """services.py: a route station without a board is unknown, unless it has no 12306 telecode (no tickets)."""
 
     def build(self, telecode_of_j):
         import services
-        with tempfile.TemporaryDirectory() as tmp:
-            net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
-            os.makedirs(net)
-            os.makedirs(os.path.join(shared, "rail-timetable-2021"))
-
-            def write(path, text):
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(text)
-            write(os.path.join(net, "stations.csv"),
-                  "station_id,name,telecode\nAAA,甲,AAA\n" + f"J,丙,{telecode_of_j}\n" + "BBB,乙,BBB\n")
-            write(os.path.join(net, "rail_lines.csv"), "line_id,mode\nl,hsr\n")
-            write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
-            write(os.path.join(net, "rail_sections.csv"),
-                  "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
-                  "l:1,l,AAA,J,50,350,300,2012-01-01\nl:2,l,J,BBB,50,350,300,2012-01-01\n")
-            write(os.path.join(shared, services.SCHED),
-                  "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n"
-                  "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
-            groups, unknown_of, _stats, _below, anchor_of = services.build(shared, net)
-            self.text = services.render(groups, unknown_of, anchor_of)
+        groups, unknown_of, anchor_of = build_services(
+            "AAA,甲,AAA\n" + f"J,丙,{telecode_of_j}\n" + "BBB,乙,BBB\n", "l,hsr\n",
+            "l:1,l,AAA,J,50,350,300,2012-01-01\nl:2,l,J,BBB,50,350,300,2012-01-01\n",
+            "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
+        self.text = services.render(groups, unknown_of, anchor_of)
         (key,) = groups
         return key, unknown_of[key]
 
@@ -427,28 +436,12 @@ class TurnBanRule(unittest.TestCase):
     """services.py: the 石济 trains keep off 京沪 between 德州东 and 济南西 (TURN_BANS), the 京沪 trains do not."""
 
     def routes(self, board):
-        import services
-        with tempfile.TemporaryDirectory() as tmp:
-            net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
-            os.makedirs(net)
-            os.makedirs(os.path.join(shared, "rail-timetable-2021"))
-
-            def write(path, text):
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(text)
-            write(os.path.join(net, "stations.csv"), "station_id,name,telecode\nJEP,景州,JEP\nDIP,德州东,DIP\n"
-                  "PUK,平原东,PUK\nJGK,济南西,JGK\nCZP,沧州西,CZP\n")
-            write(os.path.join(net, "rail_lines.csv"), "line_id,mode\nsj,hsr\njh,hsr\n")
-            write(os.path.join(net, "speed_changes.csv"), "line_id,effective,operating_speed_kmh\n")
-            # 京沪 德州东–济南西 92 km at 300 (18.4 min) beats 石济's 48 + 45 km at 250 (22.3 min)
-            write(os.path.join(net, "rail_sections.csv"),
-                  "section_id,line_id,from_station,to_station,length_km,design_speed_kmh,operating_speed_kmh,opened\n"
-                  "sj:1,sj,JEP,DIP,45,250,250,2017-12-28\nsj:2,sj,DIP,PUK,48,250,250,2017-12-28\n"
-                  "sj:3,sj,PUK,JGK,45,250,250,2017-12-28\njh:1,jh,CZP,DIP,104,350,300,2011-06-30\n"
-                  "jh:2,jh,DIP,JGK,92,350,300,2011-06-30\n")
-            write(os.path.join(shared, services.SCHED),
-                  "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n" + board)
-            groups, _unknown_of, _stats, _below, _anchor_of = services.build(shared, net)
+        # 京沪 德州东–济南西 92 km at 300 (18.4 min) beats 石济's 48 + 45 km at 250 (22.3 min)
+        groups, _unknown_of, _anchor_of = build_services(
+            "JEP,景州,JEP\nDIP,德州东,DIP\nPUK,平原东,PUK\nJGK,济南西,JGK\nCZP,沧州西,CZP\n", "sj,hsr\njh,hsr\n",
+            "sj:1,sj,JEP,DIP,45,250,250,2017-12-28\nsj:2,sj,DIP,PUK,48,250,250,2017-12-28\n"
+            "sj:3,sj,PUK,JGK,45,250,250,2017-12-28\njh:1,jh,CZP,DIP,104,350,300,2011-06-30\n"
+            "jh:2,jh,DIP,JGK,92,350,300,2011-06-30\n", board)
         return {codes[0]: key[2] for key, codes in groups.items()}
 
     def test_a_shiji_train_runs_by_pingyuandong(self):
