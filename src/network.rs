@@ -261,6 +261,9 @@ pub struct Network {
     /// The as-built train services of `services.csv` (default services are added per scenario, see
     /// [`crate::services`]).
     pub services: Vec<crate::services::Service>,
+    /// The projects' through services of `project_services.csv` (both directions; run by a scenario only while
+    /// every section of the route is open, see [`crate::services::load_project_services`]).
+    pub project_services: Vec<crate::services::Service>,
     pub seeds: Seeds,
     pub params: Params,
     /// The raw params table, so that scenario overrides can be merged into it.
@@ -583,6 +586,7 @@ impl Network {
             connectors,
             cities,
             services: Vec::new(),
+            project_services: Vec::new(),
             seeds,
             params,
             params_value,
@@ -596,6 +600,7 @@ impl Network {
             return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network; use a city_id of cities.csv: {}", net.default_origin, ids.join(" "))));
         }
         net.services = crate::services::load(dir, &net)?;
+        net.project_services = crate::services::load_project_services(dir, &net)?;
         Ok(net)
     }
 

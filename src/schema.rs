@@ -102,6 +102,20 @@ pub const SERVICES: Schema = Schema {
     max_rows: 100_000,
 };
 
+pub const PROJECT_SERVICES: Schema = Schema {
+    what: "project_services.csv of a network folder",
+    cols: &[
+        Col::req("service_id", T),
+        Col::req("project_id", T),
+        Col::req("class", T),
+        Col::req("pattern", T),
+        Col::req("trains_per_day", Kind::Num { min: 0.01, max: 500.0, unit: "trains a day" }),
+        Col::req("route", T),
+        Col::req("source", T),
+    ],
+    max_rows: 10_000,
+};
+
 pub const SPEED_CHANGES: Schema = Schema {
     what: "speed_changes.csv of a network folder",
     cols: &[Col::req("line_id", T), Col::req("effective", D), Col::req("operating_speed_kmh", RAIL_KMH), Col::req("source", T)],

@@ -41,6 +41,9 @@ pub enum Origin {
     DefaultSemifast,
     /// Added by a scenario (`[[services.add]]`).
     Scenario,
+    /// A through service a project brings across lines (`project_services.csv`), run only while every section of
+    /// its route is open.
+    Project,
 }
 
 #[derive(Clone, Debug)]
@@ -313,14 +316,133 @@ pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> b
 }
 
 /// The default services of every line (see the module documentation), given the as-built ones.
-pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
-    let hub = junctions(net);
+/// The stopping patterns of default and project services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Every station of the route.
+    Stopping,
+    /// The ends and the junctions ([`junctions`]).
+    Express,
+    /// The express's stops and the plan cities' stations (`cities.csv`).
+    Semifast,
+}
+
+impl Pattern {
+    pub fn parse(s: &str) -> Option<Pattern> {
+        match s {
+            "stopping" => Some(Pattern::Stopping),
+            "express" => Some(Pattern::Express),
+            "semifast" => Some(Pattern::Semifast),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a service of `pattern` stops at each station of `route` (`hub`: the junctions, `city`: the plan cities'
+/// stations, both by station index).
+pub fn pattern_stops(route: &[StationIx], pattern: Pattern, hub: &[bool], city: &[bool]) -> Vec<bool> {
+    let n = route.len();
+    (0..n)
+        .map(|k| {
+            let end_or_hub = k == 0 || k == n - 1 || hub[route[k].i()];
+            match pattern {
+                Pattern::Stopping => true,
+                Pattern::Express => end_or_hub,
+                Pattern::Semifast => end_or_hub || city[route[k].i()],
+            }
+        })
+        .collect()
+}
+
+/// Whether each station is a plan city's (`cities.csv`).
+fn city_stations(net: &Network) -> Vec<bool> {
     let mut city = vec![false; net.stations.len()];
     for c in &net.cities {
         for s in &c.stations {
             city[s.i()] = true;
         }
     }
+    city
+}
+
+/// The through services projects bring (`project_services.csv`, optional): trains that run from a project's line
+/// onto the lines it joins, as the railway runs them once the project opens (日兰's trains to 郑州东 over 郑徐 from
+/// 兰考南), which a line's own defaults, ending at its junctions, cannot express. Each row is a route (every station
+/// the train passes, consecutive ones joined by a section, at least one of them the project's), a stopping pattern
+/// of the defaults (`stopping`, `express`, `semifast`) and trains a day each way; both directions run (`<id>` and
+/// `<id>:rev`). A scenario runs one only while every section of its route is open ([`Scene::legs`]).
+pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> {
+    let path = dir.join("project_services.csv");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let t = Table::read_schema(&path, &crate::schema::PROJECT_SERVICES)?;
+    let pairs = sections_by_pair(net);
+    let hub = junctions(net);
+    let city = city_stations(net);
+    let mut out: Vec<Service> = Vec::new();
+    for r in t.rows() {
+        let id = r.req("service_id")?.to_string();
+        if id.ends_with(":rev") || net.services.iter().chain(&out).any(|s| s.id == id || s.id == format!("{id}:rev")) {
+            return Err(r.err("service_id", format!("'{id}' is already a service id (or ends in ':rev', the reverse direction's suffix); give every service its own id")));
+        }
+        let project = r.req("project_id")?;
+        if !net.sections.iter().any(|s| s.project.as_deref() == Some(project)) {
+            return Err(r.err("project_id", format!("no section of rail_sections.csv belongs to project '{project}'; use the project_id of the project's sections")));
+        }
+        let class = RailMode::parse(r.req("class")?).ok_or_else(|| r.err("class", "unknown train class; use hsr, intercity, suburban or conventional"))?;
+        let pattern = Pattern::parse(r.req("pattern")?).ok_or_else(|| r.err("pattern", "unknown stopping pattern; use stopping, express or semifast"))?;
+        let trains_per_day = r.positive("trains_per_day")?;
+        r.req("source")?;
+        let route: Vec<StationIx> = r
+            .req("route")?
+            .split('|')
+            .map(|k| net.station(k.trim()).ok_or_else(|| r.err("route", format!("no station '{}' in stations.csv; use station ids, '|'-separated", k.trim()))))
+            .collect::<Result<_>>()?;
+        if route.len() < 2 || route.iter().collect::<BTreeSet<_>>().len() != route.len() {
+            return Err(r.err("route", "a route needs two or more stations, each once, '|'-separated"));
+        }
+        let mut hops = Vec::new();
+        for w in route.windows(2) {
+            let si = stretch_section(net, &pairs, w[0], w[1]).ok_or_else(|| {
+                r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].id, net.stations[w[1].i()].id))
+            })?;
+            hops.push(si);
+        }
+        if !hops.iter().any(|&si| net.sections[si].project.as_deref() == Some(project)) {
+            return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));
+        }
+        let stops = pattern_stops(&route, pattern, &hub, &city);
+        let n = route.len();
+        let s = Service {
+            id,
+            class,
+            max_kmh: net.params.rail.class(class).max_kmh,
+            trains_per_day,
+            route,
+            hops,
+            stops,
+            unknown: vec![false; n],
+            stop_rate: 1.0,
+            reverse: vec![false; n],
+            stand: vec![false; n],
+            origin: Origin::Project,
+            departures: Vec::new(),
+        };
+        let mut rev = s.clone();
+        rev.id = format!("{}:rev", s.id);
+        rev.route.reverse();
+        rev.hops.reverse();
+        rev.stops.reverse();
+        out.push(s);
+        out.push(rev);
+    }
+    Ok(out)
+}
+
+pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
+    let hub = junctions(net);
+    let city = city_stations(net);
     // a section counts as used when a timetable service runs between its two stations, on whichever line's
     // section of that stretch it was assigned to (lines sharing a stretch share its trains)
     let mut used = vec![false; net.sections.len()];
@@ -353,10 +475,10 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             route.extend(chain.iter().map(|&i| net.sections[i].to));
             let hops: Vec<usize> = chain.clone();
             let n = route.len();
-            let mut variants = vec![(Origin::DefaultStopping, "stopping", (0..n).map(|_| true).collect::<Vec<bool>>(), p.defaults.stopping_per_day)];
+            let mut variants = vec![(Origin::DefaultStopping, "stopping", pattern_stops(&route, Pattern::Stopping, &hub, &city), p.defaults.stopping_per_day)];
             if express && class != RailMode::Suburban {
-                let st: Vec<bool> = (0..n).map(|k| k == 0 || k == n - 1 || hub[route[k].i()]).collect();
-                let semi: Vec<bool> = (0..n).map(|k| st[k] || city[route[k].i()]).collect();
+                let st = pattern_stops(&route, Pattern::Express, &hub, &city);
+                let semi = pattern_stops(&route, Pattern::Semifast, &hub, &city);
                 // neither where it would stop everywhere (that is the stopping train), nor the semi-fast where it
                 // is the express; the line's `express_per_day` fast trains are shared between the two
                 let with_express = st.iter().any(|x| !x);
@@ -572,6 +694,8 @@ pub struct Adjust {
 pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods: Option<&Modifications>, path: &Path) -> Result<Vec<Service>> {
     let mut all: Vec<Service> = net.services.clone();
     all.extend(defaults(net, &net.services, params));
+    // the projects' through services, at their class's maximum speed (as the defaults)
+    all.extend(net.project_services.iter().map(|s| Service { max_kmh: params.class(s.class).max_kmh, ..s.clone() }));
     let Some(m) = mods else {
         return Ok(all);
     };
@@ -958,6 +1082,11 @@ impl Scene<'_> {
             .iter()
             .map(|&si| self.section_open[si].then(|| Hop { section: si, km: net.sections[si].length.0, v: (self.speed_of)(si).min(svc.max_kmh) / 3.6 }))
             .collect();
+        // a project's through service runs whole or not at all: cut by a closed section it would run its open
+        // parts on lines that have their own trains, before the project opens
+        if svc.origin == Origin::Project && hops.iter().any(|h| h.is_none()) {
+            return;
+        }
         debug_assert_eq!(svc.reverse.len(), svc.route.len());
         let reverse: Vec<bool> = reverses(net, &svc.route).into_iter().zip(&svc.reverse).map(|(g, &t)| g || t).collect();
         // Intermediate stops are the pattern's stops at stations without a station-level opening; a station built

@@ -768,3 +768,39 @@ fn a_station_that_opened_after_its_line_is_passed_until_its_date() {
     std::fs::write(&later, std::fs::read_to_string(&sc).unwrap().replace("2016-12-31", "2018-12-31")).unwrap();
     assert_eq!(minutes(later.to_str().unwrap()), ["34.0", "22.0"]);
 }
+
+#[test]
+fn a_projects_through_service_runs_only_once_its_whole_route_is_open() {
+    // tiny: 甲站 (SAA) – 乙站 (SBB) open since 2010, 乙站 – 丙站 (SCC) the project p-hsr-bc. A stopping through
+    // service T of the project over both sections runs beside the line's default stopping train in the scenario
+    // that opens the project, and not at all, not even on the open 甲站 – 乙站, in one that does not.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_services(t.path(), "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
+    std::fs::write(
+        t.path().join("tiny/project_services.csv"),
+        "service_id,project_id,class,pattern,trains_per_day,route,source\nT,p-hsr-bc,hsr,stopping,4,SAA|SBB|SCC,assumption: test\n",
+    )
+    .unwrap();
+    let base = t.path().join("base.toml");
+    std::fs::write(&base, format!("format = 1\nname = \"b\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", t.path().join("tiny").display())).unwrap();
+    let trip = |sc: &str| {
+        let (code, out, err) = ringsim(t.path(), &["trip", sc, "甲站", "乙站"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    // open: the default stopping train (6 a day in tiny's params) and T's 4
+    let open = trip(&sc);
+    assert!(open.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "{open}");
+    assert!(open.contains("total                                22.0 min"), "{open}");
+    // closed: the default stopping train alone
+    let closed = trip(base.to_str().unwrap());
+    assert!(!closed.contains("patterns' trains") && closed.contains("service l1:stopping:1 "), "T must not run on the open part: {closed}");
+    // a scenario takes it out like any other service (T:rev runs the other way)
+    let removed = t.path().join("r.toml");
+    std::fs::write(&removed, format!("{}[services]\nremove = [\"T\"]\n", std::fs::read_to_string(&sc).unwrap())).unwrap();
+    let without = trip(removed.to_str().unwrap());
+    assert!(!without.contains("patterns' trains"), "{without}");
+    let (code, out, err) = ringsim(t.path(), &["trip", removed.to_str().unwrap(), "乙站", "甲站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "{out}");
+}
