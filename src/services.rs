@@ -383,8 +383,11 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
     let mut out: Vec<Service> = Vec::new();
     for r in t.rows() {
         let id = r.req("service_id")?.to_string();
-        if id.ends_with(":rev") || net.services.iter().chain(&out).any(|s| s.id == id || s.id == format!("{id}:rev")) {
-            return Err(r.err("service_id", format!("'{id}' is already a service id (or ends in ':rev', the reverse direction's suffix); give every service its own id")));
+        if id.contains(':') {
+            return Err(r.err("service_id", format!("'{id}' contains ':', which the default services' ids (`<line>:express:1`) and the reverse direction (`:rev`) use; give an id without it")));
+        }
+        if net.services.iter().chain(&out).any(|s| s.id == id) {
+            return Err(r.err("service_id", format!("'{id}' is already a service id; give every service its own id")));
         }
         let project = r.req("project_id")?;
         if !net.sections.iter().any(|s| s.project.as_deref() == Some(project)) {
