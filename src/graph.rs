@@ -369,8 +369,9 @@ fn door_strategy(cands: &[(u32, u32, RailMode, u32, f64)], day_s: f64) -> (u32, 
 type LegKey = (StationIx, StationIx, Vec<usize>);
 
 /// One service's candidate for a leg: (fastest train's secs, single-service wait, class, label, trains a day, one
-/// train's secs, its trains as a random time).
-type Candidate = (u32, u32, RailMode, u32, f64, u32, crate::services::Draw);
+/// train's secs, its trains as a random time, and for a project's through service its index in `services`: it
+/// runs only while every section of its route is open, not only the leg's).
+type Candidate = (u32, u32, RailMode, u32, f64, u32, crate::services::Draw, Option<usize>);
 
 /// [`build`], also pushing onto `trace` (when given) the [`Provenance`] of every edge, in edge order.
 pub fn build_traced(
@@ -398,20 +399,51 @@ pub fn build_traced(
     // station measure, any one train's for the door measure's ride, and its trains as a draw for the pooled fastest
     let mut legs: std::collections::BTreeMap<LegKey, Vec<Candidate>> = Default::default();
     with_scene(net, params, &open, as_of, |scene| {
-        for svc in services {
+        for (si, svc) in services.iter().enumerate() {
             let per_day = svc.trains_per_day.max(0.01);
             let wait = (params.rail.service_hours * 3600.0 / per_day / 2.0).round() as u32;
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
+            let through = (svc.origin == crate::services::Origin::Project).then_some(si);
             scene.legs(svc, |leg| {
                 let (secs, one) = (leg.secs(), leg.secs_one());
                 let draw = leg.draw(svc);
-                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one, draw));
+                legs.entry((leg.from, leg.to, leg.sections)).or_default().push((secs, wait, svc.class, label, per_day, one, draw, through));
             });
         }
     });
     let day_s = params.rail.service_hours * 3600.0;
-    for ((from, to, sections), mut cands) in legs {
+    // Traced for the order search, a leg that a project's through service shares with other services is pooled
+    // once without the through services and once for every set of them, each edge requiring the sections of the
+    // through services it pools: the order search opens an edge by the sections it needs, and a through service
+    // needs its whole route (in one scenario, `build` pools whatever runs).
+    let mut pools: Vec<(LegKey, Vec<Candidate>)> = Vec::new();
+    for ((from, to, sections), cands) in legs {
+        let mut through: Vec<usize> = cands.iter().filter_map(|c| c.7).collect();
+        through.sort_unstable();
+        through.dedup();
+        if trace.is_none() || through.is_empty() {
+            pools.push(((from, to, sections), cands));
+            continue;
+        }
+        assert!(through.len() <= 8, "more than 8 project through services on one leg: the order search's pools grow as 2^n");
+        let free: Vec<Candidate> = cands.iter().filter(|c| c.7.is_none()).cloned().collect();
+        if !free.is_empty() {
+            pools.push(((from, to, sections.clone()), free));
+        }
+        for set in 1u32..(1 << through.len()) {
+            let chosen: Vec<usize> = (0..through.len()).filter(|j| set >> j & 1 == 1).map(|j| through[j]).collect();
+            let pool: Vec<Candidate> = cands.iter().filter(|c| c.7.is_none_or(|i| chosen.contains(&i))).cloned().collect();
+            let mut needs = sections.clone();
+            for &i in &chosen {
+                needs.extend(services[i].hops.iter().copied());
+            }
+            needs.sort_unstable();
+            needs.dedup();
+            pools.push(((from, to, needs), pool));
+        }
+    }
+    for ((from, to, sections), mut cands) in pools {
         // the fastest of every train over the leg (each pattern's stops at stations without a board drawn
         // independently, in service order), never above the fastest pattern's own
         let draws: Vec<crate::services::Draw> = cands.iter().map(|c| c.6).collect();

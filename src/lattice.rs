@@ -106,6 +106,8 @@ pub struct Engine {
     /// The origin city's stations with the alternative masks under which each is served by rail.
     origin_stations: Vec<(u32, Vec<Set>)>,
     is_station: Vec<bool>,
+    /// Every station's (platform, boarding) nodes, in station order ([`Engine::station_times`]).
+    station_nodes: Vec<(u32, u32)>,
     pub places: Vec<PlaceSlot>,
     pub cities: Vec<CitySlot>,
     /// Times above this are not propagated (the metric does not look at them). `UNREACHED - 1` for none.
@@ -218,6 +220,7 @@ impl Engine {
             .filter(|(i, _)| *i != all.origin.i())
             .map(|(_, c)| CitySlot { seat: g.place(c.seat).0, stations: c.stations.iter().map(|&s| g.station(s).0).collect() })
             .collect();
+        let station_nodes = (0..net.stations.len()).map(|i| (g.station(StationIx(i as u32)).0, g.board(StationIx(i as u32)).0)).collect();
         Engine {
             measure,
             n_projects,
@@ -226,6 +229,7 @@ impl Engine {
             origin_seat: g.place(origin.seat).0,
             origin_stations,
             is_station,
+            station_nodes,
             places,
             cities,
             bound: UNREACHED - 1,
@@ -354,6 +358,19 @@ impl Engine {
     /// Per place (in network order), its time under the engine's measure, as [`crate::rings::Reach`] gives it.
     pub fn place_times(&self, d: &Dists) -> Vec<Option<Seconds>> {
         self.places.iter().map(|p| self.time_at(d, p.node, &p.stations)).map(wrap).collect()
+    }
+
+    /// The time of every station as `run` reports it: the station measure's by rail at its platform; door to door
+    /// at its platform or, by road access, its boarding node, whichever is sooner.
+    pub fn station_times(&self, d: &Dists) -> Vec<Option<Seconds>> {
+        self.station_nodes
+            .iter()
+            .map(|&(p, b)| match self.measure {
+                Measure::Station => d.0[p as usize],
+                Measure::Door => d.0[p as usize].min(d.0[b as usize]),
+            })
+            .map(wrap)
+            .collect()
     }
 
     /// The time of a place node (and its own stations, for the station measure).

@@ -3,7 +3,7 @@
 //! A [`Service`] is one stopping pattern of trains: a route (stations in running order, consecutive ones joined by
 //! a rail section of any line, so trains run through from line to line and onto branches), the stations of the
 //! route where it stops, a train class (hsr, intercity, suburban, conventional: the physics of its rolling stock),
-//! the trains' maximum speed and how many trains a day run it. Services come from two places:
+//! the trains' maximum speed and how many trains a day run it. Services come from three places:
 //!
 //! - `services.csv` of the network: the as-built patterns derived from the 2021 departure boards by
 //!   `tools/derive/services.py` (one row per distinct pattern, with its number of trains);
@@ -13,7 +13,9 @@
 //!   or more directions meet) and a semi-fast stopping there and at the stations of the plan's cities
 //!   (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
 //!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations). All run in both
-//!   directions.
+//!   directions;
+//! - `project_services.csv` of the network (optional): a project's trains that run on across lines, with the
+//!   defaults' stopping patterns ([`load_project_services`]), run only while their whole route is open.
 //!
 //! Running time between two stops of a service ([`leg_parts`]) is physics, with the parameters of the class:
 //! every section at `min(section speed limit, train maximum)` with a running-time supplement (`margin`), plus the
@@ -315,7 +317,6 @@ pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> b
     nb.iter().map(|n| n.len() >= 3).collect()
 }
 
-/// The default services of every line (see the module documentation), given the as-built ones.
 /// The stopping patterns of default and project services.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pattern {
@@ -416,6 +417,10 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
             return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));
         }
         let stops = pattern_stops(&route, pattern, &hub, &city);
+        if let Some(k) = (0..route.len()).find(|&k| stops[k] && !net.stations[route[k].i()].telecode) {
+            let st = &net.stations[route[k].i()];
+            return Err(r.err("route", format!("the {} pattern would stop at '{}', which sells no tickets (no telecode in stations.csv); end the route elsewhere or use a pattern that passes it", r.req("pattern")?, st.id)));
+        }
         let n = route.len();
         let s = Service {
             id,
@@ -443,6 +448,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
     Ok(out)
 }
 
+/// The default services of every line (see the module documentation), given the as-built ones.
 pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
     let hub = junctions(net);
     let city = city_stations(net);
@@ -713,7 +719,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
             Error::config(
                 path,
                 field,
-                format!("no service '{id}' in this network{}; services are the ids of services.csv and `<line>:stopping|express|semifast:<n>[:rev]`", if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }),
+                format!("no service '{id}' in this network{}; services are the ids of services.csv and project_services.csv (`<id>:rev` the other way) and `<line>:stopping|express|semifast:<n>[:rev]`", if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }),
             )
         })
     };

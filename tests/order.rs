@@ -224,9 +224,16 @@ fn check_against_graph_build(file: &Path, net: &Network, rng: &mut Rng, subsets:
             let g = Graph::build(&b);
             let r = Reach::compute(&b, &g);
             let want: Vec<_> = r.places.iter().map(|t| t.get(measure)).collect();
-            let got = st.engine.place_times(&st.engine.full(s));
+            let d = st.engine.full(s);
+            let got = st.engine.place_times(&d);
             for (i, (w, g)) in want.iter().zip(&got).enumerate() {
                 assert_eq!(w, g, "{label}: measure {}, state {s:b} ({:?}): place {} ({})", measure.as_str(), (0..n).filter(|j| s >> j & 1 == 1).map(|j| &st.ids[j]).collect::<Vec<_>>(), net.places[i].id, net.places[i].name);
+            }
+            // and every station (a project's through service runs on lines open without it: 郑徐 for 日兰's)
+            let want: Vec<_> = r.stations.iter().map(|t| t.get(measure)).collect();
+            let got = st.engine.station_times(&d);
+            for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+                assert_eq!(w, g, "{label}: measure {}, state {s:b} ({:?}): station {} ({})", measure.as_str(), (0..n).filter(|j| s >> j & 1 == 1).map(|j| &st.ids[j]).collect::<Vec<_>>(), net.stations[i].id, net.stations[i].name);
             }
         }
     }

@@ -204,8 +204,9 @@ def build(shared, network):
 
     def leg_states(sources, b, cls, vmax):
         """The quickest paths to b from a set of (station, previous station) states with their costs so far, over
-        (station, previous station) states so that a banned turn is never made (and no U-turn): {(b, previous):
-        (cost, km, stations, hops, source state)} for every way into b. Weights as in `path`."""
+        (station, previous station) states so that a banned turn is never made, nor a U-turn except at a stop (where
+        a train may change ends: G1716 at 汉口): {(b, previous): (cost, km, stations, hops, source state)} for every
+        way into b. Weights as in `path`."""
         pref = fast_modes(cls)
         by_time = cls in ("hsr", "intercity")
         dist, prev, heap = {}, {}, []
@@ -222,7 +223,7 @@ def build(shared, network):
                 done[st] = (d, real)
                 continue
             for v, km, mode, kmh in sorted(adj[u]):
-                if v == pu or (pu, u, v) in bans:
+                if (v == pu and st not in sources) or (pu, u, v) in bans:
                     continue
                 w = (km / min(kmh, vmax) if by_time else km) * (1.0 if mode in pref else OTHER_MODE_FACTOR)
                 ns = (v, u)
@@ -243,7 +244,8 @@ def build(shared, network):
     def route_run(ids, cls, vmax):
         """The legs' paths (stations, km, hops) of a run of stops: each leg's quickest path; where their chain makes
         a banned turn (TURN_BANS), the quickest chain of legs that makes none (a search over (station, previous
-        station) states, leg by leg); if there is none, the legs' own quickest paths."""
+        station) states, leg by leg); if there is none, the legs' own quickest paths (counted in the stats:
+        `turn_ban_unroutable`)."""
         legs = [path(a, b, cls, vmax) for a, b in zip(ids, ids[1:])]
         if not bans:
             return legs
@@ -259,6 +261,7 @@ def build(shared, network):
         for b in ids[1:]:
             res = leg_states(sources, b, cls, vmax)
             if not res:
+                stats["turn_ban_unroutable (kept, with the banned turn)"] += 1
                 return legs
             layers.append(res)
             sources = {st: v[0] for st, v in res.items()}
