@@ -113,7 +113,8 @@ pub const PROJECT_SERVICES: Schema = Schema {
         Col::req("route", T),
         Col::req("source", T),
     ],
-    max_rows: 10_000,
+    // the order search pools a leg once for every set of the through services sharing it (2^n, `graph::build_traced`)
+    max_rows: 8,
 };
 
 pub const SPEED_CHANGES: Schema = Schema {
