@@ -199,9 +199,10 @@ impl Engine {
             .iter()
             .flat_map(|&s| [(g.station(s).0, served[s.i()].clone()), (g.board(s).0, served[s.i()].clone())])
             .collect();
+        let station_nodes: Vec<(u32, u32)> = (0..net.stations.len()).map(|i| (g.station(StationIx(i as u32)).0, g.board(StationIx(i as u32)).0)).collect();
         let mut is_station = vec![false; n_nodes];
-        for i in 0..net.stations.len() {
-            is_station[g.station(StationIx(i as u32)).0 as usize] = true;
+        for &(p, _) in &station_nodes {
+            is_station[p as usize] = true;
         }
         let mut own: Vec<Vec<u32>> = vec![Vec::new(); net.places.len()];
         for (i, s) in net.stations.iter().enumerate() {
@@ -220,7 +221,6 @@ impl Engine {
             .filter(|(i, _)| *i != all.origin.i())
             .map(|(_, c)| CitySlot { seat: g.place(c.seat).0, stations: c.stations.iter().map(|&s| g.station(s).0).collect() })
             .collect();
-        let station_nodes = (0..net.stations.len()).map(|i| (g.station(StationIx(i as u32)).0, g.board(StationIx(i as u32)).0)).collect();
         Engine {
             measure,
             n_projects,

@@ -132,6 +132,12 @@ pub fn stretch_section(net: &Network, pairs: &BTreeMap<(StationIx, StationIx), V
     pairs.get(&k).and_then(|v| v.iter().copied().min_by_key(|&i| (net.sections[i].opened.is_none(), net.sections[i].opened, i)))
 }
 
+/// The section of every hop of `route` ([`stretch_section`]), or the first pair of consecutive stations no
+/// section joins, for the caller's error ("list every station the train passes").
+pub fn route_hops(net: &Network, pairs: &BTreeMap<(StationIx, StationIx), Vec<usize>>, route: &[StationIx]) -> std::result::Result<Vec<usize>, (StationIx, StationIx)> {
+    route.windows(2).map(|w| stretch_section(net, pairs, w[0], w[1]).ok_or((w[0], w[1]))).collect()
+}
+
 /// Reads `services.csv` of a network folder, if there is one.
 pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
     let path = dir.join("services.csv");
@@ -172,18 +178,8 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
                 return Err(r.err("route", format!("station '{}' appears twice; a service visits a station once (split loops into two services; only a junction without a telecode may be passed twice)", net.stations[s.i()].id)));
             }
         }
-        let mut hops = Vec::new();
-        for w in route.windows(2) {
-            match stretch_section(net, &pairs, w[0], w[1]) {
-                Some(si) => hops.push(si),
-                None => {
-                    return Err(r.err(
-                        "route",
-                        format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].id, net.stations[w[1].i()].id),
-                    ))
-                }
-            }
-        }
+        let hops = route_hops(net, &pairs, &route)
+            .map_err(|(a, b)| r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[a.i()].id, net.stations[b.i()].id)))?;
         let stop_ids: Vec<StationIx> = r.req("stops")?.split('|').map(|k| station("stops", k.trim())).collect::<Result<_>>()?;
         let mut stops = vec![false; route.len()];
         let mut k = 0;
@@ -406,13 +402,8 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         if route.len() < 2 || route.iter().collect::<BTreeSet<_>>().len() != route.len() {
             return Err(r.err("route", "a route needs two or more stations, each once, '|'-separated"));
         }
-        let mut hops = Vec::new();
-        for w in route.windows(2) {
-            let si = stretch_section(net, &pairs, w[0], w[1]).ok_or_else(|| {
-                r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].id, net.stations[w[1].i()].id))
-            })?;
-            hops.push(si);
-        }
+        let hops = route_hops(net, &pairs, &route)
+            .map_err(|(a, b)| r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[a.i()].id, net.stations[b.i()].id)))?;
         if !hops.iter().any(|&si| net.sections[si].project.as_deref() == Some(project)) {
             return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));
         }
@@ -812,13 +803,9 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         if route.len() < 2 || route.iter().collect::<BTreeSet<_>>().len() != route.len() {
             return Err(Error::config(path, &f("route"), "needs two or more stations, each once"));
         }
-        let mut hops = Vec::new();
-        for w in route.windows(2) {
-            let si = stretch_section(net, &pairs, w[0], w[1]).ok_or_else(|| {
-                Error::config(path, &f("route"), format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[w[0].i()].name, net.stations[w[1].i()].name))
-            })?;
-            hops.push(si);
-        }
+        let hops = route_hops(net, &pairs, &route).map_err(|(a, b)| {
+            Error::config(path, &f("route"), format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[a.i()].name, net.stations[b.i()].name))
+        })?;
         let mut stops = vec![a.stops.is_empty(); route.len()];
         for key in &a.stops {
             let st = station(key, &f("stops"))?;

@@ -367,13 +367,19 @@ fn station_probabilities(groups: &ringsim::services::Unboarded) -> Vec<f64> {
     groups.iter().flat_map(|&(k, p)| std::iter::repeat_n(p, k)).collect()
 }
 
+/// The probability that one train stops at exactly the stations of the bit set `stops`, station `i` with
+/// probability `ps[i]` independently.
+fn one_train_probability(ps: &[f64], stops: usize) -> f64 {
+    (0..ps.len()).map(|i| if stops >> i & 1 == 1 { ps[i] } else { 1.0 - ps[i] }).product()
+}
+
 /// The distribution of the least number of stops among `n` trains, each stopping at station `i` with probability
 /// `ps[i]` independently, by enumerating every outcome of every train: `out[m] = P(least = m)`. The reference for
 /// [`ringsim::services::fastest_stops`] and [`ringsim::services::expected_fastest`].
 fn least_stops_by_enumeration(ps: &[f64], n: usize) -> Vec<f64> {
     let k = ps.len();
     let per_train = 1usize << k;
-    let one = |stops: usize| (0..k).map(|i| if stops >> i & 1 == 1 { ps[i] } else { 1.0 - ps[i] }).product::<f64>();
+    let one = |stops: usize| one_train_probability(ps, stops);
     let mut out = vec![0.0; k + 1];
     for outcome in 0..per_train.pow(n as u32) {
         let (mut prob, mut least, mut o) = (1.0, usize::MAX, outcome);
@@ -394,7 +400,7 @@ fn least_stops_by_enumeration(ps: &[f64], n: usize) -> Vec<f64> {
 fn fastest_split_by_enumeration(ps: &[f64], k_city: usize, n: usize) -> (f64, f64) {
     let k = ps.len();
     let per_train = 1usize << k;
-    let one = |stops: usize| (0..k).map(|i| if stops >> i & 1 == 1 { ps[i] } else { 1.0 - ps[i] }).product::<f64>();
+    let one = |stops: usize| one_train_probability(ps, stops);
     let city_mask = (1usize << k_city) - 1;
     let (mut city, mut other) = (0.0, 0.0);
     for outcome in 0..per_train.pow(n as u32) {
