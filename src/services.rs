@@ -428,11 +428,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
             origin: Origin::Project,
             departures: Vec::new(),
         };
-        let mut rev = s.clone();
-        rev.id = format!("{}:rev", s.id);
-        rev.route.reverse();
-        rev.hops.reverse();
-        rev.stops.reverse();
+        let rev = s.reversed();
         out.push(s);
         out.push(rev);
     }
@@ -492,17 +488,11 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
                 }
             }
             for (origin, name, stops, per_day) in variants {
-                for dir in [false, true] {
-                    let (mut r, mut h, mut s) = (route.clone(), hops.clone(), stops.clone());
-                    if dir {
-                        r.reverse();
-                        h.reverse();
-                        s.reverse();
-                    }
-                    let id = format!("{}:{}:{}{}", line.id, name, ci + 1, if dir { ":rev" } else { "" });
-                    let unknown = vec![false; r.len()];
-                    out.push(Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: r, hops: h, stops: s, unknown, stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() });
-                }
+                let id = format!("{}:{}:{}", line.id, name, ci + 1);
+                let s = Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: route.clone(), hops: hops.clone(), stops, unknown: vec![false; n], stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() };
+                let rev = s.reversed();
+                out.push(s);
+                out.push(rev);
             }
         }
     }
@@ -820,14 +810,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         let stand = vec![false; route.len()];
         let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, stand, origin: Origin::Scenario, departures: Vec::new() };
         if a.both_directions {
-            let mut r = s.clone();
-            r.id = format!("{}:rev", a.id);
-            r.route.reverse();
-            r.hops.reverse();
-            r.stops.reverse();
-            r.unknown.reverse();
-            r.reverse.reverse();
-            r.stand.reverse();
+            let r = s.reversed();
             all.push(s);
             all.push(r);
         } else {
@@ -851,6 +834,21 @@ pub struct Scene<'a> {
 }
 
 impl Service {
+    /// The same trains the other way (`<id>:rev`): route, hops and every per-station flag reversed. Only for services
+    /// without clock times (defaults, project and scenario services), whose trains run at even headways.
+    pub fn reversed(&self) -> Service {
+        debug_assert!(self.departures.is_empty());
+        let mut r = self.clone();
+        r.id = format!("{}:rev", self.id);
+        r.route.reverse();
+        r.hops.reverse();
+        r.stops.reverse();
+        r.unknown.reverse();
+        r.reverse.reverse();
+        r.stand.reverse();
+        r
+    }
+
     /// The probability that one of this service's trains stops at a station without a board named after its
     /// city: `ratio` (the fitted `rail.unknown_stop_ratio`) × its stop rate at the stations with a board, at most 1.
     pub fn stop_probability(&self, ratio: f64) -> f64 {
