@@ -390,6 +390,17 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     let mut t = line("high-speed and intercity trains (G, D, C)", &e.fast);
     t.push_str(&line("conventional trains", &e.conventional));
     t.push_str(&line("all matched pairs", &e.all));
+    // where the G/D/C error lies: by the length of the trip, and by how many trains serve the pair
+    let band = |title: &str, rows: Vec<(&str, &str, calibrate::Stats)>| {
+        let parts: Vec<String> = rows.iter().filter(|r| r.2.n > 0).map(|(_, label, s)| format!("{label}: {} pairs, {:.1} min ({:+.1}), {} over 10", s.n, s.mae, s.bias, s.over_10)).collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("  G/D/C pairs by {title} (mean absolute error, bias): {}\n", parts.join("; "))
+        }
+    };
+    t.push_str(&band("observed time", e.fast_by_time()));
+    t.push_str(&band("the observed trains a day", e.fast_by_trains()));
     let mut w: Vec<&calibrate::PairResult> = e.pairs.iter().collect();
     w.sort_by(|a, b| (b.model - b.observed).abs().total_cmp(&(a.model - a.observed).abs()).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
     t.push_str("  worst pairs, with the stated cause:\n");
@@ -457,7 +468,7 @@ fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plo
 fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
     // the range the stops at stations without a board leave open (no stop there, a whole stop at every one), where
     // one train serves the pair
-    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "model_service", "model_no_unboarded_stop_minutes", "model_every_unboarded_stop_minutes", "cause_kind", "cause"]);
+    let mut w = CsvOut::new(&["from", "to", "observed_minutes", "model_minutes", "error_minutes", "train_group", "model_changes", "model_service", "model_no_unboarded_stop_minutes", "model_every_unboarded_stop_minutes", "cause_kind", "cause", "observed_trains"]);
     for p in &e.pairs {
         let (kind, cause) = cause_of(p);
         let (lo, hi) = p.stop_range.map_or((String::new(), String::new()), |(lo, hi)| (format!("{lo:.1}"), format!("{hi:.1}")));
@@ -474,10 +485,11 @@ fn pairs_csv(e: &calibrate::Evaluation) -> Vec<u8> {
             hi,
             kind.to_string(),
             cause,
+            p.observed_trains.map(|n| n.to_string()).unwrap_or_default(),
         ]);
     }
     for (f, t, why) in &e.unmatched {
-        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone()]);
+        w.row([f.clone(), t.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), "unmatched".to_string(), why.clone(), String::new()]);
     }
     w.into_bytes()
 }
@@ -569,6 +581,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     f.push_str(&stats_toml("cross_validated.all", &cv.all));
     f.push_str(&stats_toml("cross_validated.hsr_intercity", &cv.fast));
     f.push_str(&stats_toml("cross_validated.conventional", &cv.conventional));
+    for (key, _, s) in cv.fast_by_time().into_iter().chain(cv.fast_by_trains()) {
+        f.push_str(&stats_toml(&format!("cross_validated.hsr_intercity_{key}"), &s));
+    }
     if let Some((mae, outside, n)) = crate::cause::unknown_stops_bound(cv.pairs.iter().filter(|p| p.fast)) {
         // what the stops the boards cannot show leave open: the error no choice of them could remove
         f.push_str(&format!("[fit.cross_validated.hsr_intercity_outside_stop_range]\npairs = {n}\nmae_min = {mae:.2}\npairs_outside = {outside}\n"));

@@ -29,6 +29,8 @@ pub struct Observed {
     pub why_unmatched: String,
     /// The observed train's class from its code (`G`, `D`, `C` are high-speed; others conventional), if given.
     pub fast_train: Option<bool>,
+    /// How many trains a day serve the pair in the observed timetable (`n_trains`), if given.
+    pub trains: Option<u64>,
 }
 
 /// Reads an observed file; names that are not stations of the network are kept, marked unmatched.
@@ -50,7 +52,8 @@ pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
             (Err(_), _) => (None, format!("no station '{f}' in the network")),
         };
         let fast_train = r.get("train_code").chars().next().map(|c| matches!(c, 'G' | 'D' | 'C'));
-        out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train });
+        let trains = if r.get("n_trains").is_empty() { None } else { Some(r.u64("n_trains")?) };
+        out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train, trains });
     }
     if out.is_empty() {
         return Err(Error::Csv { path: path.to_path_buf(), line: 1, message: "no observations: the file has a header but no rows".into() });
@@ -77,6 +80,8 @@ pub struct PairResult {
     pub stop_range: Option<(f64, f64)>,
     /// The modelled service that answers the pair alone (its id), where one does.
     pub service: Option<String>,
+    /// The trains a day the observed file gives for the pair (`n_trains`), if given.
+    pub observed_trains: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -121,7 +126,44 @@ pub fn stats(pairs: &[PairResult]) -> Stats {
     }
 }
 
+/// The bands of observed time the report breaks the G/D/C error down by: (key, label, from, below) minutes.
+pub const TIME_BANDS: [(&str, &str, f64, f64); 4] =
+    [("under_1h", "under 1 h", 0.0, 60.0), ("1h_2h", "1–2 h", 60.0, 120.0), ("2h_3h20", "2 h – 3 h 20", 120.0, 200.0), ("over_3h20", "3 h 20 and over", 200.0, f64::INFINITY)];
+
+/// The bands of the observed file's trains a day for a pair (`n_trains`) the report breaks the G/D/C error down
+/// by: (key, label, least, most). The fastest of many trains is a different kind of train from the only one.
+pub const TRAIN_BANDS: [(&str, &str, u64, u64); 4] = [("trains_1", "1 train a day", 1, 1), ("trains_2_4", "2–4 trains", 2, 4), ("trains_5_19", "5–19 trains", 5, 19), ("trains_20_up", "20 or more trains", 20, u64::MAX)];
+
 impl Evaluation {
+    /// The G/D/C pairs' statistics by band of observed time ([`TIME_BANDS`]): (key, label, statistics).
+    pub fn fast_by_time(&self) -> Vec<(&'static str, &'static str, Stats)> {
+        TIME_BANDS
+            .iter()
+            .map(|&(key, label, lo, hi)| {
+                let band: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed >= lo && p.observed < hi).cloned().collect();
+                (key, label, stats(&band))
+            })
+            .collect()
+    }
+
+    /// The G/D/C pairs' statistics by the observed file's trains a day for the pair ([`TRAIN_BANDS`]), with the
+    /// pairs for which it gives none last ("not given", shown only when there are such pairs).
+    pub fn fast_by_trains(&self) -> Vec<(&'static str, &'static str, Stats)> {
+        let mut out: Vec<(&'static str, &'static str, Stats)> = TRAIN_BANDS
+            .iter()
+            .map(|&(key, label, lo, hi)| {
+                let band: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed_trains.is_some_and(|n| n >= lo && n <= hi)).cloned().collect();
+                (key, label, stats(&band))
+            })
+            .collect();
+        // a pair the file gives 0 trains for, or none, is counted apart
+        let rest: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed_trains.is_none_or(|n| n == 0)).cloned().collect();
+        if !rest.is_empty() {
+            out.push(("trains_not_given", "trains a day not given", stats(&rest)));
+        }
+        out
+    }
+
     fn from_pairs(pairs: Vec<PairResult>, unmatched: Vec<(String, String, String)>) -> Evaluation {
         let fast: Vec<PairResult> = pairs.iter().filter(|p| p.fast).cloned().collect();
         let conv: Vec<PairResult> = pairs.iter().filter(|p| !p.fast).cloned().collect();
@@ -185,7 +227,7 @@ pub fn evaluate(g: &Graph, obs: &[Observed]) -> Evaluation {
     for (i, t) in flat {
         let o = &obs[i];
         match t {
-            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None, stop_range: None, service: None }),
+            Some((m, changes)) => pairs.push(PairResult { from: o.from.clone(), to: o.to.clone(), observed: o.minutes, model: m, fast: o.fast_train != Some(false), changes, ends: o.ends.unwrap(), cause: None, stop_range: None, service: None, observed_trains: o.trains }),
             None => unmatched.push((o.from.clone(), o.to.clone(), "no rail path in the model".into())),
         }
     }

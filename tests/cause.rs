@@ -121,7 +121,7 @@ fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
 }
 
 fn pair(observed: f64, model: f64) -> PairResult {
-    PairResult { from: "甲".into(), to: "乙".into(), observed, model, fast: true, changes: 0, ends: (StationIx(0), StationIx(1)), cause: None, stop_range: None, service: None }
+    PairResult { from: "甲".into(), to: "乙".into(), observed, model, fast: true, changes: 0, ends: (StationIx(0), StationIx(1)), cause: None, stop_range: None, service: None, observed_trains: None }
 }
 
 fn leg(parts: LegParts, unknown: &[&str]) -> TrainLeg {

@@ -314,3 +314,48 @@ fn calibrate_regenerates_a_calibration_file_from_before_a_parameter() {
     assert!(err.contains("cal.toml"), "{err}");
     assert_eq!(std::fs::read_to_string(t.path().join("tiny/cal.toml")).unwrap(), "[rail\n");
 }
+
+/// The calibration file's breakdowns of the cross-validated G/D/C error (by observed time, by the observed trains
+/// a day) are those of the pairs CSV the same run writes, and the report prints them.
+#[test]
+fn calibrate_writes_the_error_by_band_as_its_pairs_csv_gives_it() {
+    let (t, _) = tiny_copy();
+    // the full build-out, where 丙站 is open
+    let sc = t.path().join("tiny-scenarios/full.toml");
+    let sc = sc.to_str().unwrap();
+    let mut obs = String::from("from,to,minutes,train_code,train_type,n_trains,source\n");
+    for (a, b, m, n) in [("甲站", "乙站", 20, "1"), ("乙站", "丙站", 18, "30"), ("甲站", "丙站", 36, "3"), ("乙站", "甲站", 22, ""), ("丙站", "乙站", 65, "7"), ("丙站", "甲站", 39, "3")] {
+        obs.push_str(&format!("{a},{b},{m},G1,高速,{n},assumption: test\n"));
+    }
+    std::fs::write(t.path().join("obs.csv"), obs).unwrap();
+    let (code, out, err) = run(t.path(), &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "cal.toml", "--out", "c"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("G/D/C pairs by observed time (mean absolute error, bias): under 1 h: 5 pairs") && out.contains("1–2 h: 1 pairs"), "{out}");
+    assert!(out.contains("G/D/C pairs by the observed trains a day") && out.contains("trains a day not given: 1 pairs"), "{out}");
+    let cal: toml::Value = toml::from_str(&std::fs::read_to_string(t.path().join("cal.toml")).unwrap()).unwrap();
+    let cv = &cal["fit"]["cross_validated"];
+    let csv = std::fs::read_to_string(t.path().join("c/cross_validation_pairs.csv")).unwrap();
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let h = rd.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let rows: Vec<(f64, f64, String)> = rd.records().map(|r| r.unwrap()).map(|r| (r[col("observed_minutes")].parse().unwrap(), r[col("error_minutes")].parse().unwrap(), r[col("observed_trains")].to_string())).collect();
+    assert_eq!(rows.len(), 6);
+    let check = |key: &str, keep: &dyn Fn(&(f64, f64, String)) -> bool| {
+        let band: Vec<f64> = rows.iter().filter(|r| keep(r)).map(|r| r.1).collect();
+        let s = &cv[&format!("hsr_intercity_{key}")];
+        assert_eq!(s["pairs"].as_integer().unwrap() as usize, band.len(), "{key}");
+        if !band.is_empty() {
+            let mae = band.iter().map(|e| e.abs()).sum::<f64>() / band.len() as f64;
+            // the CSV rounds each error to 0.1 min
+            assert!((s["mae_min"].as_float().unwrap() - mae).abs() <= 0.06, "{key}: {} against {mae}", s["mae_min"]);
+        }
+    };
+    check("under_1h", &|r| r.0 < 60.0);
+    check("1h_2h", &|r| (60.0..120.0).contains(&r.0));
+    check("over_3h20", &|r| r.0 >= 200.0);
+    check("trains_1", &|r| r.2 == "1");
+    check("trains_2_4", &|r| r.2 == "3");
+    check("trains_5_19", &|r| r.2 == "7");
+    check("trains_20_up", &|r| r.2 == "30");
+    check("trains_not_given", &|r| r.2.is_empty());
+}
