@@ -392,8 +392,9 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     t.push_str(&line("all matched pairs", &e.all));
     // where the G/D/C error lies: by the length of the trip, and by how many trains serve the pair
     let band = |title: &str, rows: Vec<(&str, &str, calibrate::Stats)>| {
-        let parts: Vec<String> = rows.iter().filter(|r| r.2.n > 0).map(|(_, label, s)| format!("{label}: {} pairs, {:.1} min ({:+.1}), {} over 10", s.n, s.mae, s.bias, s.over_10)).collect();
-        if parts.is_empty() {
+        let parts: Vec<String> = rows.iter().filter(|r| r.2.n > 0).map(|(_, label, s)| format!("{label}: {}, {:.1} min ({:+.1}), {} over 10", crate::report::count(s.n, "pair", "pairs"), s.mae, s.bias, s.over_10)).collect();
+        // a file without trains a day for any pair has nothing to break down
+        if parts.is_empty() || rows.iter().all(|r| r.0 == "trains_not_given" || r.2.n == 0) {
             String::new()
         } else {
             format!("  G/D/C pairs by {title} (mean absolute error, bias): {}\n", parts.join("; "))

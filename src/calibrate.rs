@@ -146,8 +146,9 @@ impl Evaluation {
             .collect()
     }
 
-    /// The G/D/C pairs' statistics by the observed file's trains a day for the pair ([`TRAIN_BANDS`]), with the
-    /// pairs for which it gives none last ("not given", shown only when there are such pairs).
+    /// The G/D/C pairs' statistics by the observed file's trains a day for the pair ([`TRAIN_BANDS`]; the file's
+    /// `n_trains` is at least 1), with the pairs for which it gives none last ("not given", only when there are
+    /// such pairs).
     pub fn fast_by_trains(&self) -> Vec<(&'static str, &'static str, Stats)> {
         let mut out: Vec<(&'static str, &'static str, Stats)> = TRAIN_BANDS
             .iter()
@@ -156,8 +157,7 @@ impl Evaluation {
                 (key, label, stats(&band))
             })
             .collect();
-        // a pair the file gives 0 trains for, or none, is counted apart
-        let rest: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed_trains.is_none_or(|n| n == 0)).cloned().collect();
+        let rest: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed_trains.is_none()).cloned().collect();
         if !rest.is_empty() {
             out.push(("trains_not_given", "trains a day not given", stats(&rest)));
         }

@@ -208,7 +208,7 @@ pub const OBSERVED: Schema = Schema {
         Col::req("minutes", Kind::Num { min: 0.5, max: 2880.0, unit: "minutes" }),
         Col::opt("train_code", T),
         Col::opt("train_type", T),
-        Col::opt("n_trains", Kind::Int { min: 0, max: 100_000 }),
+        Col::opt("n_trains", Kind::Int { min: 1, max: 100_000 }),
         Col::opt("source", T),
         Col::opt("notes", T),
     ],

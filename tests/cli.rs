@@ -324,14 +324,14 @@ fn calibrate_writes_the_error_by_band_as_its_pairs_csv_gives_it() {
     let sc = t.path().join("tiny-scenarios/full.toml");
     let sc = sc.to_str().unwrap();
     let mut obs = String::from("from,to,minutes,train_code,train_type,n_trains,source\n");
-    for (a, b, m, n) in [("甲站", "乙站", 20, "1"), ("乙站", "丙站", 18, "30"), ("甲站", "丙站", 36, "3"), ("乙站", "甲站", 22, ""), ("丙站", "乙站", 65, "7"), ("丙站", "甲站", 39, "3")] {
+    for (a, b, m, n) in [("甲站", "乙站", 20, "1"), ("乙站", "丙站", 18, "20"), ("甲站", "丙站", 36, "4"), ("乙站", "甲站", 22, ""), ("丙站", "乙站", 65, "5"), ("丙站", "甲站", 39, "19")] {
         obs.push_str(&format!("{a},{b},{m},G1,高速,{n},assumption: test\n"));
     }
     std::fs::write(t.path().join("obs.csv"), obs).unwrap();
     let (code, out, err) = run(t.path(), &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "cal.toml", "--out", "c"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("G/D/C pairs by observed time (mean absolute error, bias): under 1 h: 5 pairs") && out.contains("1–2 h: 1 pairs"), "{out}");
-    assert!(out.contains("G/D/C pairs by the observed trains a day") && out.contains("trains a day not given: 1 pairs"), "{out}");
+    assert!(out.contains("G/D/C pairs by observed time (mean absolute error, bias): under 1 h: 5 pairs") && out.contains("1–2 h: 1 pair,"), "{out}");
+    assert!(out.contains("G/D/C pairs by the observed trains a day") && out.contains("trains a day not given: 1 pair,"), "{out}");
     let cal: toml::Value = toml::from_str(&std::fs::read_to_string(t.path().join("cal.toml")).unwrap()).unwrap();
     let cv = &cal["fit"]["cross_validated"];
     let csv = std::fs::read_to_string(t.path().join("c/cross_validation_pairs.csv")).unwrap();
@@ -353,9 +353,11 @@ fn calibrate_writes_the_error_by_band_as_its_pairs_csv_gives_it() {
     check("under_1h", &|r| r.0 < 60.0);
     check("1h_2h", &|r| (60.0..120.0).contains(&r.0));
     check("over_3h20", &|r| r.0 >= 200.0);
+    // the edges of the bands: 4 | 5 and 19 | 20
     check("trains_1", &|r| r.2 == "1");
-    check("trains_2_4", &|r| r.2 == "3");
-    check("trains_5_19", &|r| r.2 == "7");
-    check("trains_20_up", &|r| r.2 == "30");
+    check("trains_2_4", &|r| r.2 == "4");
+    check("trains_5_19", &|r| r.2 == "5" || r.2 == "19");
+    check("trains_20_up", &|r| r.2 == "20");
+    assert_eq!(cv["hsr_intercity_trains_5_19"]["pairs"].as_integer(), Some(2));
     check("trains_not_given", &|r| r.2.is_empty());
 }
