@@ -244,6 +244,9 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
         Some(s) => Some(crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station")))?),
     };
     let ps = od::read_pairs(b.net, pairs)?;
+    for n in od::city_or_station_notes(b.net, &ps) {
+        eprintln!("od: note: {}: {n}", pairs.display());
+    }
     let g = build_graph(&b)?;
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
     let ts = od::times_measured(b.net, &g, &q, measure);

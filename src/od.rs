@@ -106,6 +106,32 @@ pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
     Ok(out)
 }
 
+/// Notes for the keys of `pairs` taken as a city that are also the exact name of a station (商丘, 焦作, 淮北): the
+/// city is what `od` answers, by the door measure unless asked otherwise; the note gives the station's id, which
+/// names the station. One note per key, in the order the keys first appear.
+pub fn city_or_station_notes(net: &Network, pairs: &[Pair]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for p in pairs {
+        for (key, e) in [(&p.from_key, p.from), (&p.to_key, p.to)] {
+            let Endpoint::City(c) = e else { continue };
+            let k = key.trim();
+            if net.cities[c.i()].id == k || !seen.insert(k.to_string()) {
+                continue;
+            }
+            if let Some(s) = net.stations.iter().find(|s| s.name == k) {
+                out.push(format!(
+                    "'{k}' (first on line {}) is taken as the city {}, by the door measure unless --measure says otherwise; the station {k} is '{}': write that id for the station",
+                    p.line,
+                    net.cities[c.i()].name,
+                    s.id
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The distinct origins of some pairs, in a fixed order, and each origin's position in that order.
 fn distinct_origins(pairs: &[(Endpoint, Endpoint)]) -> (Vec<Endpoint>, BTreeMap<Endpoint, usize>) {
     let mut origins: Vec<Endpoint> = pairs.iter().map(|p| p.0).collect();

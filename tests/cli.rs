@@ -92,6 +92,9 @@ fn od_agrees_with_run_and_accepts_names() {
     assert_eq!((rows[2][3], rows[2][6]), ("city", "door"), "a city pair uses the door measure");
     // a city's name means the city in every command (郑州 is also a station name: the station is ZZF here)
     assert_eq!((rows[3][2], rows[3][3]), ("郑州市", "city"));
+    // and od says so, with the station's id, once for that key and for no other
+    assert!(err.contains("'郑州' (first on line 5) is taken as the city 郑州市") && err.contains("the station 郑州 is 'ZZF'"), "{err}");
+    assert_eq!(err.matches("od: note:").count(), 1, "{err}");
     let m: f64 = rows[0][7].parse().unwrap();
     assert!((10.0..40.0).contains(&m), "郑州东→开封北 {m} min (the 2021 boards say 20)");
     // the door time to 济源市 equals run's door_minutes for its city row
