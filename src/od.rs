@@ -18,22 +18,13 @@ pub enum Endpoint {
     City(CityIx),
 }
 
-/// Resolves an id (station, place or city id) or a name the way every command does: a city's name (郑州, 郑州市,
-/// Zhengzhou) means the city, as in a scenario's `origin`; then an exact station name (许昌东), then a unique
-/// place name. A station whose name is also a city's (郑州, 开封) is named by its id (e.g. `ZZF`) here. Returns a
-/// message saying why not otherwise.
+/// Resolves a key of `ringsim od`'s pairs: as [`resolve_station_first`] (an id, then an exact 12306 station name,
+/// so that a pair of station names is a station pair, as timetables and official claims state them: 商丘 is the
+/// station 商丘, the city is 商丘市), and a city's English name (Zhengzhou) last. Returns a message saying why not
+/// otherwise.
 pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
     let k = key.trim();
-    if let Some(s) = net.station(k) {
-        return Ok(Endpoint::Station(s));
-    }
-    if let Some(p) = net.place(k) {
-        return Ok(Endpoint::Place(p));
-    }
-    if let Some(c) = net.city_by_key(k) {
-        return Ok(Endpoint::City(c));
-    }
-    resolve_station_first(net, k)
+    resolve_station_first(net, k).or_else(|m| net.city_by_key(k).map(Endpoint::City).ok_or(m))
 }
 
 /// Resolves a key of a station-pair file (observed timetables, `ringsim trip`), where names are 12306 station
@@ -106,25 +97,24 @@ pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
     Ok(out)
 }
 
-/// Notes for the keys of `pairs` taken as a city that are also the exact name of a station (商丘, 焦作, 淮北): the
-/// city is what `od` answers, by the door measure unless asked otherwise; the note gives the station's id, which
-/// names the station. One note per key, in the order the keys first appear.
+/// Notes for the keys of `pairs` taken as a station by name that a city also answers to (郑州, 商丘, 焦作: a
+/// scenario's `origin = "郑州"` is the city): `od` answers the station; the note names the city as `od` takes it.
+/// One note per key, in the order the keys first appear.
 pub fn city_or_station_notes(net: &Network, pairs: &[Pair]) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for p in pairs {
         for (key, e) in [(&p.from_key, p.from), (&p.to_key, p.to)] {
-            let Endpoint::City(c) = e else { continue };
+            let Endpoint::Station(s) = e else { continue };
             let k = key.trim();
-            if net.cities[c.i()].id == k || !seen.insert(k.to_string()) {
+            if net.stations[s.i()].id == k || !seen.insert(k.to_string()) {
                 continue;
             }
-            if let Some(s) = net.stations.iter().find(|s| s.name == k) {
+            if let Some(c) = net.city_by_key(k) {
+                let city = &net.cities[c.i()];
                 out.push(format!(
-                    "'{k}' (first on line {}) is taken as the city {}, by the door measure unless --measure says otherwise; the station {k} is '{}': write that id for the station",
-                    p.line,
-                    net.cities[c.i()].name,
-                    s.id
+                    "'{k}' (first on line {}) is taken as the station {k} ({}); for the city write {} (or its id {})",
+                    p.line, net.stations[s.i()].id, city.name, city.id
                 ));
             }
         }
