@@ -27,8 +27,9 @@ pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String
     resolve_station_first(net, k).or_else(|m| net.city_by_key(k).map(Endpoint::City).ok_or(m))
 }
 
-/// Resolves a key of a station-pair file (observed timetables, `ringsim trip`), where names are 12306 station
-/// names: an exact station name wins over a city of the same name (郑州 is the station 郑州).
+/// Resolves a key where names are 12306 station names (observed timetables, `ringsim trip`, and with
+/// [`resolve`] `ringsim od`'s pairs): an exact station name wins over a city of the same name (郑州 is the station
+/// 郑州).
 pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
     let k = key.trim();
     if let Some(s) = net.station(k) {
@@ -98,7 +99,7 @@ pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
 }
 
 /// Notes for the keys of `pairs` taken as a station by name that a city also answers to (郑州, 商丘, 焦作: a
-/// scenario's `origin = "郑州"` is the city): `od` answers the station; the note names the city as `od` takes it.
+/// scenario's `origin = "郑州"` is the city): `od` answers the station; the note says how to name the city.
 /// One note per key, in the order the keys first appear.
 pub fn city_or_station_notes(net: &Network, pairs: &[Pair]) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();

@@ -512,17 +512,15 @@ pub fn pairs(sch: &Schedules, pairs: &[(StationIx, StationIx)], w: &Window, ps: 
 
 /// Resolves `od --window` pairs: both ends must be stations.
 pub fn station_pairs(b: &Bound, ps: &[crate::od::Pair], file: &std::path::Path) -> Result<Vec<(StationIx, StationIx)>> {
-    use crate::od::{resolve_station_first, Endpoint};
-    // a name that is a station's as well as a city's or place's (郑州) is the station here
-    let station = |e: Endpoint, key: &str| match e {
+    use crate::od::Endpoint;
+    // the pairs file's keys are resolved station first ([`crate::od::resolve`]): a name that is a station's as
+    // well as a city's (郑州) is already the station
+    let station = |e: Endpoint| match e {
         Endpoint::Station(s) => Some(s),
-        _ => match resolve_station_first(b.net, key) {
-            Ok(Endpoint::Station(s)) => Some(s),
-            _ => None,
-        },
+        _ => None,
     };
     ps.iter()
-        .map(|p| match (station(p.from, &p.from_key), station(p.to, &p.to_key)) {
+        .map(|p| match (station(p.from), station(p.to)) {
             (Some(a), Some(z)) => Ok((a, z)),
             _ => Err(Error::Csv {
                 path: file.to_path_buf(),
