@@ -236,15 +236,20 @@ pub fn run(paths: &[PathBuf], out: &Path, ov: &Overrides) -> Result<String> {
 
 /// `ringsim od`: times for a file of pairs; with `by_mode`, also door-to-door times by road only and by public
 /// transport only.
-pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, measure: Option<&str>) -> Result<String> {
+pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, measure: Option<&str>, keep_unknown: bool) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let measure = match measure {
         None => None,
         Some(s) => Some(crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station")))?),
     };
-    let ps = od::read_pairs(b.net, pairs)?;
-    for n in od::city_or_station_notes(b.net, &ps) {
+    let hint = if keep_unknown { "" } else { "; leave the pair out, or keep it as a row without a time with --keep-unknown" };
+    let rows = od::read_pairs_keeping(b.net, pairs, keep_unknown, hint)?;
+    for (e, _) in rows.iter().filter_map(|r| r.as_ref().err()) {
+        eprintln!("od: kept without a time (--keep-unknown): {e}");
+    }
+    let ps: Vec<&od::Pair> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+    for n in od::city_or_station_notes(b.net, ps.iter().copied()) {
         eprintln!("od: note: {}: {n}", pairs.display());
     }
     let g = build_graph(&b)?;
@@ -259,7 +264,23 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
         (Vec::new(), Vec::new())
     };
     let mut w = CsvOut::new(&header);
-    for (i, p) in ps.iter().enumerate() {
+    let mut i = 0;
+    for r in &rows {
+        let p = match r {
+            Ok(p) => p,
+            Err((_, (f, t))) => {
+                // a kept row the network cannot answer: its keys, each end's name and kind where it resolves
+                // (`unknown` where not), no time
+                let side = |k: &str| od::resolve(b.net, k).map(|e| od::describe(b.net, e)).map(|(n, kind)| (n, kind.to_string())).unwrap_or_else(|_| (String::new(), "unknown".to_string()));
+                let ((fname, fkind), (tname, tkind)) = (side(f), side(t));
+                let mut row = vec![f.clone(), t.clone(), fname, fkind, tname, tkind, String::new(), String::new()];
+                if by_mode {
+                    row.extend([String::new(), String::new()]);
+                }
+                w.row(row);
+                continue;
+            }
+        };
         let (fname, fkind) = od::describe(b.net, p.from);
         let (tname, tkind) = od::describe(b.net, p.to);
         let mut row = vec![p.from_key.clone(), p.to_key.clone(), fname, fkind.to_string(), tname, tkind.to_string(), ts[i].1.as_str().to_string(), fmt(ts[i].0)];
@@ -267,8 +288,9 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
             row.extend([fmt(road[i]), fmt(transit[i])]);
         }
         w.row(row);
+        i += 1;
     }
-    write_or_print(out, w.into_bytes(), &format!("{} pairs", ps.len()))
+    write_or_print(out, w.into_bytes(), &format!("{} pairs", rows.len()))
 }
 
 /// `ringsim od --window`: percentiles of the travel time between stations over a departure window

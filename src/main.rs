@@ -152,6 +152,10 @@ enum Cmd {
         /// With --window: the percentiles to report (nearest rank), comma-separated.
         #[arg(long, default_value = "5,25,50,75,95", requires = "window")]
         percentiles: String,
+        /// Keep a pair whose station or place the network does not hold (北京西, beyond the modelled corridors) as a
+        /// row of kind `unknown` without a time, with a note on stderr, instead of stopping at it (exit 2).
+        #[arg(long, conflicts_with = "window")]
+        keep_unknown: bool,
     },
     /// Compare two scenarios: places that change band, minutes saved, population gained per (cumulative) ring.
     #[command(after_help = "Examples:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --measure door")]
@@ -325,8 +329,8 @@ fn main() -> ExitCode {
         Cmd::Report { scenario, compare, out, validate_with, cell_km, variant } => variant.overrides().and_then(|overrides| {
             ringsim::app::report(&ringsim::app::ReportArgs { scenario, compare: compare.as_deref(), out, validate_with: validate_with.as_deref(), cell_km: *cell_km, overrides })
         }),
-        Cmd::Od { scenario, pairs, out, by_mode, measure, window, percentiles } => match window {
-            None => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref()),
+        Cmd::Od { scenario, pairs, out, by_mode, measure, window, percentiles, keep_unknown } => match window {
+            None => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref(), *keep_unknown),
             Some(w) => ringsim::app::od_window(scenario, pairs, out.as_deref(), w, percentiles, *by_mode, measure.as_deref()),
         },
         Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),

@@ -83,14 +83,27 @@ pub struct Pair {
 
 /// Reads `from,to` pairs; unknown names are errors naming the line and field.
 pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
+    read_pairs_keeping(net, path, false, "")?.into_iter().map(|p| p.map_err(|(e, _)| e)).collect()
+}
+
+/// A row of a pairs file whose key names nothing in the network: the error, and the row's keys (from, to).
+pub type Unknown = (Error, (String, String));
+
+/// Reads `from,to` pairs, in file order. With `keep_unknown`, a row whose key names nothing in the network is kept
+/// as its error (the network cannot answer it: a station beyond the modelled corridors, or a typo); without, the
+/// first such row is the error, its message followed by `hint`. A malformed file is an error either way.
+pub fn read_pairs_keeping(net: &Network, path: &Path, keep_unknown: bool, hint: &str) -> Result<Vec<std::result::Result<Pair, Unknown>>> {
     let t = Table::read_schema(path, &crate::schema::PAIRS)?;
     let mut out = Vec::new();
     for r in t.rows() {
         let f = r.req("from")?;
         let to = r.req("to")?;
-        let from = resolve(net, f).map_err(|m| r.err("from", m))?;
-        let to_e = resolve(net, to).map_err(|m| r.err("to", m))?;
-        out.push(Pair { line: r.line, from_key: f.to_string(), to_key: to.to_string(), from, to: to_e });
+        let pair = resolve(net, f).map_err(|m| r.err("from", format!("{m}{hint}"))).and_then(|from| resolve(net, to).map_err(|m| r.err("to", format!("{m}{hint}"))).map(|to_e| (from, to_e)));
+        match pair {
+            Ok((from, to_e)) => out.push(Ok(Pair { line: r.line, from_key: f.to_string(), to_key: to.to_string(), from, to: to_e })),
+            Err(e) if keep_unknown => out.push(Err((e, (f.to_string(), to.to_string())))),
+            Err(e) => return Err(e),
+        }
     }
     if out.is_empty() {
         return Err(Error::Csv { path: path.to_path_buf(), line: 1, message: "no pairs: the file has a header but no rows".into() });
@@ -101,7 +114,7 @@ pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
 /// Notes for the keys of `pairs` taken as a station by name that a city also answers to (郑州, 商丘, 焦作: a
 /// scenario's `origin = "郑州"` is the city): `od` answers the station; the note says how to name the city.
 /// One note per key, in the order the keys first appear.
-pub fn city_or_station_notes(net: &Network, pairs: &[Pair]) -> Vec<String> {
+pub fn city_or_station_notes<'a>(net: &Network, pairs: impl IntoIterator<Item = &'a Pair>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for p in pairs {

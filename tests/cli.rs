@@ -367,3 +367,31 @@ fn calibrate_writes_the_error_by_band_as_its_pairs_csv_gives_it() {
     assert_eq!(cv["hsr_intercity_trains_5_19"]["pairs"].as_integer(), Some(2));
     check("trains_not_given", &|r| r.2.is_empty());
 }
+
+/// A pair naming a station the network does not hold stops `od` with exit 2 and a hint; with --keep-unknown it is
+/// a row of kind `unknown` without a time, in its place, and the other rows are as without it.
+#[test]
+fn od_keeps_unknown_pairs_only_when_asked() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let sc = sc.to_str().unwrap();
+    std::fs::write(t.path().join("p.csv"), "from,to\n郑州东,北京西\n郑州东,信阳东\nBJP,许昌东\n").unwrap();
+    let (code, out, err) = run(t.path(), &["od", sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("p.csv: line 2, field `to`: '北京西' is not a station") && err.contains("--keep-unknown"), "{err}");
+    let (code, out, err) = run(t.path(), &["od", sc, "--pairs", "p.csv", "--keep-unknown"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("line 2, field `to`") && err.contains("line 4, field `from`"), "{err}");
+    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3);
+    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes
+    assert_eq!(rows[0], vec!["郑州东", "北京西", "郑州东", "station", "", "unknown", "", ""]);
+    assert_eq!(rows[2], vec!["BJP", "许昌东", "", "unknown", "许昌东", "station", "", ""]);
+    std::fs::write(t.path().join("q.csv"), "from,to\n郑州东,信阳东\n").unwrap();
+    let (code, alone, err) = run(t.path(), &["od", sc, "--pairs", "q.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows[1].join(","), alone.lines().nth(1).unwrap());
+    // not with --window, which times station pairs only
+    let (code, _, err) = run(t.path(), &["od", sc, "--pairs", "p.csv", "--keep-unknown", "--window", "07:00-08:00"]);
+    assert_eq!(code, 2, "{err}");
+}
