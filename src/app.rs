@@ -245,8 +245,8 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     };
     let hint = if keep_unknown { "" } else { "; leave the pair out, or keep it as a row without a time with --keep-unknown" };
     let rows = od::read_pairs_keeping(b.net, pairs, keep_unknown, hint)?;
-    for (e, _) in rows.iter().filter_map(|r| r.as_ref().err()) {
-        eprintln!("od: kept without a time (--keep-unknown): {e}");
+    for u in rows.iter().filter_map(|r| r.as_ref().err()) {
+        eprintln!("od: kept without a time (--keep-unknown): {}", u.error);
     }
     let ps: Vec<&od::Pair> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
     for n in od::city_or_station_notes(b.net, ps.iter().copied()) {
@@ -268,12 +268,12 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     for r in &rows {
         let p = match r {
             Ok(p) => p,
-            Err((_, (f, t))) => {
+            Err(u) => {
                 // a kept row the network cannot answer: its keys, each end's name and kind where it resolves
                 // (`unknown` where not), no time
-                let side = |k: &str| od::resolve(b.net, k).map(|e| od::describe(b.net, e)).map(|(n, kind)| (n, kind.to_string())).unwrap_or_else(|_| (String::new(), "unknown".to_string()));
-                let ((fname, fkind), (tname, tkind)) = (side(f), side(t));
-                let mut row = vec![f.clone(), t.clone(), fname, fkind, tname, tkind, String::new(), String::new()];
+                let side = |e: Option<od::Endpoint>| e.map(|e| od::describe(b.net, e)).map(|(n, kind)| (n, kind.to_string())).unwrap_or_else(|| (String::new(), "unknown".to_string()));
+                let ((fname, fkind), (tname, tkind)) = (side(u.from.1), side(u.to.1));
+                let mut row = vec![u.from.0.clone(), u.to.0.clone(), fname, fkind, tname, tkind, String::new(), String::new()];
                 if by_mode {
                     row.extend([String::new(), String::new()]);
                 }
@@ -419,7 +419,7 @@ fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     let band = |title: &str, rows: Vec<(&str, &str, calibrate::Stats)>| {
         let parts: Vec<String> = rows.iter().filter(|r| r.2.n > 0).map(|(_, label, s)| format!("{label}: {}, {:.1} min ({:+.1}), {} over 10", crate::report::count(s.n, "pair", "pairs"), s.mae, s.bias, s.over_10)).collect();
         // a file without trains a day for any pair has nothing to break down
-        if parts.is_empty() || rows.iter().all(|r| r.0 == "trains_not_given" || r.2.n == 0) {
+        if parts.is_empty() || rows.iter().all(|r| r.0 == calibrate::TRAINS_NOT_GIVEN || r.2.n == 0) {
             String::new()
         } else {
             format!("  G/D/C pairs by {title} (mean absolute error, bias): {}\n", parts.join("; "))

@@ -132,6 +132,9 @@ pub const TIME_BANDS: [(&str, &str, f64, f64); 4] =
 
 /// The bands of the observed file's trains a day for a pair (`n_trains`) the report breaks the G/D/C error down
 /// by: (key, label, least, most). The fastest of many trains is a different kind of train from the only one.
+/// The key of the band of pairs for which the observed file gives no trains a day ([`Evaluation::fast_by_trains`]).
+pub const TRAINS_NOT_GIVEN: &str = "trains_not_given";
+
 pub const TRAIN_BANDS: [(&str, &str, u64, u64); 4] = [("trains_1", "1 train a day", 1, 1), ("trains_2_4", "2–4 trains", 2, 4), ("trains_5_19", "5–19 trains", 5, 19), ("trains_20_up", "20 or more trains", 20, u64::MAX)];
 
 impl Evaluation {
@@ -159,7 +162,7 @@ impl Evaluation {
             .collect();
         let rest: Vec<PairResult> = self.pairs.iter().filter(|p| p.fast && p.observed_trains.is_none()).cloned().collect();
         if !rest.is_empty() {
-            out.push(("trains_not_given", "trains a day not given", stats(&rest)));
+            out.push((TRAINS_NOT_GIVEN, "trains a day not given", stats(&rest)));
         }
         out
     }

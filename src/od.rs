@@ -83,11 +83,16 @@ pub struct Pair {
 
 /// Reads `from,to` pairs; unknown names are errors naming the line and field.
 pub fn read_pairs(net: &Network, path: &Path) -> Result<Vec<Pair>> {
-    read_pairs_keeping(net, path, false, "")?.into_iter().map(|p| p.map_err(|(e, _)| e)).collect()
+    read_pairs_keeping(net, path, false, "")?.into_iter().map(|p| p.map_err(|u| u.error)).collect()
 }
 
-/// A row of a pairs file whose key names nothing in the network: the error, and the row's keys (from, to).
-pub type Unknown = (Error, (String, String));
+/// A row of a pairs file with a key that names nothing in the network: the error, and each key with what it
+/// resolves to, if anything.
+pub struct Unknown {
+    pub error: Error,
+    pub from: (String, Option<Endpoint>),
+    pub to: (String, Option<Endpoint>),
+}
 
 /// Reads `from,to` pairs, in file order. With `keep_unknown`, a row whose key names nothing in the network is kept
 /// as its error (the network cannot answer it: a station beyond the modelled corridors, or a typo); without, the
@@ -98,11 +103,19 @@ pub fn read_pairs_keeping(net: &Network, path: &Path, keep_unknown: bool, hint: 
     for r in t.rows() {
         let f = r.req("from")?;
         let to = r.req("to")?;
-        let pair = resolve(net, f).map_err(|m| r.err("from", format!("{m}{hint}"))).and_then(|from| resolve(net, to).map_err(|m| r.err("to", format!("{m}{hint}"))).map(|to_e| (from, to_e)));
-        match pair {
-            Ok((from, to_e)) => out.push(Ok(Pair { line: r.line, from_key: f.to_string(), to_key: to.to_string(), from, to: to_e })),
-            Err(e) if keep_unknown => out.push(Err((e, (f.to_string(), to.to_string())))),
-            Err(e) => return Err(e),
+        match (resolve(net, f), resolve(net, to)) {
+            (Ok(from), Ok(to_e)) => out.push(Ok(Pair { line: r.line, from_key: f.to_string(), to_key: to.to_string(), from, to: to_e })),
+            (a, z) => {
+                let error = match (&a, &z) {
+                    (Err(m), _) => r.err("from", format!("{m}{hint}")),
+                    (_, Err(m)) => r.err("to", format!("{m}{hint}")),
+                    _ => unreachable!("one side failed"),
+                };
+                if !keep_unknown {
+                    return Err(error);
+                }
+                out.push(Err(Unknown { error, from: (f.to_string(), a.ok()), to: (to.to_string(), z.ok()) }));
+            }
         }
     }
     if out.is_empty() {
