@@ -549,7 +549,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     // a calibration file from before a fitted parameter was added cannot be read elsewhere, and must be
     // regenerable: the fit starts from params.toml in any case, and "before" says what the file lacked
     let loaded = load_networks(&[scenario.to_path_buf()], true)?;
-    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let mut b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    // the fit is of the physics: with the boards' own times on the timetable's legs there would be nothing to fit
+    crate::services::physics_only(&mut b.services);
     let before_label = match &b.net.calibration_lacks {
         Some(why) => {
             eprintln!("calibrate: {why}");
@@ -643,17 +645,22 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 
 /// `ringsim validate`: the model against observed times, without fitting. With `rings_from` (a station of the
 /// origin city, e.g. 郑州东), also checks every other plan city's band against its fastest scheduled time from
-/// that station ([`crate::ringcheck`]): a table, a summary line and, with `out`, `plan_city_rings.csv`.
-pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>, rings_from: Option<&str>) -> Result<String> {
+/// that station ([`crate::ringcheck`]): a table, a summary line and, with `out`, `plan_city_rings.csv`. With
+/// `physics`, every train is timed by the physics alone ([`crate::services::physics_only`]), as `calibrate` fits it.
+pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>, rings_from: Option<&str>, physics: bool) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
-    let b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    let mut b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
+    if physics {
+        crate::services::physics_only(&mut b.services);
+    }
     let obs = calibrate::read_observed(b.net, observed)?;
     let g = build_graph(&b)?;
     // resolve the option before the long part, so a wrong station fails at once
     let rings_from = rings_from.map(|k| crate::ringcheck::resolve_from(&b, &g, k)).transpose()?;
     let mut e = calibrate::evaluate(&g, &obs);
     crate::cause::explain(&b, &b.params, &mut e);
-    let mut t = format!("== validation of {} against {} ==\n", b.sc.name, observed.display());
+    let timing = if physics { "the physics alone" } else { "the boards' times on the timetable's legs, the physics elsewhere" };
+    let mut t = format!("== validation of {} against {} ({timing}) ==\n", b.sc.name, observed.display());
     t.push_str(&eval_report(&e, 15));
     if let Some(o) = out {
         write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;

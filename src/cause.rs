@@ -19,6 +19,8 @@
 //! High-speed and conventional pairs are explained alike (a conventional train stops and stands at many stations
 //! without a board).
 //! - **changes**: no modelled train serves both stations; the model changes trains (a corridor or service missing).
+//! - **scheduled train**: the model's train runs at its time on the boards ([`crate::services::Service::timetable`]),
+//!   not by the physics: the observed train is another one, or the timetable changed.
 //!
 //! [`explain`] fills [`crate::calibrate::PairResult::cause`] for every pair of an evaluation, with the parameters the
 //! evaluation was made with (a cross-validation fold's own fit for its held-out pairs).
@@ -58,6 +60,9 @@ pub enum Kind {
     FasterThanTrack,
     /// Model too slow; the model's slack exceeds the train's.
     ModelSlack,
+    /// The model's train runs at the boards' time (moved by the scenario's physics): the observed train is another
+    /// one, which the model does not run through, or the timetable changed.
+    ScheduledTrain,
 }
 
 impl Kind {
@@ -69,6 +74,7 @@ impl Kind {
             Kind::StandOrSlowRunning => "stand_or_slow_running",
             Kind::FasterThanTrack => "faster_than_track",
             Kind::ModelSlack => "model_slack",
+            Kind::ScheduledTrain => "scheduled_train",
         }
     }
 }
@@ -212,6 +218,17 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
         }
     };
     let q = &leg.parts;
+    if q.timetable != 0.0 {
+        // the physics does not set this time: the boards do
+        return Cause {
+            kind: Kind::ScheduledTrain,
+            text: format!(
+                "the model's train, {}, runs at its time on the boards ({:+.1} min against the physics there, moved by what the scenario changes); the observed train is another one, which the model does not run between the two stations (a train cut where the network cannot carry a leg), or the timetable has changed",
+                leg.service,
+                m(q.timetable)
+            ),
+        };
+    }
     let names = |v: &[String]| {
         let mut s = v.iter().take(5).cloned().collect::<Vec<_>>().join(" ");
         if v.len() > 5 {

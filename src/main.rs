@@ -95,6 +95,10 @@ enum Cmd {
         from: String,
         /// A station id or exact name.
         to: String,
+        /// Time every train by the physics alone, without the boards' times of the timetable's trains (as
+        /// `calibrate` fits it and `validate --physics` reports it).
+        #[arg(long)]
+        physics: bool,
     },
     /// List the projects of a network (or of a scenario's network) with id, Chinese name, mode, plan status,
     /// opening date, and whether each is open, closed or orderable from the scenario (or --as-of date).
@@ -210,6 +214,10 @@ enum Cmd {
         /// the band of its fastest scheduled time from it (printed as a table; with --out, plan_city_rings.csv).
         #[arg(long, value_name = "STATION")]
         rings_from: Option<String>,
+        /// Time every train by the physics alone, without the boards' times of the timetable's trains (what
+        /// `calibrate` fits and cross-validates); by default the model as the rings use it.
+        #[arg(long)]
+        physics: bool,
     },
     /// All-pairs travel times between plan cities, counties or stations (long CSV from,to,minutes, or --wide).
     #[command(after_help = "Examples:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv\n  ringsim matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot pairs.png")]
@@ -324,7 +332,7 @@ fn main() -> ExitCode {
     ringsim::report::set_csv_bom(cli.bom);
     let result = match &cli.cmd {
         Cmd::Run { scenarios, out, variant } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
-        Cmd::Trip { scenario, from, to } => ringsim::app::trip(scenario, from, to),
+        Cmd::Trip { scenario, from, to, physics } => ringsim::app::trip(scenario, from, to, *physics),
         Cmd::Projects { target, as_of, out } => ringsim::app::projects(target.as_deref(), as_of.as_deref(), out.as_deref()),
         Cmd::Report { scenario, compare, out, validate_with, cell_km, variant } => variant.overrides().and_then(|overrides| {
             ringsim::app::report(&ringsim::app::ReportArgs { scenario, compare: compare.as_deref(), out, validate_with: validate_with.as_deref(), cell_km: *cell_km, overrides })
@@ -335,7 +343,7 @@ fn main() -> ExitCode {
         },
         Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
         Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
-        Cmd::Validate { scenario, observed, out, plot, rings_from } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref()),
+        Cmd::Validate { scenario, observed, out, plot, rings_from, physics } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref(), *physics),
         Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,
             nodes: nodes.as_str(),

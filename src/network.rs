@@ -12,7 +12,7 @@ use crate::schema;
 use crate::table::Table;
 use crate::units::{Date, Km, Kmh};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 macro_rules! ix {
@@ -264,6 +264,10 @@ pub struct Network {
     /// The projects' through services of `project_services.csv` (both directions; run by a scenario only while
     /// every section of the route is open, see [`crate::services::load_project_services`]).
     pub project_services: Vec<crate::services::Service>,
+    /// For each default and project service (by id), the legs on stretches the boards time where it would be
+    /// faster than the timetable's fastest train at the boards' date, and by how much
+    /// ([`crate::services::attach_timetable`]): it is charged that, so that it is not.
+    pub timetable_others: BTreeMap<String, BTreeMap<(StationIx, StationIx), [f64; 2]>>,
     pub seeds: Seeds,
     pub params: Params,
     /// The raw params table, so that scenario overrides can be merged into it.
@@ -587,6 +591,7 @@ impl Network {
             cities,
             services: Vec::new(),
             project_services: Vec::new(),
+            timetable_others: BTreeMap::new(),
             seeds,
             params,
             params_value,
@@ -600,6 +605,7 @@ impl Network {
             return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network; use a city_id of cities.csv: {}", net.default_origin, ids.join(" "))));
         }
         net.services = crate::services::load(dir, &net)?;
+        crate::services::attach_timetable(&mut net);
         net.project_services = crate::services::load_project_services(dir, &net)?;
         Ok(net)
     }

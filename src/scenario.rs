@@ -100,6 +100,7 @@ pub struct Scenario {
 }
 
 /// A scenario bound to its loaded network: resolved origin, project set and parameters.
+#[derive(Clone)]
 pub struct Bound<'n> {
     pub sc: Scenario,
     pub net: &'n Network,

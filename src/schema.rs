@@ -97,6 +97,7 @@ pub const SERVICES: Schema = Schema {
         Col::opt("stands", T),
         Col::opt("example_trains", T),
         Col::opt("departures", T),
+        Col::opt("arrivals", T),
         Col::req("source", T),
     ],
     max_rows: 100_000,

@@ -84,6 +84,15 @@ pub struct Service {
     /// the departure-window search ([`crate::window`]); empty for default and scenario services, which run at
     /// even headways, and for a timetable service whose trains a day a scenario changes.
     pub departures: Vec<Vec<Call>>,
+    /// Each of the pattern's trains' arrivals on the boards (`services.csv` column `arrivals`, in the order of
+    /// `departures`): with its departures, the train's scheduled time between two board stations.
+    pub arrivals: Vec<Vec<(StationIx, crate::units::Clock)>>,
+    /// For a leg between two stops (from, to) that the boards time: the boards' time less the physics's at the
+    /// boards' date, for the fastest of the pattern's trains and for any one of them (seconds; [`attach_timetable`]).
+    /// A scenario's leg takes its physics plus this, so that the timetable's trains run at their scheduled times
+    /// and a scenario moves them by what its physics changes (speed limits, stops, trains a day). Empty for
+    /// default, project and scenario services, and where the boards time no leg.
+    pub timetable: BTreeMap<(StationIx, StationIx), [f64; 2]>,
 }
 
 /// A train of a timetable pattern at a stop at its clock time on the boards: its departure, or, for a train whose
@@ -275,7 +284,38 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         if !departures.is_empty() && departures.len() as f64 != trains_per_day {
             return Err(r.err("departures", format!("{} trains' clock times for {trains_per_day} trains a day; give one group per train, or none", departures.len())));
         }
-        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, stand, origin: Origin::Timetable, departures });
+        let mut arrivals = Vec::new();
+        for train in r.get("arrivals").split_whitespace() {
+            let mut calls = Vec::new();
+            let mut last_pos: Option<usize> = None;
+            if train == "-" {
+                arrivals.push(calls);
+                continue;
+            }
+            for tok in train.split('/') {
+                let bad = || r.err("arrivals", format!("'{tok}' is not a train's arrival; write STATION=HH:MM (its arrival at a stop after the first), a train's arrivals '/'-separated in running order, trains space-separated in the order of `departures`, '-' for a train with none"));
+                let (key, at) = tok.split_once('=').ok_or_else(bad)?;
+                if key.contains('@') {
+                    return Err(bad());
+                }
+                let st = station("arrivals", key)?;
+                let at = crate::units::Clock::parse(at, false).map_err(|m| r.err("arrivals", format!("'{tok}': {m}")))?;
+                let p = match route.iter().position(|x| *x == st) {
+                    Some(p) if stops[p] && p > 0 => p,
+                    _ => return Err(r.err("arrivals", format!("'{tok}': a train arrives at a stop after the first of the service; '{key}' is not one"))),
+                };
+                if last_pos.is_some_and(|q| p <= q) {
+                    return Err(r.err("arrivals", format!("'{train}': list a train's arrivals in running order, each stop once")));
+                }
+                last_pos = Some(p);
+                calls.push((st, at));
+            }
+            arrivals.push(calls);
+        }
+        if !arrivals.is_empty() && arrivals.len() != departures.len() {
+            return Err(r.err("arrivals", format!("{} trains' arrivals for {} trains' departures; give one group per train in the order of `departures` ('-' for a train with none), or none", arrivals.len(), departures.len())));
+        }
+        out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, stand, origin: Origin::Timetable, departures, arrivals, timetable: BTreeMap::new() });
     }
     // a service that passes no station with a board takes the mean stop rate of the trains (weighted by trains a
     // day, summed in file order: the same bytes every time)
@@ -427,6 +467,8 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
             stand: vec![false; n],
             origin: Origin::Project,
             departures: Vec::new(),
+            arrivals: Vec::new(),
+            timetable: BTreeMap::new(),
         };
         let rev = s.reversed();
         out.push(s);
@@ -489,7 +531,7 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
             }
             for (origin, name, stops, per_day) in variants {
                 let id = format!("{}:{}:{}", line.id, name, ci + 1);
-                let s = Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: route.clone(), hops: hops.clone(), stops, unknown: vec![false; n], stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new() };
+                let s = Service { id, class, max_kmh: cp.max_kmh, trains_per_day: per_day, route: route.clone(), hops: hops.clone(), stops, unknown: vec![false; n], stop_rate: 1.0, reverse: vec![false; n], stand: vec![false; n], origin, departures: Vec::new(), arrivals: Vec::new(), timetable: BTreeMap::new() };
                 let rev = s.reversed();
                 out.push(s);
                 out.push(rev);
@@ -537,11 +579,14 @@ pub struct LegParts {
     /// of them would cost (braking, dwell, acceleration at the speeds there): `unknown` is the charged share of it.
     pub unknown_stations: usize,
     pub unknown_full: f64,
+    /// For a leg the boards time: the boards' time less the physics's at the boards' date ([`Service::timetable`]),
+    /// so that the total is the scheduled time moved by what the scenario changes; 0 elsewhere.
+    pub timetable: f64,
 }
 
 impl LegParts {
     pub fn total(&self) -> f64 {
-        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.stand + self.unknown
+        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.stand + self.unknown + self.timetable
     }
 }
 
@@ -682,6 +727,14 @@ pub struct Adjust {
 /// The services of a scenario: the network's timetable services and every line's defaults (from `params`), with
 /// the scenario's modifications applied. Errors name the scenario file and the key.
 pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods: Option<&Modifications>, path: &Path) -> Result<Vec<Service>> {
+    let mut all = modified_services(net, params, mods, path)?;
+    for s in &mut all {
+        charge_stretches(net, s);
+    }
+    Ok(all)
+}
+
+fn modified_services(net: &Network, params: &crate::params::RailParams, mods: Option<&Modifications>, path: &Path) -> Result<Vec<Service>> {
     let mut all: Vec<Service> = net.services.clone();
     all.extend(defaults(net, &net.services, params));
     // the projects' through services, at their class's maximum speed (as the defaults)
@@ -808,7 +861,7 @@ pub fn scenario_services(net: &Network, params: &crate::params::RailParams, mods
         let unknown = vec![false; route.len()];
         let reverse = vec![false; route.len()];
         let stand = vec![false; route.len()];
-        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, stand, origin: Origin::Scenario, departures: Vec::new() };
+        let s = Service { id: a.id.clone(), class, max_kmh, trains_per_day: a.trains_per_day, route, hops, stops, unknown, stop_rate: 1.0, reverse, stand, origin: Origin::Scenario, departures: Vec::new(), arrivals: Vec::new(), timetable: BTreeMap::new() };
         if a.both_directions {
             let r = s.reversed();
             all.push(s);
@@ -1041,12 +1094,18 @@ pub struct Leg {
     /// The stations without a board the leg is charged a share of a stop at, by group, with one train's
     /// probability of a stop at each.
     pub unboarded: Unboarded,
+    /// Whether the boards time this leg ([`Service::timetable`]): its fastest train is then known, not drawn.
+    pub scheduled: bool,
 }
 
 impl Leg {
     /// This leg's trains as a [`Draw`]: any one train's time without its share of a stop at the stations without a
     /// board, the mean cost of a whole stop at one of them, and the probabilities of a stop there.
     pub fn draw(&self, svc: &Service) -> Draw {
+        if self.scheduled {
+            // the boards give the fastest train's time: nothing left to draw
+            return Draw { base: self.parts.total(), cost: 0.0, stations: [(0, 0.0), (0, 0.0)], n: trains_drawn(svc.trains_per_day) };
+        }
         let q = &self.one;
         let k = q.unknown_stations;
         Draw { base: q.total() - q.unknown, cost: if k > 0 { q.unknown_full / k as f64 } else { 0.0 }, stations: self.unboarded, n: trains_drawn(svc.trains_per_day) }
@@ -1139,7 +1198,17 @@ impl Scene<'_> {
                     let same = unboarded.iter().zip([s_city, s_county]).all(|(&(kg, pg), s)| kg == 0 || s == pg);
                     let one = if same { parts.clone() } else { leg_parts(c, &run_hops, run_stops, &run_unknown, &one_train, &run_hub, run_reverse, &run_stand, i, j) };
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
-                    f(Leg { from: svc.route[a + i], to: svc.route[a + j], sections, parts, one, unboarded });
+                    let (from, to) = (svc.route[a + i], svc.route[a + j]);
+                    let (mut parts, mut one) = (parts, one);
+                    let scheduled = match svc.timetable.get(&(from, to)) {
+                        Some(&[fast, any]) => {
+                            parts.timetable = fast;
+                            one.timetable = any;
+                            true
+                        }
+                        None => false,
+                    };
+                    f(Leg { from, to, sections, parts, one, unboarded, scheduled });
                 }
             }
             a = b;
@@ -1172,4 +1241,125 @@ pub fn reverses(net: &Network, route: &[StationIx]) -> Vec<bool> {
             nu > 0.0 && nv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (nu * nv) < (REVERSAL_TURN_DEG).to_radians().cos()
         })
         .collect()
+}
+
+impl Service {
+    /// The boards' times of this pattern's legs between two board stations: for each `(from, to)` that some train
+    /// leaves `from` and reaches `to` by the boards (`departures` and `arrivals`), the fastest train's time and the
+    /// mean over the trains the boards time there (seconds; a time past midnight wraps, as the observed pairs do).
+    pub fn scheduled_legs(&self) -> BTreeMap<(StationIx, StationIx), (f64, f64)> {
+        let pos = |x: StationIx| self.route.iter().position(|y| *y == x);
+        let mut acc: BTreeMap<(StationIx, StationIx), (u32, u64, u32)> = BTreeMap::new();
+        for (deps, arrs) in self.departures.iter().zip(&self.arrivals) {
+            for d in deps.iter().filter(|c| !c.arrives) {
+                let Some(pd) = pos(d.station) else { continue };
+                for &(st, at) in arrs {
+                    if pos(st).is_some_and(|pa| pa > pd) {
+                        let t = (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400) as u32;
+                        let e = acc.entry((d.station, st)).or_insert((u32::MAX, 0, 0));
+                        e.0 = e.0.min(t);
+                        e.1 += t as u64;
+                        e.2 += 1;
+                    }
+                }
+            }
+        }
+        acc.into_iter().filter(|(_, v)| v.2 > 0 && v.0 > 0).map(|(k, (min, sum, n))| (k, (min as f64, sum as f64 / n as f64))).collect()
+    }
+}
+
+/// Gives every timetable service of `net` its [`Service::timetable`]: for each leg the boards time, the boards'
+/// time less the physics's on the network as it was at the boards' date (`rail.hub_lines_as_of`, the date of the
+/// departure boards), with the network's fitted parameters. A scenario then runs the timetable's trains at their
+/// scheduled times, moved by what its own physics changes against that date (a speed limit raised, a stop added or
+/// removed, more or fewer trains, other parameters), and everything else (the legs to and from stations without a
+/// board, the lines without a timetable) by the physics alone. Nothing without a date of the boards.
+pub fn attach_timetable(net: &mut Network) {
+    let Some(date) = net.params.hub_lines_as_of() else {
+        return;
+    };
+    let open = |opened: Option<crate::units::Date>, project: Option<&str>| match opened {
+        Some(d) => d <= date,
+        None => project.is_none(),
+    };
+    // the fastest scheduled time of a stretch (from, to, the stations between), over every timetable train
+    let mut stretches: BTreeMap<(StationIx, StationIx, Vec<StationIx>), f64> = BTreeMap::new();
+    let others: Vec<Service> = defaults(net, &net.services, &net.params.rail).into_iter().chain(net.project_services.iter().cloned()).collect();
+    let (corrections, others): (Vec<BTreeMap<(StationIx, StationIx), [f64; 2]>>, BTreeMap<String, BTreeMap<(StationIx, StationIx), [f64; 2]>>) =
+        crate::graph::with_scene(net, &net.params, &open, date, |scene| {
+            let corrections = net
+                .services
+                .iter()
+                .map(|svc| {
+                    let sched = svc.scheduled_legs();
+                    let mut m = BTreeMap::new();
+                    if !sched.is_empty() {
+                        let mut stations = Vec::new();
+                        scene.legs(svc, |leg| {
+                            if let Some(&(fast, any)) = sched.get(&(leg.from, leg.to)) {
+                                m.insert((leg.from, leg.to), [fast - leg.parts.total(), any - leg.one.total()]);
+                                stretch_stations(svc, leg.from, leg.to, &mut stations);
+                                let e = stretches.entry((leg.from, leg.to, stations.clone())).or_insert(fast);
+                                *e = e.min(fast);
+                            }
+                        });
+                    }
+                    m
+                })
+                .collect();
+            // a default or project service is no faster on such a stretch than the timetable's fastest train, at
+            // the boards' date; slower, it keeps its own time
+            let mut others_c = BTreeMap::new();
+            for svc in &others {
+                let mut m = BTreeMap::new();
+                let mut stations = Vec::new();
+                scene.legs(svc, |leg| {
+                    stretch_stations(svc, leg.from, leg.to, &mut stations);
+                    if let Some(&fast) = stretches.get(&(leg.from, leg.to, stations.clone())) {
+                        let c = (fast - leg.parts.total()).max(0.0);
+                        if c > 0.0 {
+                            m.insert((leg.from, leg.to), [c, (fast - leg.one.total()).max(0.0)]);
+                        }
+                    }
+                });
+                if !m.is_empty() {
+                    others_c.insert(svc.id.clone(), m);
+                }
+            }
+            (corrections, others_c)
+        });
+    for (s, c) in net.services.iter_mut().zip(corrections) {
+        s.timetable = c;
+    }
+    net.timetable_others = others;
+}
+
+/// The stations of `svc`'s route from `from` to `to`, both included, into `out`.
+fn stretch_stations(svc: &Service, from: StationIx, to: StationIx, out: &mut Vec<StationIx>) {
+    out.clear();
+    let i = svc.route.iter().position(|x| *x == from).unwrap_or(0);
+    let j = svc.route[i..].iter().position(|x| *x == to).map_or(i, |d| i + d);
+    out.extend_from_slice(&svc.route[i..=j]);
+}
+
+/// Gives a default or project service the corrections [`attach_timetable`] found for it
+/// ([`Network::timetable_others`]): where it runs a stretch the boards time, it is no faster there than the
+/// timetable's fastest train (the boards' 24 trains take 20 min 郑州东 → 开封北, where a default stopping train
+/// would take 16.4). Elsewhere (new lines, projects' own track) the physics alone; a scenario's own services too.
+fn charge_stretches(net: &Network, svc: &mut Service) {
+    if svc.origin == Origin::Timetable || svc.origin == Origin::Scenario {
+        return;
+    }
+    if let Some(m) = net.timetable_others.get(&svc.id) {
+        svc.timetable = m.clone();
+    }
+}
+
+/// Takes the boards' times off every service ([`Service::timetable`]), so that each leg is timed by the physics
+/// alone: what `ringsim calibrate` fits and cross-validates, and `ringsim validate --physics` reports (also what
+/// [`charge_stretches`] gave the default and project services).
+pub fn physics_only(services: &mut [Service]) {
+    for s in services {
+        s.timetable.clear();
+    }
 }

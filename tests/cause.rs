@@ -87,10 +87,12 @@ fn large_means_off_by_more_than_10_min_as_printed() {
 
 #[test]
 fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
+    // the physics alone (as calibrate fits it); the model as the rings use it runs the timetable's trains at the
+    // boards' times, where a large error is a train the model does not run through (below)
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2020.toml").display().to_string();
     let obs = repo().join("networks/zhongyuan/observed/timetable-2021.csv").display().to_string();
-    let (code, _out, err) = run(t.path(), &["validate", &sc, "--observed", &obs, "--out", "v"]);
+    let (code, _out, err) = run(t.path(), &["validate", &sc, "--observed", &obs, "--out", "v", "--physics"]);
     assert_eq!(code, 0, "{err}");
     let mut large = 0;
     for r in rows(&t.path().join("v/validation_pairs.csv")) {
@@ -118,6 +120,30 @@ fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
         }
     }
     assert!(large > 50, "the 2021 boards have many pairs over 10 min: {large}");
+    // as the rings use it: every G/D/C pair the boards time is reproduced; what is left is conventional trains
+    // the model does not run through, answered with changes or by a slower scheduled train
+    let (code, _out, err) = run(t.path(), &["validate", &sc, "--observed", &obs, "--out", "w"]);
+    assert_eq!(code, 0, "{err}");
+    let mut scheduled = 0;
+    for r in rows(&t.path().join("w/validation_pairs.csv")) {
+        if r["cause_kind"] == "unmatched" {
+            continue;
+        }
+        let e: f64 = r["error_minutes"].parse().unwrap();
+        if r["train_group"] == "hsr_intercity" {
+            assert_eq!(r["error_minutes"], "+0.0", "{r:?}");
+        }
+        match r["cause_kind"].as_str() {
+            "within_10_min" => assert!(e.abs() <= 10.0, "{r:?}"),
+            "no_through_train" => assert!(r["model_changes"] != "0", "{r:?}"),
+            "scheduled_train" => {
+                scheduled += 1;
+                assert!(r["model_changes"] == "0" && r["cause"].contains("runs at its time on the boards"), "{r:?}");
+            }
+            other => panic!("a physics cause for a scheduled train's pair: {other}: {r:?}"),
+        }
+    }
+    assert!(scheduled > 0, "some conventional pairs' fastest train is cut in the model");
 }
 
 fn pair(observed: f64, model: f64) -> PairResult {

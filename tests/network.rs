@@ -117,8 +117,9 @@ fn as_built_years_never_get_slower() {
         }
         prev = Some((b.sc.as_of, now));
     }
-    // the exception is used (齐河 slows the 石济 trains to 济南西 in 2019) and stays an exception
-    assert!((1..=60).contains(&slower), "{slower} entries got slower where stations opened");
+    // the exception stays an exception (齐河 would slow the 石济 trains to 济南西 in 2019 by a share of a stop; with
+    // the timetable's trains at their scheduled times no place, city or station from 郑州 rides them)
+    assert!(slower <= 60, "{slower} entries got slower where stations opened");
 }
 
 #[test]

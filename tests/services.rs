@@ -199,14 +199,24 @@ fn trip_explains_the_time_od_reports() {
     // trains over that track, which trip states, and which is never above the single pattern's total
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2020.toml");
+    let num = |line: &str| -> f64 { line.split_whitespace().rev().nth(1).unwrap().parse().unwrap() };
+    let parts_of = |out: &str| -> Vec<f64> {
+        out.lines()
+            .filter(|l| ["running", "supplement", "acceleration", "braking", "dwell", "junction", "reversals", "shares of a stop", "the boards' time"].iter().any(|k| l.trim_start().starts_with(k)))
+            .map(num)
+            .collect()
+    };
+    // as the rings use it: the boards' 66 min by G491, the physics's parts and the boards' time less them
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东"]);
     assert_eq!(code, 0, "{err}");
-    let num = |line: &str| -> f64 { line.split_whitespace().rev().nth(1).unwrap().parse().unwrap() };
-    let parts: Vec<f64> = out
-        .lines()
-        .filter(|l| ["running", "supplement", "acceleration", "braking", "dwell", "junction", "reversals", "shares of a stop"].iter().any(|k| l.trim_start().starts_with(k)))
-        .map(num)
-        .collect();
+    let parts = parts_of(&out);
+    assert_eq!(parts.len(), 9, "{out}");
+    assert!((parts.iter().sum::<f64>() - 66.0).abs() <= 0.5, "parts {parts:?} do not add up to the boards' 66 min: {out}");
+    assert!(out.contains("  total                                66.0 min"), "{out}");
+    // the physics alone
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东", "--physics"]);
+    assert_eq!(code, 0, "{err}");
+    let parts = parts_of(&out);
     assert_eq!(parts.len(), 8, "{out}");
     // the stations without a board it is charged a share of a stop at, by name
     assert!(out.contains("(许昌东 驻马店西 明港东: the boards cannot tell whether it stops there)"), "{out}");
@@ -215,14 +225,21 @@ fn trip_explains_the_time_od_reports() {
     std::fs::write(t.path().join("p.csv"), "from,to\n郑州东,信阳东\n").unwrap();
     let (code, od, err) = ringsim(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "p.csv"]);
     assert_eq!(code, 0, "{err}");
-    let minutes: f64 = od.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap();
+    assert_eq!(od.lines().nth(1).unwrap().rsplit(',').next().unwrap(), "66.0", "od takes the boards' time: {od}");
+    // by the physics alone the station measure's time is the pooled fastest that trip --physics states (od has no
+    // --physics; validate --physics answers the pair with the same engine)
+    std::fs::write(t.path().join("obs.csv"), "from,to,minutes,train_code,train_type,n_trains,source\n郑州东,信阳东,66,G491,高速动车,53,assumption: test\n").unwrap();
+    let (code, _, err) = ringsim(t.path(), &["validate", sc.to_str().unwrap(), "--observed", "obs.csv", "--physics", "--out", "v"]);
+    assert_eq!(code, 0, "{err}");
+    let v = std::fs::read_to_string(t.path().join("v/validation_pairs.csv")).unwrap();
+    let minutes: f64 = v.lines().nth(1).unwrap().split(',').nth(3).unwrap().parse().unwrap();
     let pooled_line = out.lines().find(|l| l.starts_with("the fastest of all ")).unwrap_or_else(|| panic!("{out}"));
     let pooled: f64 = pooled_line.rsplit(": ").next().unwrap().trim_end_matches(" min").parse().unwrap();
-    assert!((minutes - pooled).abs() < 0.06, "od says {minutes}, trip's fastest of all trains {pooled}");
+    assert!((minutes - pooled).abs() < 0.06, "validate --physics says {minutes}, trip --physics's fastest of all trains {pooled}");
     assert!(pooled < total - 1.0, "many patterns run 郑州东 → 信阳东: their fastest train beats one pattern's ({pooled} vs {total})");
     // a train may pass a junction without passenger business twice: G1716 南京南 → 合肥南 → 汉口 (changing ends) →
     // 信阳东 passes 横店东 on 合武 and again on 京广, and is the model's single train for the pair
-    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "南京南", "信阳东"]);
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "南京南", "信阳东", "--physics"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("fastest single train: service NKH-ZLN-hsr-1"), "{out}");
     for leg in ["麻城北 – 横店东:", "横店东 – 汉口:", "汉口 – 横店东:", "横店东 – 孝感北:"] {
@@ -809,4 +826,62 @@ fn a_projects_through_service_runs_only_once_its_whole_route_is_open() {
     let (code, out, err) = ringsim(t.path(), &["trip", removed.to_str().unwrap(), "乙站", "甲站"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "{out}");
+}
+
+/// The tiny network with `services.csv` and the boards' date (`rail.hub_lines_as_of`) 2016-12-31, a pairs file
+/// 甲站 → 乙站 (100 km at 300 km/h, open since 2010: 1200 s + 60 s accelerating + 60 s braking = 22.0 min by
+/// the physics), and a scenario of that date with `extra`.
+fn tiny_with_boards(dir: &std::path::Path, services: &str, extra: &str) -> String {
+    let sc = tiny_with_services(dir, services);
+    let params = dir.join("tiny/params.toml");
+    let p = std::fs::read_to_string(&params).unwrap().replacen("[rail]\n", "[rail]\nhub_lines_as_of = \"2016-12-31\"\n", 1);
+    std::fs::write(&params, p).unwrap();
+    std::fs::write(dir.join("p.csv"), "from,to\n甲站,乙站\n").unwrap();
+    let text = std::fs::read_to_string(&sc).unwrap();
+    std::fs::write(&sc, format!("{text}{extra}")).unwrap();
+    sc
+}
+
+#[test]
+fn the_timetables_trains_run_at_their_scheduled_times() {
+    const H: &str = "service_id,class,max_kmh,trains_per_day,route,stops,departures,arrivals,source\n";
+    // two trains, 07:00 → 07:30 and 08:00 → 08:27: the station measure takes the faster's 27 min, not the
+    // physics's 22.0, and the default stopping train of the line, 22.0 by the physics too, is charged up to the
+    // boards' fastest over the same stretch
+    let t = tempfile::tempdir().unwrap();
+    let rows = format!("{H}U,hsr,350,2,SAA|SBB,SAA|SBB,dep@SAA=07:00 dep@SAA=08:00,SBB=07:30 SBB=08:27,assumption: test\n");
+    let sc = tiny_with_boards(t.path(), &rows, "");
+    assert_eq!(od_minutes(t.path(), &sc), "27.0");
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    // (the default comes first of the two at 27.0)
+    assert!(out.contains("service l1:stopping:1 "), "{out}");
+    assert!(out.contains("the boards' time less the physics's   +5.0 min\n    (no faster than the timetable's fastest train over the same stations on the network of 2016-12-31"), "{out}");
+    // without the arrivals, the physics alone
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_boards(t.path(), &format!("{H}U,hsr,350,2,SAA|SBB,SAA|SBB,dep@SAA=07:00 dep@SAA=08:00,,assumption: test\n"), "");
+    assert_eq!(od_minutes(t.path(), &sc), "22.0");
+    // a scenario moves the scheduled time by what its physics changes: the trains held to 200 km/h take 1800 s
+    // + 40 + 40 = 1880 s by the physics, 560 s more than at 300, so 1620 + 560 = 2180 s = 36.3 min (the default
+    // stopping trains taken out, which would otherwise still run at 27)
+    let t = tempfile::tempdir().unwrap();
+    let extra = "[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\"]\n[[services.adjust]]\nservices = [\"U\"]\nmax_kmh = 200\nsource = \"assumption: test\"\n";
+    let sc = tiny_with_boards(t.path(), &rows, extra);
+    assert_eq!(od_minutes(t.path(), &sc), "36.3");
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the boards' time less the physics's   +5.0 min\n    (the boards time this leg: 27 min by the fastest of the pattern's trains on the network of 2016-12-31, 22.0 min by the physics there"), "{out}");
+    assert!(out.contains("  running (limits; lower near stops)   30.0 min"), "{out}");
+    // validate --physics times every train by the physics alone; validate by default reproduces the boards
+    std::fs::write(t.path().join("obs.csv"), "from,to,minutes,train_code,train_type,n_trains,source\n甲站,乙站,27,G1,高速动车,2,assumption: test\n").unwrap();
+    let sc = tiny_with_boards(t.path(), &rows, "");
+    for (flag, model) in [(None, "27.0"), (Some("--physics"), "22.0")] {
+        let mut args = vec!["validate", sc.as_str(), "--observed", "obs.csv", "--out", "v"];
+        args.extend(flag);
+        let (code, _, err) = ringsim(t.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(t.path().join("v/validation_pairs.csv")).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with(&format!("甲站,乙站,27,{model},")), "{flag:?}: {text}");
+    }
 }

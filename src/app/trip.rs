@@ -10,9 +10,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// `ringsim trip`.
-pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
+pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<String> {
     let loaded = load(&[scenario.to_path_buf()])?;
-    let b = bind_one(&loaded)?;
+    let mut b = bind_one(&loaded)?;
+    if physics {
+        crate::services::physics_only(&mut b.services);
+    }
     let net = b.net;
     let station = |key: &str, what: &str| -> Result<StationIx> {
         match resolve_station_first(net, key) {
@@ -28,7 +31,8 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
     let name = |s: StationIx| net.stations[s.i()].name.clone();
     // the fastest single train: the one `validate` states causes with, and the station measure takes
     let best = crate::cause::fastest_legs(&b, &b.params, &[(a, z)]).pop().flatten();
-    let mut t = format!("== {} → {} in {} (as of {}) ==\n", name(a), name(z), b.sc.name, b.sc.as_of);
+    let timing = if physics { ", the physics alone" } else { "" };
+    let mut t = format!("== {} → {} in {} (as of {}{timing}) ==\n", name(a), name(z), b.sc.name, b.sc.as_of);
     match &best {
         None => t.push_str("no single train serves both stations in this scenario\n"),
         Some(leg) => {
@@ -80,11 +84,23 @@ pub fn trip(scenario: &Path, from: &str, to: &str) -> Result<String> {
             if !leg.unknown_names.is_empty() {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
             }
+            if let Some(&[fast, _]) = svc.timetable.get(&(a, z)) {
+                let _ = writeln!(t, "  the boards' time less the physics's {:+6.1} min", m(fast));
+                let date = b.params.hub_lines_as_of().map(|d| d.to_string()).unwrap_or_default();
+                match svc.scheduled_legs().get(&(a, z)) {
+                    Some(&(sched, _)) if svc.origin == crate::services::Origin::Timetable => {
+                        let _ = writeln!(t, "    (the boards time this leg: {:.0} min by the fastest of the pattern's trains on the network of {date}, {:.1} min by the physics there; this scenario's physics moves it from there)", m(sched), m(sched - fast));
+                    }
+                    _ => {
+                        let _ = writeln!(t, "    (no faster than the timetable's fastest train over the same stations on the network of {date}, by the boards; this scenario's physics moves it from there)");
+                    }
+                }
+            }
             let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
             if leg.patterns > 1 {
                 let _ = writeln!(
                     t,
-                    "the fastest of all {} patterns' trains on this track ({} a day; each pattern's stops at stations without a board drawn independently): {:.1} min",
+                    "the fastest of all {} patterns' trains on this track ({} a day; each pattern's stops at stations without a board drawn independently, or its time on the boards): {:.1} min",
                     leg.patterns,
                     leg.trains,
                     m(f64::from(leg.station_secs))

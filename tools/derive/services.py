@@ -25,7 +25,7 @@ Trains with the same class, maximum speed, route, stops, reversals and stands ar
 (the boards are one day's timetable, so the number of train codes is trains a day).
 
 Output `services.csv` (one directed service a row):
-  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,departures,source
+  service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,departures,arrivals,source
   - class: the model's train class (hsr for G and D trains, intercity for C, conventional for the others)
   - max_kmh: the train's maximum speed by its class letter (see TRAIN_MAX_KMH)
   - route: station ids in running order, '|'-separated; consecutive ids are joined by a rail section; a station
@@ -285,6 +285,7 @@ def build(shared, network):
     # a line speed of the network is wrong. Reported, not acted on: (from, to) -> (ratio, train, minutes, limit, km)
     below_limit = {}
     groups = defaultdict(list)  # (cls, max, route, stops, reverses, stands) -> [codes]
+    arrivals_of = {}  # (key, code) -> ((station id, minutes after midnight), ...): the train's arrivals on the boards
     anchor_of = {}  # (key, code) -> (kind, station id, minutes after midnight): the train's clock time in the pattern
     unknown_of = {}  # same key -> route stations without a board (stop unknown)
     for code in sorted(trains):
@@ -372,9 +373,22 @@ def build(shared, network):
                 key = (cls, vmax, tuple(route), tuple(stops), rev, stn)
                 groups[key].append(code)
                 anchor_of[(key, code)] = anchor(stops, run, calls)
+                arrivals_of[(key, code)] = arrivals(stops, run, calls)
                 unknown_of[key] = tuple(x for x in route if x not in board_ids and x not in stops and x not in no_tickets)
                 stats["services_from_trains"] += 1
-    return groups, unknown_of, stats, below_limit, anchor_of
+    return groups, unknown_of, stats, below_limit, anchor_of, arrivals_of
+
+
+def arrivals(stops, run, calls):
+    """The train's arrivals on the boards (column `arrivals`): at every stop after the first whose board shows one,
+    in running order. With the departures they give the train's scheduled time between two board stations."""
+    name = dict(run)
+    out = []
+    for sid in stops[1:]:
+        c = calls.get(name[sid])
+        if c is not None and c["arr"] is not None:
+            out.append((sid, c["arr"]))
+    return tuple(out)
 
 
 def anchor(stops, run, calls):
@@ -396,10 +410,10 @@ def anchor(stops, run, calls):
     raise SystemExit(f"a pattern {stops} without a board time: every piece of a train has a board call")
 
 
-def render(groups, unknown_of, anchor_of):
+def render(groups, unknown_of, anchor_of, arrivals_of):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "stands", "example_trains", "departures", "source"])
+    w.writerow(["service_id", "class", "max_kmh", "trains_per_day", "route", "stops", "unknown", "reverses", "stands", "example_trains", "departures", "arrivals", "source"])
     keys = sorted(groups, key=lambda k: (k[2][0], k[2][-1], k[0], -k[1], k[2], k[3], k[4], k[5]))
     seen = defaultdict(int)
     for k in keys:
@@ -418,7 +432,9 @@ def render(groups, unknown_of, anchor_of):
             f"max_kmh: {why}"
         )
         deps = " ".join("/".join(f"{kind}@{st}={m // 60:02d}:{m % 60:02d}" for kind, st, m in anchor_of[(k, c)]) for c in codes)
-        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), "|".join(stn), " ".join(codes[:3]), deps, src])
+        # a train without an arrival on the boards is '-', so that the trains line up with the departures
+        arrs = " ".join("/".join(f"{st}={m // 60:02d}:{m % 60:02d}" for st, m in arrivals_of[(k, c)]) or "-" for c in codes)
+        w.writerow([sid, cls, vmax, len(codes), "|".join(route), "|".join(stops), "|".join(unknown_of[k]), "|".join(rev), "|".join(stn), " ".join(codes[:3]), deps, arrs, src])
     return buf.getvalue()
 
 
@@ -428,8 +444,8 @@ def main():
     ap.add_argument("--network", required=True)
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
-    groups, unknown_of, stats, below_limit, anchor_of = build(a.shared, a.network)
-    text = render(groups, unknown_of, anchor_of)
+    groups, unknown_of, stats, below_limit, anchor_of, arrivals_of = build(a.shared, a.network)
+    text = render(groups, unknown_of, anchor_of, arrivals_of)
     out = os.path.join(a.network, "services.csv")
     if a.check:
         try:

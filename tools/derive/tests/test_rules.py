@@ -381,7 +381,7 @@ class PlantedError(unittest.TestCase):
 
 def build_services(stations, lines, sections, board):
     """services.build on a network of the given stations.csv, rail_lines.csv and rail_sections.csv bodies (after
-    their header) and departure-board rows: (groups, unknown_of, anchor_of)."""
+    their header) and departure-board rows: (groups, unknown_of, anchor_of, arrivals_of)."""
     import services
     with tempfile.TemporaryDirectory() as tmp:
         net, shared = os.path.join(tmp, "net"), os.path.join(tmp, "shared")
@@ -399,8 +399,8 @@ def build_services(stations, lines, sections, board):
               + sections)
         write(os.path.join(shared, services.SCHED),
               "station,train_type,status_at_station,train_code,origin,terminus,arr,dep\n" + board)
-        groups, unknown_of, _stats, _below, anchor_of = services.build(shared, net)
-    return groups, unknown_of, anchor_of
+        groups, unknown_of, _stats, _below, anchor_of, arrivals_of = services.build(shared, net)
+    return groups, unknown_of, anchor_of, arrivals_of
 
 
 class ServicesRule(unittest.TestCase):
@@ -408,11 +408,11 @@ class ServicesRule(unittest.TestCase):
 
     def build(self, telecode_of_j):
         import services
-        groups, unknown_of, anchor_of = build_services(
+        groups, unknown_of, anchor_of, arrivals_of = build_services(
             "AAA,甲,AAA\n" + f"J,丙,{telecode_of_j}\n" + "BBB,乙,BBB\n", "l,hsr\n",
             "l:1,l,AAA,J,50,350,300,2012-01-01\nl:2,l,J,BBB,50,350,300,2012-01-01\n",
             "甲,高速动车,始,G1,甲,乙,-,08:00\n乙,高速动车,终,G1,甲,乙,08:30,-\n")
-        self.text = services.render(groups, unknown_of, anchor_of)
+        self.text = services.render(groups, unknown_of, anchor_of, arrivals_of)
         (key,) = groups
         return key, unknown_of[key]
 
@@ -427,6 +427,13 @@ class ServicesRule(unittest.TestCase):
         col = header.split(",").index("departures")
         self.assertEqual(row.split(",")[col], "dep@AAA=08:00")
 
+    def test_the_train_keeps_its_arrival(self):
+        # the arrival at the terminus, so that 08:00 → 08:30 is the train's scheduled time
+        self.build("JJJ")
+        header, row = self.text.splitlines()[:2]
+        col = header.split(",").index("arrivals")
+        self.assertEqual(row.split(",")[col], "BBB=08:30")
+
     def test_a_station_without_a_telecode_is_passed(self):
         _key, unknown = self.build("")
         self.assertEqual(unknown, ())
@@ -437,7 +444,7 @@ class TurnBanRule(unittest.TestCase):
 
     def routes(self, board):
         # 京沪 德州东–济南西 92 km at 300 (18.4 min) beats 石济's 48 + 45 km at 250 (22.3 min)
-        groups, _unknown_of, _anchor_of = build_services(
+        groups, _unknown_of, _anchor_of, _arrivals_of = build_services(
             "JEP,景州,JEP\nDIP,德州东,DIP\nPUK,平原东,PUK\nJGK,济南西,JGK\nCZP,沧州西,CZP\n", "sj,hsr\njh,hsr\n",
             "sj:1,sj,JEP,DIP,45,250,250,2017-12-28\nsj:2,sj,DIP,PUK,48,250,250,2017-12-28\n"
             "sj:3,sj,PUK,JGK,45,250,250,2017-12-28\njh:1,jh,CZP,DIP,104,350,300,2011-06-30\n"
