@@ -475,11 +475,12 @@ fn cause_of(p: &calibrate::PairResult) -> (&'static str, String) {
 }
 
 /// Model against observed minutes, high-speed and conventional trains apart, with the y = x line.
-fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation) -> crate::plot::Chart {
+fn scatter(name: &str, observed: &Path, e: &calibrate::Evaluation, physics: bool) -> crate::plot::Chart {
     use crate::plot::{colour, Chart, Series};
     let file = observed.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let timing = if physics { ", the physics alone" } else { "" };
     let mut c = Chart::new(
-        format!("模型误差 Model against observed times ({file}, scenario {name}): MAE {:.1} min over {} matched pairs (G/D/C trains {:.1} min over {})", e.all.mae, e.all.n, e.fast.mae, e.fast.n),
+        format!("模型误差 Model against observed times ({file}, scenario {name}{timing}): MAE {:.1} min over {} matched pairs (G/D/C trains {:.1} min over {})", e.all.mae, e.all.n, e.fast.mae, e.fast.n),
         "observed (min)",
         "model (min)",
     );
@@ -661,18 +662,24 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     crate::cause::explain(&b, &b.params, &mut e);
     let timing = if physics { "the physics alone" } else { "the boards' times on the timetable's legs, the physics elsewhere" };
     let mut t = format!("== validation of {} against {} ({timing}) ==\n", b.sc.name, observed.display());
+    if !physics && b.net.timetable_below_floor > 0 {
+        t.push_str(&format!(
+            "  note: the boards time {} legs of the timetable's patterns faster than their modelled route allows at its speed limits (the network lacks the train's way): those keep the physics\n",
+            b.net.timetable_below_floor
+        ));
+    }
     t.push_str(&eval_report(&e, 15));
     if let Some(o) = out {
         write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;
         t.push_str(&format!("wrote {}\n", o.join("validation_pairs.csv").display()));
         for ext in ["png", "svg"] {
             let p = o.join(format!("validation_scatter.{ext}"));
-            crate::plot::render(&scatter(&b.sc.name, observed, &e), &p)?;
+            crate::plot::render(&scatter(&b.sc.name, observed, &e, physics), &p)?;
             t.push_str(&format!("wrote {}\n", p.display()));
         }
     }
     if let Some(p) = plot {
-        crate::plot::render(&scatter(&b.sc.name, observed, &e), p)?;
+        crate::plot::render(&scatter(&b.sc.name, observed, &e, physics), p)?;
         t.push_str(&format!("wrote {}\n", p.display()));
     }
     if let Some(from) = rings_from {

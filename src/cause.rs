@@ -218,12 +218,12 @@ pub fn cause(p: &PairResult, leg: Option<&TrainLeg>) -> Cause {
         }
     };
     let q = &leg.parts;
-    if q.timetable != 0.0 {
+    if q.scheduled {
         // the physics does not set this time: the boards do
         return Cause {
             kind: Kind::ScheduledTrain,
             text: format!(
-                "the model's train, {}, runs at its time on the boards ({:+.1} min against the physics there, moved by what the scenario changes); the observed train is another one, which the model does not run between the two stations (a train cut where the network cannot carry a leg), or the timetable has changed",
+                "the model's train, {}, is timed by the boards here (its own time on them, or for a default or project service the timetable's fastest over the same stations: {:+.1} min against the physics, moved by what the scenario changes); the observed train is another one, which the model does not run between the two stations (a train cut where the network cannot carry a leg), or the timetable has changed",
                 leg.service,
                 m(q.timetable)
             ),

@@ -267,7 +267,10 @@ pub struct Network {
     /// For each default and project service (by id), the legs on stretches the boards time where it would be
     /// faster than the timetable's fastest train at the boards' date, and by how much
     /// ([`crate::services::attach_timetable`]): it is charged that, so that it is not.
-    pub timetable_others: BTreeMap<String, BTreeMap<(StationIx, StationIx), [f64; 2]>>,
+    pub timetable_others: BTreeMap<String, BTreeMap<(StationIx, StationIx), crate::services::Timed>>,
+    /// How many legs of the timetable's patterns the boards time faster than their modelled route allows at its
+    /// speed limits (the network lacks the train's way): those keep the physics ([`crate::services::attach_timetable`]).
+    pub timetable_below_floor: usize,
     pub seeds: Seeds,
     pub params: Params,
     /// The raw params table, so that scenario overrides can be merged into it.
@@ -592,6 +595,7 @@ impl Network {
             services: Vec::new(),
             project_services: Vec::new(),
             timetable_others: BTreeMap::new(),
+            timetable_below_floor: 0,
             seeds,
             params,
             params_value,
@@ -605,8 +609,8 @@ impl Network {
             return Err(Error::config(&tpath, "default_origin", format!("'{}' is not a city of this network; use a city_id of cities.csv: {}", net.default_origin, ids.join(" "))));
         }
         net.services = crate::services::load(dir, &net)?;
-        crate::services::attach_timetable(&mut net);
         net.project_services = crate::services::load_project_services(dir, &net)?;
+        crate::services::attach_timetable(&mut net);
         Ok(net)
     }
 

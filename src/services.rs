@@ -30,6 +30,11 @@ use crate::table::Table;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// The highest average speed a train's scheduled time may give over its modelled route: above it the times or the
+/// route are wrong (the fastest trains in service run 350 km/h; the same rule as `MAX_LEG_KMH` of
+/// tools/derive/services.py, which cuts a train's run where its board times give more).
+pub const MAX_SCHEDULED_KMH: f64 = 360.0;
+
 /// Where a service comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -92,7 +97,7 @@ pub struct Service {
     /// A scenario's leg takes its physics plus this, so that the timetable's trains run at their scheduled times
     /// and a scenario moves them by what its physics changes (speed limits, stops, trains a day). Empty for
     /// default, project and scenario services, and where the boards time no leg.
-    pub timetable: BTreeMap<(StationIx, StationIx), [f64; 2]>,
+    pub timetable: BTreeMap<(StationIx, StationIx), Timed>,
 }
 
 /// A train of a timetable pattern at a stop at its clock time on the boards: its departure, or, for a train whose
@@ -314,6 +319,29 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         }
         if !arrivals.is_empty() && arrivals.len() != departures.len() {
             return Err(r.err("arrivals", format!("{} trains' arrivals for {} trains' departures; give one group per train in the order of `departures` ('-' for a train with none), or none", arrivals.len(), departures.len())));
+        }
+        // each train's scheduled time between its departures and later arrivals: a time at all, and one a train
+        // could run over the route (a time past midnight wraps: an arrival before the departure is the next day)
+        for (deps, arrs) in departures.iter().zip(&arrivals) {
+            for d in deps.iter().filter(|c| !c.arrives) {
+                let pd = route.iter().position(|x| *x == d.station).unwrap_or(0);
+                for &(st, at) in arrs {
+                    let pa = route.iter().position(|x| *x == st).unwrap_or(0);
+                    if pa <= pd {
+                        continue;
+                    }
+                    let secs = (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400);
+                    let km: f64 = hops[pd..pa].iter().map(|&si| net.sections[si].length.0).sum();
+                    let (a, z) = (&net.stations[d.station.i()].id, &net.stations[st.i()].id);
+                    if secs == 0 {
+                        return Err(r.err("arrivals", format!("a train leaves {a} and arrives at {z} at the same minute, {at}; check the two times")));
+                    }
+                    let kmh = km / (secs as f64 / 3600.0);
+                    if kmh > MAX_SCHEDULED_KMH {
+                        return Err(r.err("arrivals", format!("a train leaving {a} at {} reaches {z} at {at}: {km:.0} km of the route in {} min, {kmh:.0} km/h, faster than any passenger train ({MAX_SCHEDULED_KMH} km/h); check the times, or the route (a missing corridor makes it too long)", d.at, secs / 60)));
+                    }
+                }
+            }
         }
         out.push(Service { id, class, max_kmh, trains_per_day, route, hops, stops, unknown, stop_rate: f64::NAN, reverse, stand, origin: Origin::Timetable, departures, arrivals, timetable: BTreeMap::new() });
     }
@@ -582,6 +610,8 @@ pub struct LegParts {
     /// For a leg the boards time: the boards' time less the physics's at the boards' date ([`Service::timetable`]),
     /// so that the total is the scheduled time moved by what the scenario changes; 0 elsewhere.
     pub timetable: f64,
+    /// Whether the boards time this leg (`timetable` applies, whatever its value).
+    pub scheduled: bool,
 }
 
 impl LegParts {
@@ -1201,9 +1231,17 @@ impl Scene<'_> {
                     let (from, to) = (svc.route[a + i], svc.route[a + j]);
                     let (mut parts, mut one) = (parts, one);
                     let scheduled = match svc.timetable.get(&(from, to)) {
-                        Some(&[fast, any]) => {
-                            parts.timetable = fast;
-                            one.timetable = any;
+                        Some(t) => {
+                            parts.timetable = t.fast;
+                            one.timetable = t.one;
+                            parts.scheduled = true;
+                            one.scheduled = true;
+                            // any one train is never faster than the fastest (the two corrections are measured at
+                            // the boards' date; a scenario's physics moves their shares of a stop apart)
+                            let gap = parts.total() - one.total();
+                            if gap > 0.0 {
+                                one.timetable += gap;
+                            }
                             true
                         }
                         None => false,
@@ -1282,56 +1320,84 @@ pub fn attach_timetable(net: &mut Network) {
         Some(d) => d <= date,
         None => project.is_none(),
     };
-    // the fastest scheduled time of a stretch (from, to, the stations between), over every timetable train
-    let mut stretches: BTreeMap<(StationIx, StationIx, Vec<StationIx>), f64> = BTreeMap::new();
-    let others: Vec<Service> = defaults(net, &net.services, &net.params.rail).into_iter().chain(net.project_services.iter().cloned()).collect();
-    let (corrections, others): (Vec<BTreeMap<(StationIx, StationIx), [f64; 2]>>, BTreeMap<String, BTreeMap<(StationIx, StationIx), [f64; 2]>>) =
-        crate::graph::with_scene(net, &net.params, &open, date, |scene| {
-            let corrections = net
-                .services
-                .iter()
-                .map(|svc| {
-                    let sched = svc.scheduled_legs();
-                    let mut m = BTreeMap::new();
-                    if !sched.is_empty() {
-                        let mut stations = Vec::new();
-                        scene.legs(svc, |leg| {
-                            if let Some(&(fast, any)) = sched.get(&(leg.from, leg.to)) {
-                                m.insert((leg.from, leg.to), [fast - leg.parts.total(), any - leg.one.total()]);
-                                stretch_stations(svc, leg.from, leg.to, &mut stations);
-                                let e = stretches.entry((leg.from, leg.to, stations.clone())).or_insert(fast);
-                                *e = e.min(fast);
-                            }
-                        });
-                    }
-                    m
-                })
-                .collect();
-            // a default or project service is no faster on such a stretch than the timetable's fastest train, at
-            // the boards' date; slower, it keeps its own time
-            let mut others_c = BTreeMap::new();
-            for svc in &others {
+    // the fastest scheduled time of a stretch (from, to, the stations between) over the timetable's trains of a
+    // class: a default hsr train is compared with the G/D trains there, not with a Z train routed over the same
+    // stations
+    let mut stretches: BTreeMap<(RailMode, StationIx, StationIx, Vec<StationIx>), f64> = BTreeMap::new();
+    // a project's through service runs whole or not at all in a scenario, but on the network of the boards' date
+    // only its parts on lines already open can meet a board: measured on those (郑州东 → 开封北 of 日兰's trains)
+    let others: Vec<Service> = defaults(net, &net.services, &net.params.rail)
+        .into_iter()
+        .chain(net.project_services.iter().map(|s| Service { origin: Origin::Scenario, ..s.clone() }))
+        .collect();
+    let mut below_floor = 0;
+    type Map = BTreeMap<(StationIx, StationIx), Timed>;
+    let (corrections, others): (Vec<Map>, BTreeMap<String, Map>) = crate::graph::with_scene(net, &net.params, &open, date, |scene| {
+        let corrections = net
+            .services
+            .iter()
+            .map(|svc| {
+                let sched = svc.scheduled_legs();
                 let mut m = BTreeMap::new();
-                let mut stations = Vec::new();
-                scene.legs(svc, |leg| {
-                    stretch_stations(svc, leg.from, leg.to, &mut stations);
-                    if let Some(&fast) = stretches.get(&(leg.from, leg.to, stations.clone())) {
-                        let c = (fast - leg.parts.total()).max(0.0);
-                        if c > 0.0 {
-                            m.insert((leg.from, leg.to), [c, (fast - leg.one.total()).max(0.0)]);
+                if !sched.is_empty() {
+                    let mut stations = Vec::new();
+                    scene.legs(svc, |leg| {
+                        if let Some(&(fast, any)) = sched.get(&(leg.from, leg.to)) {
+                            // faster than running every section of the modelled route at its limit: the train does not
+                            // run that route (the network lacks its way), so its time says nothing about this one
+                            if fast < leg.parts.running {
+                                below_floor += 1;
+                                return;
+                            }
+                            m.insert((leg.from, leg.to), Timed { fast: fast - leg.parts.total(), one: any - leg.one.total(), boards: fast });
+                            stretch_stations(svc, leg.from, leg.to, &mut stations);
+                            let e = stretches.entry((svc.class, leg.from, leg.to, stations.clone())).or_insert(fast);
+                            *e = e.min(fast);
                         }
-                    }
-                });
-                if !m.is_empty() {
-                    others_c.insert(svc.id.clone(), m);
+                    });
                 }
+                m
+            })
+            .collect();
+        // a default or project service is no faster on such a stretch than the timetable's fastest train of its
+        // class, at the boards' date; slower, it keeps its own time
+        let mut others_c = BTreeMap::new();
+        for svc in &others {
+            let mut m = BTreeMap::new();
+            let mut stations = Vec::new();
+            scene.legs(svc, |leg| {
+                stretch_stations(svc, leg.from, leg.to, &mut stations);
+                if let Some(&fast) = stretches.get(&(svc.class, leg.from, leg.to, stations.clone())) {
+                    let c = fast - leg.parts.total();
+                    if c > 0.0 {
+                        m.insert((leg.from, leg.to), Timed { fast: c, one: (fast - leg.one.total()).max(0.0), boards: fast });
+                    }
+                }
+            });
+            if !m.is_empty() {
+                others_c.insert(svc.id.clone(), m);
             }
-            (corrections, others_c)
-        });
+        }
+        (corrections, others_c)
+    });
     for (s, c) in net.services.iter_mut().zip(corrections) {
         s.timetable = c;
     }
     net.timetable_others = others;
+    net.timetable_below_floor = below_floor;
+}
+
+/// What the boards say about one leg of a service ([`Service::timetable`]), seconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timed {
+    /// Charged the fastest train on top of its physics: the boards' fastest time less the physics's at the boards'
+    /// date (for a default or project service, what brings it up to the timetable's fastest train there).
+    pub fast: f64,
+    /// The same for any one train (the mean of the pattern's trains on the boards), for the door measure.
+    pub one: f64,
+    /// The boards' fastest time of the leg (for a default or project service, of the timetable's trains of its
+    /// class over the same stations).
+    pub boards: f64,
 }
 
 /// The stations of `svc`'s route from `from` to `to`, both included, into `out`.

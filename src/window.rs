@@ -8,8 +8,8 @@
 //!
 //! **Trains.** Each service runs its trains at clock times:
 //! - a timetable pattern's trains leave every stop whose board shows them at the board's clock time (`services.csv`
-//!   column `departures`), and the model's physics times them between those stops (from the nearest stop with a
-//!   board time before, else after);
+//!   column `departures`), and between those stops they ride as below (from the nearest stop with a board time
+//!   before, else after);
 //! - default and scenario services, and a timetable service whose trains a day a scenario changes, run at even
 //!   headways: `n = max(1, round(trains a day))` trains over the service day from `SERVICE_START`
 //!   (`rail.service_hours`), a headway `h` apart, the first at a phase in `[0, h)`. As in Conveyal R5, the phase is
@@ -21,9 +21,11 @@
 //! Every train also runs the day before and the day after (a train that left at 23:00 is still running in the
 //! morning window; one whose clock stop is late in its run started the day before).
 //!
-//! **Times within a train.** A ride from stop `x` to a later stop `y` of a service takes exactly the station
-//! measure's time for that leg ([`crate::services::Scene::legs`]): the search differs from the station measure only
-//! by waiting. Between stops with a board time, the train leaves `x` at `T(first, y') − T(x, y')` after it left its
+//! **Times within a train.** A ride from stop `x` to a later stop `y` of a service takes the time of any one of its
+//! trains for that leg ([`crate::services::Leg::one`]: charged its own probability of a stop at the stations
+//! without a board; where the boards time the leg, the mean of the pattern's trains there moved by the scenario's
+//! physics), never less than the station measure's fastest train: the search differs from the station measure by
+//! waiting and by riding the train that comes. Between stops with a board time, the train leaves `x` at `T(first, y') − T(x, y')` after it left its
 //! first stop (`y'` the next stop: riding on from the first stop or boarding at `x` reaches `y'` together), and
 //! never before it arrives there, `T(first, x)`. Leg times do not add up exactly (a through leg is charged the
 //! stops it passes, not the throats twice), so a rider who boards mid-route can reach a stop further on a few

@@ -138,7 +138,7 @@ fn every_large_error_on_the_boards_has_a_cause_of_its_sign() {
             "no_through_train" => assert!(r["model_changes"] != "0", "{r:?}"),
             "scheduled_train" => {
                 scheduled += 1;
-                assert!(r["model_changes"] == "0" && r["cause"].contains("runs at its time on the boards"), "{r:?}");
+                assert!(r["model_changes"] == "0" && r["cause"].contains("is timed by the boards here"), "{r:?}");
             }
             other => panic!("a physics cause for a scheduled train's pair: {other}: {r:?}"),
         }

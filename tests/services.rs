@@ -856,7 +856,38 @@ fn the_timetables_trains_run_at_their_scheduled_times() {
     assert_eq!(code, 0, "{err}");
     // (the default comes first of the two at 27.0)
     assert!(out.contains("service l1:stopping:1 "), "{out}");
-    assert!(out.contains("the boards' time less the physics's   +5.0 min\n    (no faster than the timetable's fastest train over the same stations on the network of 2016-12-31"), "{out}");
+    assert!(out.contains("  up to the timetable's fastest         +5.0 min\n    (no faster than the timetable's fastest hsr train over the same stations, 27 min on the network of 2016-12-31 by the boards, where the physics gives this service 22.0"), "{out}");
+    // a project's through service over the same stretch (T: 甲站 – 乙站 – 丙站, run once the project p-hsr-bc
+    // opens 乙站 – 丙站, not open at the boards' date) is charged up to the boards' fastest there too: with the
+    // defaults taken out, T's 22.0 min by the physics becomes 27.0 (the boards' trains U taken out as well)
+    std::fs::write(
+        t.path().join("tiny/project_services.csv"),
+        "service_id,project_id,class,pattern,trains_per_day,route,source\nT,p-hsr-bc,hsr,stopping,4,SAA|SBB|SCC,assumption: test\n",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&sc).unwrap();
+    std::fs::write(&sc, format!("{text}[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\", \"U\"]\n")).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("service T ") && out.contains("  total                                27.0 min"), "{out}");
+    assert_eq!(od_minutes(t.path(), &sc), "27.0");
+    // a conventional train over the same stations (90 min) does not set the hsr default's time: the default is
+    // compared with the timetable's trains of its class only, 22.0 by the physics; K itself runs at its 90
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_boards(t.path(), &format!("{H}K,conventional,120,1,SAA|SBB,SAA|SBB,dep@SAA=07:00,SBB=08:30,assumption: test\n"), "");
+    assert_eq!(od_minutes(t.path(), &sc), "22.0");
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("service l1:stopping:1 ") && !out.contains("timetable's fastest"), "{out}");
+    // a train the boards time faster than the route allows at its limits (100 km in 17 min, 353 km/h on a 300
+    // km/h line: 20 min at the limit) does not run that route; its leg keeps the physics, and validate says so
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_with_boards(t.path(), &format!("{H}U,hsr,350,1,SAA|SBB,SAA|SBB,dep@SAA=07:00,SBB=07:17,assumption: test\n"), "");
+    assert_eq!(od_minutes(t.path(), &sc), "22.0");
+    std::fs::write(t.path().join("obs.csv"), "from,to,minutes,train_code,train_type,n_trains,source\n甲站,乙站,17,G1,高速动车,1,assumption: test\n").unwrap();
+    let (code, out, err) = ringsim(t.path(), &["validate", &sc, "--observed", "obs.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the boards time 1 legs of the timetable's patterns faster than their modelled route allows"), "{out}");
     // without the arrivals, the physics alone
     let t = tempfile::tempdir().unwrap();
     let sc = tiny_with_boards(t.path(), &format!("{H}U,hsr,350,2,SAA|SBB,SAA|SBB,dep@SAA=07:00 dep@SAA=08:00,,assumption: test\n"), "");

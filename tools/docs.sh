@@ -14,7 +14,7 @@ $r plot scenarios/full-buildout.toml --out docs/zhongyuan-full-buildout.png
 $r plot scenarios/asbuilt-2025.toml --measure door --out docs/zhongyuan-asbuilt-2025-door.png
 $r chart scenarios/asbuilt-20*.toml --out docs/zhongyuan-asbuilt-chart.png
 $r chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out docs/zhongyuan-plans-chart.png
-$r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --plot docs/zhongyuan-validation-2020.png
+$r validate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv --physics --plot docs/zhongyuan-validation-2020.png
 $r order scenarios/orders/zhongyuan-hsr.toml --out "$tmp/order"
 cp "$tmp/order/zhongyuan-hsr/order_chart.png" docs/zhongyuan-order-hsr.png
 cp "$tmp/order/zhongyuan-hsr/actual_by_date.png" docs/zhongyuan-order-actual-by-date.png

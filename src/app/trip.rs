@@ -84,16 +84,15 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
             if !leg.unknown_names.is_empty() {
                 let _ = writeln!(t, "    ({}: the boards cannot tell whether it stops there)", leg.unknown_names.join(" "));
             }
-            if let Some(&[fast, _]) = svc.timetable.get(&(a, z)) {
-                let _ = writeln!(t, "  the boards' time less the physics's {:+6.1} min", m(fast));
-                let date = b.params.hub_lines_as_of().map(|d| d.to_string()).unwrap_or_default();
-                match svc.scheduled_legs().get(&(a, z)) {
-                    Some(&(sched, _)) if svc.origin == crate::services::Origin::Timetable => {
-                        let _ = writeln!(t, "    (the boards time this leg: {:.0} min by the fastest of the pattern's trains on the network of {date}, {:.1} min by the physics there; this scenario's physics moves it from there)", m(sched), m(sched - fast));
-                    }
-                    _ => {
-                        let _ = writeln!(t, "    (no faster than the timetable's fastest train over the same stations on the network of {date}, by the boards; this scenario's physics moves it from there)");
-                    }
+            if let Some(tm) = svc.timetable.get(&(a, z)) {
+                // the boards' date of the network (the corrections are measured there, whatever a scenario overrides)
+                let date = net.params.hub_lines_as_of().map(|d| d.to_string()).unwrap_or_default();
+                if svc.origin == crate::services::Origin::Timetable {
+                    let _ = writeln!(t, "  the boards' time less the physics's {:+6.1} min", m(tm.fast));
+                    let _ = writeln!(t, "    (the boards time this leg: {:.0} min by the fastest of the pattern's trains on the network of {date}, {:.1} min by the physics there; this scenario's physics moves it from there)", m(tm.boards), m(tm.boards - tm.fast));
+                } else {
+                    let _ = writeln!(t, "  up to the timetable's fastest       {:+6.1} min", m(tm.fast));
+                    let _ = writeln!(t, "    (no faster than the timetable's fastest {} train over the same stations, {:.0} min on the network of {date} by the boards, where the physics gives this service {:.1}; this scenario's physics moves it from there)", svc.class.as_str(), m(tm.boards), m(tm.boards - tm.fast));
                 }
             }
             let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
