@@ -23,6 +23,11 @@
 //! section there, plus the dwell (longer at junctions) and the time lost in a junction's station throat where the
 //! train stops there. The same parameters apply to every line, so a line without a timetable gets its times from
 //! the same physics as one with.
+//!
+//! Where the boards time a leg of a timetable pattern (a train's departure from one stop and arrival at a later
+//! one), the leg runs at the boards' time, moved by what a scenario's physics changes against the network of the
+//! boards' date ([`attach_timetable`], [`Service::timetable`]): the physics is the model of everything the boards
+//! do not show, and of change; the boards are the as-built timetable. [`physics_only`] takes them off, for the fit.
 
 use crate::error::{Error, Result};
 use crate::network::{Network, RailMode, StationIx};

@@ -8,8 +8,9 @@ pub fn data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data")
 }
 
-/// The files of a network folder (and its seeds) a fuzz input may replace, by the input's first byte.
-pub const FILES: [&str; 12] = [
+/// The files of a network folder (and its seeds) a fuzz input may replace, by the input's first byte (the last two
+/// are optional: the tiny network has none, and the fuzzed one is removed again after the run).
+pub const FILES: [&str; 14] = [
     "tiny/network.toml",
     "tiny/params.toml",
     "tiny/places.csv",
@@ -22,6 +23,8 @@ pub const FILES: [&str; 12] = [
     "tiny/cities.csv",
     "tiny-seeds/projects.csv",
     "tiny-seeds/cities.csv",
+    "tiny/services.csv",
+    "tiny/project_services.csv",
 ];
 
 /// A fresh copy of tests/data/{tiny,tiny-seeds,tiny-scenarios} under /dev/shm (or the temp dir), one per process.
@@ -47,6 +50,11 @@ pub fn with_file<T>(sel: u8, bytes: &[u8], f: impl FnOnce(&Path) -> T) -> T {
     let target = dir.join(name);
     std::fs::write(&target, bytes).unwrap();
     let out = f(&dir);
-    std::fs::copy(data().join(name), &target).unwrap();
+    let original = data().join(name);
+    if original.exists() {
+        std::fs::copy(original, &target).unwrap();
+    } else {
+        std::fs::remove_file(&target).unwrap();
+    }
     out
 }
