@@ -1291,24 +1291,33 @@ impl Service {
     /// leaves `from` and reaches `to` by the boards (`departures` and `arrivals`), the fastest train's time and the
     /// mean over the trains the boards time there (seconds; a time past midnight wraps, as the observed pairs do).
     pub fn scheduled_legs(&self) -> BTreeMap<(StationIx, StationIx), (f64, f64)> {
-        let pos = |x: StationIx| self.route.iter().position(|y| *y == x);
-        let mut acc: BTreeMap<(StationIx, StationIx), (u32, u64, u32)> = BTreeMap::new();
+        let mut acc: BTreeMap<(StationIx, StationIx), (f64, f64, u32)> = BTreeMap::new();
         for (deps, arrs) in self.departures.iter().zip(&self.arrivals) {
-            for d in deps.iter().filter(|c| !c.arrives) {
-                let Some(pd) = pos(d.station) else { continue };
-                for &(st, at) in arrs {
-                    if pos(st).is_some_and(|pa| pa > pd) {
-                        let t = (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400) as u32;
-                        let e = acc.entry((d.station, st)).or_insert((u32::MAX, 0, 0));
-                        e.0 = e.0.min(t);
-                        e.1 += t as u64;
-                        e.2 += 1;
-                    }
-                }
+            for (key, t) in train_legs(&self.route, deps, arrs) {
+                let e = acc.entry(key).or_insert((f64::INFINITY, 0.0, 0));
+                e.0 = e.0.min(t);
+                e.1 += t;
+                e.2 += 1;
             }
         }
-        acc.into_iter().filter(|(_, v)| v.2 > 0 && v.0 > 0).map(|(k, (min, sum, n))| (k, (min as f64, sum as f64 / n as f64))).collect()
+        acc.into_iter().filter(|(_, v)| v.2 > 0 && v.0 > 0.0).map(|(k, (min, sum, n))| (k, (min, sum / f64::from(n)))).collect()
     }
+}
+
+/// One train's scheduled seconds between each of its departures (`deps`) and each later arrival (`arrs`) on
+/// `route` (a time past midnight wraps: an arrival before the departure is the next day).
+pub fn train_legs(route: &[StationIx], deps: &[Call], arrs: &[(StationIx, crate::units::Clock)]) -> BTreeMap<(StationIx, StationIx), f64> {
+    let pos = |x: StationIx| route.iter().position(|y| *y == x);
+    let mut out = BTreeMap::new();
+    for d in deps.iter().filter(|c| !c.arrives) {
+        let Some(pd) = pos(d.station) else { continue };
+        for &(st, at) in arrs {
+            if pos(st).is_some_and(|pa| pa > pd) {
+                out.insert((d.station, st), (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400) as f64);
+            }
+        }
+    }
+    out
 }
 
 /// Gives every timetable service of `net` its [`Service::timetable`]: for each leg the boards time, the boards'

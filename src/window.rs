@@ -23,9 +23,10 @@
 //!
 //! **Times within a train.** A ride from stop `x` to a later stop `y` of a service takes the time of any one of its
 //! trains for that leg ([`crate::services::Leg::one`]: charged its own probability of a stop at the stations
-//! without a board; where the boards time the leg, the mean of the pattern's trains there moved by the scenario's
-//! physics), never less than the station measure's fastest train: the search differs from the station measure by
-//! waiting and by riding the train that comes. Between stops with a board time, the train leaves `x` at `T(first, y') − T(x, y')` after it left its
+//! without a board); where the boards time the leg, a timed train rides its own scheduled time there (its arrival
+//! less its departure, moved by the scenario's physics like the pattern's), each timed train a pattern of its own.
+//! Never less than the station measure's fastest train: the search differs from the station measure by waiting and
+//! by riding the train that comes. Between stops with a board time, the train leaves `x` at `T(first, y') − T(x, y')` after it left its
 //! first stop (`y'` the next stop: riding on from the first stop or boarding at `x` reaches `y'` together), and
 //! never before it arrives there, `T(first, x)`. Leg times do not add up exactly (a through leg is charged the
 //! stops it passes, not the throats twice), so a rider who boards mid-route can reach a stop further on a few
@@ -35,10 +36,11 @@
 //! a city's stations their time in the graph; the first train is boarded without a change.
 //!
 //! **Search.** For one origin, one departure minute and one draw, a time-dependent Dijkstra over platforms and
-//! boarding nodes: from a boarding node at time τ, each service that stops there offers its first train leaving at
-//! or after τ, and every later stop of that train at its arrival time. Train times of one service at one stop are sorted and
-//! rides of one service all take the same time, so waiting never pays (FIFO) and the labels are exact; the tests
-//! compare it with a slow fixed-point reference on random timetables.
+//! boarding nodes: from a boarding node at time τ, each pattern that stops there (a service at even headways, or one
+//! timed train) offers its first train leaving at or after τ, and every later stop of that train at its arrival
+//! time. Train times of one pattern at one stop are sorted and its rides all take the same time, so waiting never
+//! pays (FIFO) and the labels are exact; the tests compare it with a slow fixed-point reference on random
+//! timetables.
 //!
 //! **Percentiles** are nearest-rank over the window's minutes (`t0, t0 + 1 min, …`, end excluded) and the draws:
 //! the p-th is the `⌈p · N / 100⌉`-th smallest of the N travel times; a minute from which the destination is not
@@ -124,8 +126,9 @@ struct Run {
 }
 
 enum Trains {
-    /// Each train's departure (seconds after midnight, the train's own day) from each stop but the last.
-    Timed(Vec<Vec<i64>>),
+    /// Each train's departure (seconds after midnight, the train's own day) from each stop but the last, and its
+    /// own rides (`ride` of [`Pattern`]) where the boards time them.
+    Timed(Vec<Vec<i64>>, Vec<Vec<Vec<u32>>>),
     /// `n` trains a headway apart from the service day's start, the phase drawn from `seed`.
     Even { n: i64, headway: i64, seed: u64 },
 }
@@ -146,10 +149,11 @@ impl Schedules {
         let mut runs = Vec::new();
         crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
             for svc in &b.services {
-                let mut legs: BTreeMap<(StationIx, StationIx), u32> = BTreeMap::new();
+                let mut legs: BTreeMap<(StationIx, StationIx), (u32, u32)> = BTreeMap::new();
                 scene.legs(svc, |leg| {
                     // each run is one train: its own expected stops at stations without a board, not the fastest's
-                    legs.insert((leg.from, leg.to), leg.secs_one());
+                    // (and the fastest's, below which no train of the pattern rides)
+                    legs.insert((leg.from, leg.to), (leg.secs(), leg.secs_one()));
                 });
                 runs.extend(service_runs(svc, &legs, b.params.rail.service_hours));
             }
@@ -184,38 +188,35 @@ impl Schedules {
     /// The timetable of draw `d`: every train placed, with the trains of the day before and after.
     pub fn timetable(&self, d: u32) -> Timetable {
         let day = i64::from(Clock::DAY);
-        let patterns = self
-            .runs
-            .iter()
-            .map(|r| {
-                let m = r.stations.len();
-                let mut deps: Vec<Vec<i64>> = vec![Vec::new(); m];
-                let mut push = |per_stop: &dyn Fn(usize) -> i64| {
-                    for (k, dk) in deps.iter_mut().enumerate().take(m - 1) {
-                        let t = per_stop(k);
-                        dk.extend([t - day, t, t + day]);
-                    }
-                };
-                match &r.trains {
-                    Trains::Timed(trains) => {
-                        for t in trains {
-                            push(&|k| t[k]);
-                        }
-                    }
-                    Trains::Even { n, headway, seed } => {
-                        let phase = (splitmix(seed ^ u64::from(d)) % (*headway as u64)) as i64;
-                        for j in 0..*n {
-                            let s = i64::from(SERVICE_START.0) + phase + j * headway;
-                            push(&|k| s + r.depart[k]);
-                        }
+        let mut patterns = Vec::new();
+        for r in &self.runs {
+            let m = r.stations.len();
+            let days = |t: i64| [t - day, t, t + day];
+            match &r.trains {
+                // a timed train is a pattern of its own (itself the day before, that day and the day after), so
+                // that it rides its own times and one service's trains all take the same time (FIFO)
+                Trains::Timed(trains, rides) => {
+                    for (t, ride) in trains.iter().zip(rides) {
+                        let deps = (0..m).map(|k| if k + 1 < m { days(t[k]).to_vec() } else { Vec::new() }).collect();
+                        patterns.push(Pattern { stations: r.stations.clone(), ride: ride.clone(), deps });
                     }
                 }
-                for dk in deps.iter_mut() {
-                    dk.sort_unstable();
+                Trains::Even { n, headway, seed } => {
+                    let phase = (splitmix(seed ^ u64::from(d)) % (*headway as u64)) as i64;
+                    let mut deps: Vec<Vec<i64>> = vec![Vec::new(); m];
+                    for j in 0..*n {
+                        let s = i64::from(SERVICE_START.0) + phase + j * headway;
+                        for (k, dk) in deps.iter_mut().enumerate().take(m - 1) {
+                            dk.extend(days(s + r.depart[k]));
+                        }
+                    }
+                    for dk in deps.iter_mut() {
+                        dk.sort_unstable();
+                    }
+                    patterns.push(Pattern { stations: r.stations.clone(), ride: r.ride.clone(), deps });
                 }
-                Pattern { stations: r.stations.clone(), ride: r.ride.clone(), deps }
-            })
-            .collect();
+            }
+        }
         Timetable::from_parts(self.n, self.change_s, patterns, self.transfers.clone())
     }
 }
@@ -374,7 +375,7 @@ impl Timetable {
 }
 
 /// The runs of one service in a scenario (its parts joined by open sections), with their trains.
-fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Vec<Run> {
+fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>, service_hours: f64) -> Vec<Run> {
     // the stops of the legs, in route order; two consecutive ones belong to the same run when a leg joins them
     // (`Scene::legs` gives a leg between every two stops of a part joined by open sections, so every pair of a
     // run has one)
@@ -392,13 +393,13 @@ fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, Stat
     parts.into_iter().enumerate().filter(|(_, p)| p.len() >= 2).filter_map(|(ri, p)| run(svc, ri, p, legs, service_hours)).collect()
 }
 
-fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTreeMap<(StationIx, StationIx), u32>, service_hours: f64) -> Option<Run> {
+fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>, service_hours: f64) -> Option<Run> {
     let m = st.len();
     let mut ride: Vec<Vec<u32>> = vec![Vec::new(); m];
     for k in 0..m {
         for z in (k + 1)..m {
             // every pair of a run has a leg (see `service_runs`); a run that broke that rule is left out
-            ride[k].push(*legs.get(&(st[k], st[z]))?);
+            ride[k].push(legs.get(&(st[k], st[z]))?.1);
         }
     }
     let t = |a: usize, z: usize| i64::from(ride[a][z - a - 1]);
@@ -411,13 +412,42 @@ fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTr
         .then(|| svc.departures.iter().map(|calls| train_times(calls, &st, &depart, &t)).collect::<Option<Vec<_>>>())
         .flatten();
     let trains = match timed {
-        Some(v) => Trains::Timed(v),
+        Some(v) => {
+            let rides = train_rides(svc, &st, &ride, legs);
+            Trains::Timed(v, rides)
+        }
         None => {
             let n = svc.trains_per_day.round().max(1.0) as i64;
             Trains::Even { n, headway: ((service_hours * 3600.0).round() as i64 / n).max(1), seed: seed_of(&svc.id, ri) }
         }
     };
     Some(Run { stations: st, ride, depart, trains })
+}
+
+/// Each train's own rides over a run: where the boards time a leg for the scenario's service (it has a correction,
+/// [`crate::services::Service::timetable`]) and the train has both times there, the pattern's ride (its mean train,
+/// moved by the scenario's physics) plus the train's own scheduled time less the pattern's mean, never below the
+/// pattern's fastest; elsewhere the pattern's ride.
+fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32>], legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>) -> Vec<Vec<Vec<u32>>> {
+    let sched = svc.scheduled_legs();
+    svc.departures
+        .iter()
+        .enumerate()
+        .map(|(i, deps)| {
+            let own = svc.arrivals.get(i).map(|arrs| crate::services::train_legs(&svc.route, deps, arrs)).unwrap_or_default();
+            let mut r = ride.to_vec();
+            for k in 0..st.len() {
+                for z in (k + 1)..st.len() {
+                    let key = (st[k], st[z]);
+                    if let (true, Some(&o), Some(&(_, mean)), Some(&(fast, _))) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
+                        let x = f64::from(r[k][z - k - 1]) + o - mean;
+                        r[k][z - k - 1] = (x.round().max(0.0) as u32).max(fast);
+                    }
+                }
+            }
+            r
+        })
+        .collect()
 }
 
 /// One train's departure from each stop of a run but the last: the board's time where it has one, the physics

@@ -857,6 +857,16 @@ fn the_timetables_trains_run_at_their_scheduled_times() {
     // (the default comes first of the two at 27.0)
     assert!(out.contains("service l1:stopping:1 "), "{out}");
     assert!(out.contains("  up to the timetable's fastest         +5.0 min\n    (no faster than the timetable's fastest hsr train over the same stations, 27 min on the network of 2016-12-31 by the boards, where the physics gives this service 22.0"), "{out}");
+    // the departure window rides each train's own time: leaving at 06:59 takes the 07:00 train's 30 min, at
+    // 07:59 the 08:00 train's 27 (the default stopping trains, at even headways, taken out)
+    let t2 = tempfile::tempdir().unwrap();
+    let sc2 = tiny_with_boards(t2.path(), &rows, "[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\"]\n");
+    for (window, minutes) in [("06:59-07:00", "31.0"), ("07:59-08:00", "28.0")] {
+        let (code, out, err) = ringsim(t2.path(), &["od", &sc2, "--pairs", "p.csv", "--window", window]);
+        assert_eq!(code, 0, "{err}");
+        let row: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!((row[8], row[11]), ("27.0", minutes), "station measure, then the window's median from {window}: {out}");
+    }
     // a project's through service over the same stretch (T: 甲站 – 乙站 – 丙站, run once the project p-hsr-bc
     // opens 乙站 – 丙站, not open at the boards' date) is charged up to the boards' fastest there too: with the
     // defaults taken out, T's 22.0 min by the physics becomes 27.0 (the boards' trains U taken out as well)
