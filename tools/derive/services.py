@@ -40,9 +40,13 @@ Output `services.csv` (one directed service a row):
   - departures: the clock times of each train of the pattern (trains space-separated, in train-code order; a
     train's times '/'-separated in running order): `dep@ID=HH:MM`, its departure from stop ID on the board there,
     for every stop but the last whose board shows one; a train whose boards show no departure at those stops gives
-    `arr@ID=HH:MM`, its arrival at the last stop whose board shows one. Only the departure-window search
-    (`ringsim od --window`) uses them: a train leaves a stop with a board at the board's time, and the model's
-    physics times it between them
+    `arr@ID=HH:MM`, its arrival at the last stop whose board shows one. The departure-window search
+    (`ringsim od --window`) uses them: a train leaves a stop with a board at the board's time
+  - arrivals: each train's arrivals (trains space-separated, in the order of `departures`; a train's
+    '/'-separated in running order): `ID=HH:MM` at every stop after the first whose board shows an arrival, '-'
+    for a train with none. A train's arrival at one stop less its departure from an earlier one is its scheduled
+    time between them, which the model takes for the pattern's trains between two board stations (the physics
+    then gives only what a scenario changes: speeds, stops)
 
 Standard library only. Usage (from the repository root):
   python3 tools/derive/services.py --shared ../shared/data --network networks/zhongyuan [--check]
