@@ -664,8 +664,10 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     let mut t = format!("== validation of {} against {} ({timing}) ==\n", b.sc.name, observed.display());
     if !physics && b.net.timetable_below_floor > 0 {
         t.push_str(&format!(
-            "  note: the boards time {} legs of the timetable's patterns faster than their modelled route allows at its speed limits (the network lacks the train's way): those keep the physics\n",
-            b.net.timetable_below_floor
+            "  note: the boards time {} leg{} of the timetable's patterns faster than their modelled route allows at its speed limits (the network lacks the train's way): {} the physics\n",
+            b.net.timetable_below_floor,
+            if b.net.timetable_below_floor == 1 { "" } else { "s" },
+            if b.net.timetable_below_floor == 1 { "it keeps" } else { "those keep" }
         ));
     }
     t.push_str(&eval_report(&e, 15));

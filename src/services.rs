@@ -40,6 +40,11 @@ use std::path::Path;
 /// tools/derive/services.py, which cuts a train's run where its board times give more).
 pub const MAX_SCHEDULED_KMH: f64 = 360.0;
 
+/// The lowest: below it an arrival was mistyped (one a minute before the departure reads as the next day). The
+/// slowest leg of the 2021 boards averages 29 km/h (a 邯长 local train, 220 km in 7 h 32); 10 km/h leaves room for
+/// long stands and is still far above a mistyped time's few km/h.
+pub const MIN_SCHEDULED_KMH: f64 = 10.0;
+
 /// Where a service comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -342,6 +347,9 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
                         return Err(r.err("arrivals", format!("a train leaves {a} and arrives at {z} at the same minute, {at}; check the two times")));
                     }
                     let kmh = km / (secs as f64 / 3600.0);
+                    if kmh < MIN_SCHEDULED_KMH {
+                        return Err(r.err("arrivals", format!("a train leaving {a} at {} reaches {z} at {at}: {km:.0} km of the route in {} min, {kmh:.1} km/h, slower than any train ({MIN_SCHEDULED_KMH} km/h; an arrival before the departure is read as the next day); check the times", d.at, secs / 60)));
+                    }
                     if kmh > MAX_SCHEDULED_KMH {
                         return Err(r.err("arrivals", format!("a train leaving {a} at {} reaches {z} at {at}: {km:.0} km of the route in {} min, {kmh:.0} km/h, faster than any passenger train ({MAX_SCHEDULED_KMH} km/h); check the times, or the route (a missing corridor makes it too long)", d.at, secs / 60)));
                     }
@@ -617,11 +625,15 @@ pub struct LegParts {
     pub timetable: f64,
     /// Whether the boards time this leg (`timetable` applies, whatever its value).
     pub scheduled: bool,
+    /// What the leg is moved by so that, where the boards time the train's other legs, it reaches no stop later
+    /// than a stop further on nor sooner than one before, and a rider boarding further on arrives no later than one
+    /// who boarded before, nor one boarding before sooner than one boarding after (through stops every train makes).
+    pub capped: f64,
 }
 
 impl LegParts {
     pub fn total(&self) -> f64 {
-        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.stand + self.unknown + self.timetable
+        self.running + self.supplement + self.accel + self.brake + self.dwell + self.throat + self.reverse + self.stand + self.unknown + self.timetable + self.capped
     }
 }
 
@@ -1131,6 +1143,8 @@ pub struct Leg {
     pub unboarded: Unboarded,
     /// Whether the boards time this leg ([`Service::timetable`]): its fastest train is then known, not drawn.
     pub scheduled: bool,
+    /// What `one` was raised by to be no faster than the fastest train (seconds, at least 0).
+    pub one_raised: f64,
 }
 
 impl Leg {
@@ -1218,8 +1232,12 @@ impl Scene<'_> {
                     (self.stops_at)(x) && (run_stops[k] || svc.stops[a + k] || svc.unknown[a + k])
                 })
                 .collect();
+            // the run's legs, (x, y) over the positions `pos`: collected first where the boards time some of them,
+            // so that the others are made consistent with them (below)
+            let consistent = !svc.timetable.is_empty();
+            let mut run_legs: Vec<(usize, usize, Leg)> = Vec::new();
             for (x, &i) in pos.iter().enumerate() {
-                for &j in &pos[x + 1..] {
+                for (y, &j) in pos.iter().enumerate().skip(x + 1) {
                     let charged = ((i + 1)..j).filter(|&q| run_unknown[q] && !run_stops[q]);
                     let k_city = charged.clone().filter(|&q| run_city[q]).count();
                     let k = charged.count();
@@ -1235,6 +1253,7 @@ impl Scene<'_> {
                     let sections: Vec<usize> = run_hops[i..j].iter().map(|h| h.section).collect();
                     let (from, to) = (svc.route[a + i], svc.route[a + j]);
                     let (mut parts, mut one) = (parts, one);
+                    let mut one_raised = 0.0;
                     let scheduled = match svc.timetable.get(&(from, to)) {
                         Some(t) => {
                             parts.timetable = t.fast;
@@ -1246,12 +1265,88 @@ impl Scene<'_> {
                             let gap = parts.total() - one.total();
                             if gap > 0.0 {
                                 one.timetable += gap;
+                                one_raised = gap;
                             }
                             true
                         }
                         None => false,
                     };
-                    f(Leg { from, to, sections, parts, one, unboarded, scheduled });
+                    let leg = Leg { from, to, sections, parts, one, unboarded, scheduled, one_raised };
+                    if consistent {
+                        run_legs.push((x, y, leg));
+                    } else {
+                        f(leg);
+                    }
+                }
+            }
+            if consistent {
+                // A train reaches a stop no later than a stop further on, and a rider who boards it further on
+                // arrives no later than one who boarded before: where the boards time some legs and the physics
+                // the others (legs to and from stations without a board, legs cut from the boards' date), each
+                // leg is held to those of the same train that bound it, the fastest's and any one's apart
+                // (`capped`). Only ever lowers a time, so opening a project or adding a service still never slows
+                // a trip.
+                let n = pos.len();
+                let at = |x: usize, y: usize| x * n + y;
+                // only through a stop every train makes: at a station without a board the fastest train further on
+                // may be one that does not stop there
+                let every = |x: usize| run_stops[pos[x]];
+                // the bound of each leg from the legs the boards time (never from the physics's own: that would
+                // carry its error onto the boards' times): the least over the timed legs boarded no later (through
+                // stops every train makes) and left no earlier
+                let mut fast = vec![f64::INFINITY; n * n];
+                let mut any = vec![f64::INFINITY; n * n];
+                for (x, y, leg) in &run_legs {
+                    if leg.scheduled {
+                        fast[at(*x, *y)] = leg.parts.total();
+                        any[at(*x, *y)] = leg.one.total();
+                    }
+                }
+                for x in 0..n {
+                    for y in ((x + 1)..n).rev() {
+                        for t in [&mut fast, &mut any] {
+                            let mut v = t[at(x, y)];
+                            if y + 1 < n && every(y) {
+                                v = v.min(t[at(x, y + 1)]);
+                            }
+                            if x > 0 && every(x) {
+                                v = v.min(t[at(x - 1, y)]);
+                            }
+                            t[at(x, y)] = v;
+                        }
+                    }
+                }
+                // and the floor: a train reaches a stop no sooner than the stops before it, and a rider boarding it
+                // before arrives no sooner than one boarding after (again from the timed legs only)
+                let mut fast_lo = vec![f64::NEG_INFINITY; n * n];
+                let mut any_lo = vec![f64::NEG_INFINITY; n * n];
+                for (x, y, leg) in &run_legs {
+                    if leg.scheduled {
+                        fast_lo[at(*x, *y)] = leg.parts.total();
+                        any_lo[at(*x, *y)] = leg.one.total();
+                    }
+                }
+                for x in (0..n).rev() {
+                    for y in (x + 1)..n {
+                        for t in [&mut fast_lo, &mut any_lo] {
+                            let mut v = t[at(x, y)];
+                            if y > x + 1 && every(y - 1) {
+                                v = v.max(t[at(x, y - 1)]);
+                            }
+                            if x + 1 < y && every(x + 1) {
+                                v = v.max(t[at(x + 1, y)]);
+                            }
+                            t[at(x, y)] = v;
+                        }
+                    }
+                }
+                for (x, y, mut leg) in run_legs {
+                    // the bound from below first, then from above (which the boards' own legs always meet)
+                    for (p, lo, hi) in [(&mut leg.parts, fast_lo[at(x, y)], fast[at(x, y)]), (&mut leg.one, any_lo[at(x, y)], any[at(x, y)])] {
+                        let t = p.total();
+                        p.capped = t.max(lo).min(hi) - t;
+                    }
+                    f(leg);
                 }
             }
             a = b;

@@ -149,11 +149,11 @@ impl Schedules {
         let mut runs = Vec::new();
         crate::graph::with_scene(net, &b.params, &|o, p| b.sc.is_open(o, p), b.sc.as_of, |scene| {
             for svc in &b.services {
-                let mut legs: BTreeMap<(StationIx, StationIx), (u32, u32)> = BTreeMap::new();
+                let mut legs: BTreeMap<(StationIx, StationIx), RideSecs> = BTreeMap::new();
                 scene.legs(svc, |leg| {
                     // each run is one train: its own expected stops at stations without a board, not the fastest's
                     // (and the fastest's, below which no train of the pattern rides)
-                    legs.insert((leg.from, leg.to), (leg.secs(), leg.secs_one()));
+                    legs.insert((leg.from, leg.to), RideSecs { fast: leg.secs(), one: leg.secs_one(), raised: leg.one_raised });
                 });
                 runs.extend(service_runs(svc, &legs, b.params.rail.service_hours));
             }
@@ -375,7 +375,16 @@ impl Timetable {
 }
 
 /// The runs of one service in a scenario (its parts joined by open sections), with their trains.
-fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>, service_hours: f64) -> Vec<Run> {
+/// A leg's seconds for the window: the fastest train's, any one train's, and what the latter was raised by to be
+/// no faster than the former ([`crate::services::Leg::one_raised`]).
+#[derive(Clone, Copy)]
+struct RideSecs {
+    fast: u32,
+    one: u32,
+    raised: f64,
+}
+
+fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), RideSecs>, service_hours: f64) -> Vec<Run> {
     // the stops of the legs, in route order; two consecutive ones belong to the same run when a leg joins them
     // (`Scene::legs` gives a leg between every two stops of a part joined by open sections, so every pair of a
     // run has one)
@@ -393,13 +402,13 @@ fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, Stat
     parts.into_iter().enumerate().filter(|(_, p)| p.len() >= 2).filter_map(|(ri, p)| run(svc, ri, p, legs, service_hours)).collect()
 }
 
-fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>, service_hours: f64) -> Option<Run> {
+fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTreeMap<(StationIx, StationIx), RideSecs>, service_hours: f64) -> Option<Run> {
     let m = st.len();
     let mut ride: Vec<Vec<u32>> = vec![Vec::new(); m];
     for k in 0..m {
         for z in (k + 1)..m {
             // every pair of a run has a leg (see `service_runs`); a run that broke that rule is left out
-            ride[k].push(legs.get(&(st[k], st[z]))?.1);
+            ride[k].push(legs.get(&(st[k], st[z]))?.one);
         }
     }
     let t = |a: usize, z: usize| i64::from(ride[a][z - a - 1]);
@@ -428,7 +437,7 @@ fn run(svc: &crate::services::Service, ri: usize, st: Vec<StationIx>, legs: &BTr
 /// [`crate::services::Service::timetable`]) and the train has both times there, the pattern's ride (its mean train,
 /// moved by the scenario's physics) plus the train's own scheduled time less the pattern's mean, never below the
 /// pattern's fastest; elsewhere the pattern's ride.
-fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32>], legs: &BTreeMap<(StationIx, StationIx), (u32, u32)>) -> Vec<Vec<Vec<u32>>> {
+fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32>], legs: &BTreeMap<(StationIx, StationIx), RideSecs>) -> Vec<Vec<Vec<u32>>> {
     let sched = svc.scheduled_legs();
     svc.departures
         .iter()
@@ -439,9 +448,11 @@ fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32
             for k in 0..st.len() {
                 for z in (k + 1)..st.len() {
                     let key = (st[k], st[z]);
-                    if let (true, Some(&o), Some(&(_, mean)), Some(&(fast, _))) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
-                        let x = f64::from(r[k][z - k - 1]) + o - mean;
-                        r[k][z - k - 1] = (x.round().max(0.0) as u32).max(fast);
+                    if let (true, Some(&o), Some(&(_, mean)), Some(l)) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
+                        // the pattern's one-train ride as the scenario moves it, before it was raised to the
+                        // fastest's (that floor is applied to each train below), shifted to this train's own time
+                        let x = f64::from(r[k][z - k - 1]) - l.raised + o - mean;
+                        r[k][z - k - 1] = (x.round().max(0.0) as u32).max(l.fast);
                     }
                 }
             }

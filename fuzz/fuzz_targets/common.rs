@@ -27,10 +27,16 @@ pub const FILES: [&str; 14] = [
     "tiny/project_services.csv",
 ];
 
-/// A fresh copy of tests/data/{tiny,tiny-seeds,tiny-scenarios} under /dev/shm (or the temp dir), one per process.
+/// A fresh copy of tests/data/{tiny,tiny-seeds,tiny-scenarios} under /dev/shm (or the temp dir), one per process:
+/// made anew on the process's first call, so that a folder left by an earlier process with the same id (one that
+/// crashed before restoring its file) is never reused.
 pub fn workdir() -> PathBuf {
+    static FRESH: std::sync::Once = std::sync::Once::new();
     let base = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
     let dir = base.join(format!("ringsim-fuzz-{}", std::process::id()));
+    FRESH.call_once(|| {
+        let _ = std::fs::remove_dir_all(&dir);
+    });
     if !dir.exists() {
         for sub in ["tiny", "tiny-seeds", "tiny-scenarios"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();

@@ -1,4 +1,4 @@
-//! A network folder with one file fuzzed (the first input byte chooses which of the twelve files of the tiny
+//! A network folder with one file fuzzed (the first input byte chooses which of the fourteen files of the tiny
 //! network and its seeds; the rest is its content), loaded: a network or an error, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;

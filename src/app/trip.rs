@@ -95,6 +95,10 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
                     let _ = writeln!(t, "    (no faster than the timetable's fastest {} train over the same stations, {:.0} min on the network of {date} by the boards, where the physics gives this service {:.1}; this scenario's physics moves it from there)", svc.class.as_str(), m(tm.boards), m(tm.boards - tm.fast));
                 }
             }
+            if p.capped != 0.0 {
+                let _ = writeln!(t, "  held to the train's timed legs      {:+6.1} min", m(p.capped));
+                let _ = writeln!(t, "    (it reaches no stop later than one further on, nor sooner than one before, by the legs the boards time)");
+            }
             let _ = writeln!(t, "  total                              {:6.1} min", m(secs));
             if leg.patterns > 1 {
                 let _ = writeln!(
