@@ -1,6 +1,6 @@
 //! The departure-window search (`ringsim od --window`): by hand on the tiny network with clock times, against a
-//! slow fixed-point reference on hundreds of random timetables, and invariants on the real network (never faster
-//! than the station measure, percentiles in order, the same bytes at any thread count).
+//! slow fixed-point reference on hundreds of random timetables and on the real one, and invariants on the real
+//! network (never faster than the station measure, percentiles in order, the same bytes at any thread count).
 
 mod common;
 use common::{bin, repo, Rng};
@@ -261,4 +261,23 @@ fn on_the_real_network_never_faster_than_the_station_measure() {
     let st: f64 = x["station_minutes"].parse().unwrap();
     let p: f64 = x["p100_minutes"].parse().unwrap();
     assert!(p <= 59.0 + st + 0.05 && p >= st, "{x:?}");
+}
+
+#[test]
+fn equals_the_slow_reference_on_the_real_timetable() {
+    // the search against the fixed-point reference on asbuilt-2025's trains (each timed train a pattern of its own,
+    // riding its own times; the services at even headways at one draw), from three origins at two minutes
+    let loaded = ringsim::app::load(&[repo().join("scenarios/asbuilt-2025.toml")]).unwrap();
+    let b = loaded.bind_all().unwrap().remove(0);
+    let g = ringsim::graph::Graph::build(&b);
+    let sch = ringsim::window::Schedules::build(&b, &g);
+    let tt = sch.timetable(3);
+    for id in ["ZAF", "ZZF", "LLF"] {
+        let origin = b.net.station(id).unwrap();
+        for t in [7 * 3600 + 1234, 18 * 3600] {
+            let got = tt.earliest(origin, t, None);
+            assert_eq!(got, tt.earliest_reference(origin, t), "from {id} at {t} s: the search and the reference differ");
+            assert!(got.iter().filter(|x| x.is_some()).count() > 100, "from {id}: most stations reached");
+        }
+    }
 }
