@@ -105,8 +105,9 @@ pub struct Service {
     /// For a leg between two stops (from, to) that the boards time: the boards' time less the physics's at the
     /// boards' date, for the fastest of the pattern's trains and for any one of them (seconds; [`attach_timetable`]).
     /// A scenario's leg takes its physics plus this, so that the timetable's trains run at their scheduled times
-    /// and a scenario moves them by what its physics changes (speed limits, stops, trains a day). Empty for
-    /// default, project and scenario services, and where the boards time no leg.
+    /// and a scenario moves them by what its physics changes (speed limits, stops, trains a day). For a default or
+    /// project service, what brings a leg up to the timetable's fastest train of its class over the same stations
+    /// ([`charge_stretches`]). Empty for a scenario's own services, and where the boards time no leg.
     pub timetable: BTreeMap<(StationIx, StationIx), Timed>,
 }
 
@@ -1151,8 +1152,8 @@ impl Leg {
     /// This leg's trains as a [`Draw`]: any one train's time without its share of a stop at the stations without a
     /// board, the mean cost of a whole stop at one of them, and the probabilities of a stop there.
     pub fn draw(&self, svc: &Service) -> Draw {
-        if self.scheduled {
-            // the boards give the fastest train's time: nothing left to draw
+        if self.scheduled || self.parts.capped != 0.0 {
+            // the boards give the fastest train's time, or bound it: nothing left to draw
             return Draw { base: self.parts.total(), cost: 0.0, stations: [(0, 0.0), (0, 0.0)], n: trains_drawn(svc.trains_per_day) };
         }
         let q = &self.one;
@@ -1283,9 +1284,9 @@ impl Scene<'_> {
                 // A train reaches a stop no later than a stop further on, and a rider who boards it further on
                 // arrives no later than one who boarded before: where the boards time some legs and the physics
                 // the others (legs to and from stations without a board, legs cut from the boards' date), each
-                // leg is held to those of the same train that bound it, the fastest's and any one's apart
-                // (`capped`). Only ever lowers a time, so opening a project or adding a service still never slows
-                // a trip.
+                // leg is held between the timed legs of the same train that bound it, the fastest's and any one's
+                // apart (`capped`). The bounds are timed legs, whose times only fall as projects open (their
+                // physics does), so opening a project or adding a service still never slows a trip.
                 let n = pos.len();
                 let at = |x: usize, y: usize| x * n + y;
                 // only through a stop every train makes: at a station without a board the fastest train further on
