@@ -1295,14 +1295,16 @@ impl Scene<'_> {
                 // the bound of each leg from the legs the boards time (never from the physics's own: that would
                 // carry its error onto the boards' times): the least over the timed legs boarded no later (through
                 // stops every train makes) and left no earlier
-                let mut fast = vec![f64::INFINITY; n * n];
-                let mut any = vec![f64::INFINITY; n * n];
-                for (x, y, leg) in &run_legs {
-                    if leg.scheduled {
+                // the timed legs' totals (the fastest's and any one's), `fill` elsewhere
+                let timed = |fill: f64| {
+                    let (mut fast, mut any) = (vec![fill; n * n], vec![fill; n * n]);
+                    for (x, y, leg) in run_legs.iter().filter(|l| l.2.scheduled) {
                         fast[at(*x, *y)] = leg.parts.total();
                         any[at(*x, *y)] = leg.one.total();
                     }
-                }
+                    (fast, any)
+                };
+                let (mut fast, mut any) = timed(f64::INFINITY);
                 for x in 0..n {
                     for y in ((x + 1)..n).rev() {
                         for t in [&mut fast, &mut any] {
@@ -1319,14 +1321,7 @@ impl Scene<'_> {
                 }
                 // and the floor: a train reaches a stop no sooner than the stops before it, and a rider boarding it
                 // before arrives no sooner than one boarding after (again from the timed legs only)
-                let mut fast_lo = vec![f64::NEG_INFINITY; n * n];
-                let mut any_lo = vec![f64::NEG_INFINITY; n * n];
-                for (x, y, leg) in &run_legs {
-                    if leg.scheduled {
-                        fast_lo[at(*x, *y)] = leg.parts.total();
-                        any_lo[at(*x, *y)] = leg.one.total();
-                    }
-                }
+                let (mut fast_lo, mut any_lo) = timed(f64::NEG_INFINITY);
                 for x in (0..n).rev() {
                     for y in (x + 1)..n {
                         for t in [&mut fast_lo, &mut any_lo] {
