@@ -334,26 +334,19 @@ pub fn load(dir: &Path, net: &Network) -> Result<Vec<Service>> {
         // each train's scheduled time between its departures and later arrivals: a time at all, and one a train
         // could run over the route (a time past midnight wraps: an arrival before the departure is the next day)
         for (deps, arrs) in departures.iter().zip(&arrivals) {
-            for d in deps.iter().filter(|c| !c.arrives) {
-                let pd = route.iter().position(|x| *x == d.station).unwrap_or(0);
-                for &(st, at) in arrs {
-                    let pa = route.iter().position(|x| *x == st).unwrap_or(0);
-                    if pa <= pd {
-                        continue;
-                    }
-                    let secs = (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400);
-                    let km: f64 = hops[pd..pa].iter().map(|&si| net.sections[si].length.0).sum();
-                    let (a, z) = (&net.stations[d.station.i()].id, &net.stations[st.i()].id);
-                    if secs == 0 {
-                        return Err(r.err("arrivals", format!("a train leaves {a} and arrives at {z} at the same minute, {at}; check the two times")));
-                    }
-                    let kmh = km / (secs as f64 / 3600.0);
-                    if kmh < MIN_SCHEDULED_KMH {
-                        return Err(r.err("arrivals", format!("a train leaving {a} at {} reaches {z} at {at}: {km:.0} km of the route in {} min, {kmh:.1} km/h, slower than any train ({MIN_SCHEDULED_KMH} km/h; an arrival before the departure is read as the next day); check the times", d.at, secs / 60)));
-                    }
-                    if kmh > MAX_SCHEDULED_KMH {
-                        return Err(r.err("arrivals", format!("a train leaving {a} at {} reaches {z} at {at}: {km:.0} km of the route in {} min, {kmh:.0} km/h, faster than any passenger train ({MAX_SCHEDULED_KMH} km/h); check the times, or the route (a missing corridor makes it too long)", d.at, secs / 60)));
-                    }
+            for ((from, to), (dep, at, secs)) in train_legs(&route, deps, arrs) {
+                let p = |x: StationIx| route.iter().position(|y| *y == x).unwrap_or(0);
+                let km: f64 = hops[p(from)..p(to)].iter().map(|&si| net.sections[si].length.0).sum();
+                let (a, z) = (&net.stations[from.i()].id, &net.stations[to.i()].id);
+                if secs == 0.0 {
+                    return Err(r.err("arrivals", format!("a train leaves {a} and arrives at {z} at the same minute, {at}; check the two times")));
+                }
+                let (kmh, min) = (km / (secs / 3600.0), secs / 60.0);
+                if kmh < MIN_SCHEDULED_KMH {
+                    return Err(r.err("arrivals", format!("a train leaving {a} at {dep} reaches {z} at {at}: {km:.0} km of the route in {min:.0} min, {kmh:.1} km/h, slower than any train ({MIN_SCHEDULED_KMH} km/h; an arrival before the departure is read as the next day); check the times")));
+                }
+                if kmh > MAX_SCHEDULED_KMH {
+                    return Err(r.err("arrivals", format!("a train leaving {a} at {dep} reaches {z} at {at}: {km:.0} km of the route in {min:.0} min, {kmh:.0} km/h, faster than any passenger train ({MAX_SCHEDULED_KMH} km/h); check the times, or the route (a missing corridor makes it too long)")));
                 }
             }
         }
@@ -1384,27 +1377,29 @@ impl Service {
     pub fn scheduled_legs(&self) -> BTreeMap<(StationIx, StationIx), (f64, f64)> {
         let mut acc: BTreeMap<(StationIx, StationIx), (f64, f64, u32)> = BTreeMap::new();
         for (deps, arrs) in self.departures.iter().zip(&self.arrivals) {
-            for (key, t) in train_legs(&self.route, deps, arrs) {
+            for (key, (_, _, t)) in train_legs(&self.route, deps, arrs) {
                 let e = acc.entry(key).or_insert((f64::INFINITY, 0.0, 0));
                 e.0 = e.0.min(t);
                 e.1 += t;
                 e.2 += 1;
             }
         }
-        acc.into_iter().filter(|(_, v)| v.2 > 0 && v.0 > 0.0).map(|(k, (min, sum, n))| (k, (min, sum / f64::from(n)))).collect()
+        // every entry has a train (and, `load` refuses a leg of no time, a positive one)
+        acc.into_iter().map(|(k, (min, sum, n))| (k, (min, sum / f64::from(n)))).collect()
     }
 }
 
-/// One train's scheduled seconds between each of its departures (`deps`) and each later arrival (`arrs`) on
-/// `route` (a time past midnight wraps: an arrival before the departure is the next day).
-pub fn train_legs(route: &[StationIx], deps: &[Call], arrs: &[(StationIx, crate::units::Clock)]) -> BTreeMap<(StationIx, StationIx), f64> {
+/// One train's scheduled legs: from each of its departures (`deps`) to each later arrival (`arrs`) on `route`, the
+/// departure, the arrival and the seconds between (a time past midnight wraps: an arrival before the departure is
+/// the next day). What `services.csv` is checked with and the timetable's times are taken from.
+pub fn train_legs(route: &[StationIx], deps: &[Call], arrs: &[(StationIx, crate::units::Clock)]) -> BTreeMap<(StationIx, StationIx), (crate::units::Clock, crate::units::Clock, f64)> {
     let pos = |x: StationIx| route.iter().position(|y| *y == x);
     let mut out = BTreeMap::new();
     for d in deps.iter().filter(|c| !c.arrives) {
         let Some(pd) = pos(d.station) else { continue };
         for &(st, at) in arrs {
             if pos(st).is_some_and(|pa| pa > pd) {
-                out.insert((d.station, st), (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400) as f64);
+                out.insert((d.station, st), (d.at, at, (at.0 as i64 - d.at.0 as i64).rem_euclid(86_400) as f64));
             }
         }
     }

@@ -374,7 +374,6 @@ impl Timetable {
     }
 }
 
-/// The runs of one service in a scenario (its parts joined by open sections), with their trains.
 /// A leg's seconds for the window: the fastest train's, any one train's, and what the latter was raised by to be
 /// no faster than the former ([`crate::services::Leg::one_raised`]).
 #[derive(Clone, Copy)]
@@ -384,6 +383,7 @@ struct RideSecs {
     raised: f64,
 }
 
+/// The runs of one service in a scenario (its parts joined by open sections), with their trains.
 fn service_runs(svc: &crate::services::Service, legs: &BTreeMap<(StationIx, StationIx), RideSecs>, service_hours: f64) -> Vec<Run> {
     // the stops of the legs, in route order; two consecutive ones belong to the same run when a leg joins them
     // (`Scene::legs` gives a leg between every two stops of a part joined by open sections, so every pair of a
@@ -448,7 +448,7 @@ fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32
             for k in 0..st.len() {
                 for z in (k + 1)..st.len() {
                     let key = (st[k], st[z]);
-                    if let (true, Some(&o), Some(&(_, mean)), Some(l)) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
+                    if let (true, Some(&(_, _, o)), Some(&(_, mean)), Some(l)) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
                         // the pattern's one-train ride as the scenario moves it, before it was raised to the
                         // fastest's (that floor is applied to each train below), shifted to this train's own time
                         let x = f64::from(r[k][z - k - 1]) - l.raised + o - mean;
