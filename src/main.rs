@@ -133,7 +133,7 @@ enum Cmd {
         variant: VariantOpts,
     },
     /// Travel times for pairs in a CSV with columns from,to (ids or exact names; an exact station name is the station,
-    /// so 商丘 is the station and 商丘市, its id or Shangqiu the city).
+    /// so 商丘 is the station and 商丘市, its id or Shangqiu the city; 商丘站 is the station too).
     #[command(after_help = "Examples:\n  printf 'from,to\\n郑州东,开封北\\n郑州市,济源市\\n' > pairs.csv\n  ringsim od scenarios/asbuilt-2025.toml --pairs pairs.csv\n  printf 'from,to\\n郑州东,信阳东\\n' > st.csv\n  ringsim od scenarios/asbuilt-2025.toml --pairs st.csv --window 07:00-09:00")]
     Od {
         scenario: PathBuf,

@@ -29,7 +29,7 @@ pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String
 
 /// Resolves a key where names are 12306 station names (observed timetables, `ringsim trip`, and with
 /// [`resolve`] `ringsim od`'s pairs): an exact station name wins over a city of the same name (郑州 is the station
-/// 郑州).
+/// 郑州); a station name followed by 站 is the station (郑州东站, 郑州站).
 pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<Endpoint, String> {
     let k = key.trim();
     if let Some(s) = net.station(k) {
@@ -42,6 +42,11 @@ pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<En
         return Ok(Endpoint::City(CityIx(i as u32)));
     }
     if let Some(i) = net.stations.iter().position(|s| s.name == k) {
+        return Ok(Endpoint::Station(StationIx(i as u32)));
+    }
+    // a station name written with 站 (station), as news reports and tickets write it: 郑州东站, 郑州站 (an exact
+    // name, tried first, would win)
+    if let Some(i) = k.strip_suffix('站').and_then(|n| net.stations.iter().position(|s| s.name == n.trim_end())) {
         return Ok(Endpoint::Station(StationIx(i as u32)));
     }
     if let Some(i) = net.cities.iter().position(|c| c.name == k) {

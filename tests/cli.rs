@@ -81,11 +81,11 @@ fn same_bytes_at_one_and_two_threads() {
 fn od_agrees_with_run_and_accepts_names() {
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2025.toml");
-    std::fs::write(t.path().join("pairs.csv"), "from,to\n郑州东,开封北\nZAF,KBF\n郑州市,济源市\n郑州,410102\nZhengzhou,郑州\n").unwrap();
+    std::fs::write(t.path().join("pairs.csv"), "from,to\n郑州东,开封北\nZAF,KBF\n郑州市,济源市\n郑州,410102\nZhengzhou,郑州\n郑州东站,开封北站\n郑州站,郑州市\n").unwrap();
     let (code, out, err) = run(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "pairs.csv"]);
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.len(), 7);
     // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes
     assert_eq!(rows[0][7], rows[1][7], "names and ids give the same pair");
     assert_eq!((rows[0][3], rows[0][6]), ("station", "station"), "a station pair uses the station measure");
@@ -98,6 +98,9 @@ fn od_agrees_with_run_and_accepts_names() {
     assert_eq!(err.matches("od: note:").count(), 1, "one note for 郑州, though it appears twice: {err}");
     // a city's English name is the city
     assert_eq!((rows[4][2], rows[4][3], rows[4][4], rows[4][5]), ("郑州市", "city", "郑州", "station"));
+    // a station name written with 站 is the station (as news reports write it), with no note
+    assert_eq!(rows[5][2..], rows[0][2..], "郑州东站,开封北站 is 郑州东,开封北");
+    assert_eq!((rows[6][2], rows[6][3], rows[6][4], rows[6][5]), ("郑州", "station", "郑州市", "city"));
     let m: f64 = rows[0][7].parse().unwrap();
     assert!((10.0..40.0).contains(&m), "郑州东→开封北 {m} min (the 2021 boards say 20)");
     // the door time to 济源市 equals run's door_minutes for its city row
