@@ -112,6 +112,7 @@ pub const PROJECT_SERVICES: Schema = Schema {
         Col::req("pattern", T),
         Col::req("trains_per_day", Kind::Num { min: 0.01, max: 500.0, unit: "trains a day" }),
         Col::req("route", T),
+        Col::opt("stops", T),
         Col::req("source", T),
     ],
     // the order search pools a leg once for every set of the through services sharing it (2^n, `graph::build_traced`)

@@ -439,7 +439,8 @@ fn city_stations(net: &Network) -> Vec<bool> {
 
 /// The through services projects bring (`project_services.csv`, optional): trains that run from a project's line
 /// onto the lines it joins, as the railway runs them once the project opens (日兰's trains to 郑州东 over 郑徐 from
-/// 兰考南), which a line's own defaults, ending at its junctions, cannot express. Each row is a route (every station
+/// 兰考南), which a line's own defaults, ending at its junctions, cannot express; with no `project_id`, trains that
+/// run through between lines as built where the network has no timetable (汉十's trains from 汉口 over 汉孝城际). Each row is a route (every station
 /// the train passes, consecutive ones joined by a section, at least one of them the project's), a stopping pattern
 /// of the defaults (`stopping`, `express`, `semifast`) and trains a day each way; both directions run (`<id>` and
 /// `<id>:rev`). A scenario runs one only while every section of its route is open ([`Scene::legs`]).
@@ -461,12 +462,21 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         if net.services.iter().chain(&out).any(|s| s.id == id) {
             return Err(r.err("service_id", format!("'{id}' is already a service id; give every service its own id")));
         }
-        let project = r.req("project_id")?;
-        if !net.sections.iter().any(|s| s.project.as_deref() == Some(project)) {
-            return Err(r.err("project_id", format!("no section of rail_sections.csv belongs to project '{project}'; use the project_id of the project's sections")));
+        // empty: a through service of lines as built (汉十's trains from 汉口 over 汉孝城际), run while its route is open
+        let project = Some(r.get("project_id")).filter(|p| !p.is_empty());
+        if let Some(project) = project {
+            if !net.sections.iter().any(|s| s.project.as_deref() == Some(project)) {
+                return Err(r.err("project_id", format!("no section of rail_sections.csv belongs to project '{project}'; use the project_id of the project's sections, or leave it empty for a through service of lines as built")));
+            }
         }
         let class = RailMode::parse(r.req("class")?).ok_or_else(|| r.err("class", "unknown train class; use hsr, intercity, suburban or conventional"))?;
-        let pattern = Pattern::parse(r.req("pattern")?).ok_or_else(|| r.err("pattern", "unknown stopping pattern; use stopping, express or semifast"))?;
+        // the stops: a pattern of the defaults, or (pattern `listed`) the stations of column `stops`, as a source
+        // gives them (G4022 武汉–黄梅东 stopping only at 黄冈东)
+        let listed = r.req("pattern")? == "listed";
+        let pattern = if listed { None } else { Some(Pattern::parse(r.req("pattern")?).ok_or_else(|| r.err("pattern", "unknown stopping pattern; use stopping, express or semifast, or listed with the stops in column `stops`"))?) };
+        if !listed && !r.get("stops").is_empty() {
+            return Err(r.err("stops", format!("stops are given but the pattern is '{}', which sets them; write pattern `listed` to stop where `stops` says, or leave `stops` empty", r.req("pattern")?)));
+        }
         let trains_per_day = r.positive("trains_per_day")?;
         r.req("source")?;
         let route: Vec<StationIx> = r
@@ -479,10 +489,40 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         }
         let hops = route_hops(net, &pairs, &route)
             .map_err(|(a, b)| r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[a.i()].id, net.stations[b.i()].id)))?;
-        if !hops.iter().any(|&si| net.sections[si].project.as_deref() == Some(project)) {
-            return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));
+        match project {
+            Some(project) if !hops.iter().any(|&si| net.sections[si].project.as_deref() == Some(project)) => {
+                return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));
+            }
+            None => {
+                if let Some(&si) = hops.iter().find(|&&si| net.sections[si].project.is_some()) {
+                    let sec = &net.sections[si];
+                    return Err(r.err("route", format!("section '{}' of the route belongs to project '{}': give that project_id (a service of lines as built runs on built lines only)", sec.id, sec.project.as_deref().unwrap_or(""))));
+                }
+            }
+            _ => {}
         }
-        let stops = pattern_stops(&route, pattern, &hub, &city);
+        let stops = match pattern {
+            Some(pattern) => pattern_stops(&route, pattern, &hub, &city),
+            None => {
+                let mut stops = vec![false; route.len()];
+                let mut last: Option<usize> = None;
+                for k in r.req("stops")?.split('|').map(str::trim) {
+                    let at = net.station(k).and_then(|x| route.iter().position(|y| *y == x));
+                    let Some(p) = at else {
+                        return Err(r.err("stops", format!("'{k}' is not a station of the route; list the stops by station id, '|'-separated, in running order")));
+                    };
+                    if last.is_some_and(|q| p <= q) {
+                        return Err(r.err("stops", format!("'{k}' is out of order or listed twice; list the stops in running order, each once")));
+                    }
+                    last = Some(p);
+                    stops[p] = true;
+                }
+                if !stops[0] || !stops[route.len() - 1] {
+                    return Err(r.err("stops", "list the route's first and last stations among the stops: the trains start and end there"));
+                }
+                stops
+            }
+        };
         if let Some(k) = (0..route.len()).find(|&k| stops[k] && !net.stations[route[k].i()].telecode) {
             let st = &net.stations[route[k].i()];
             return Err(r.err("route", format!("the {} pattern would stop at '{}', which sells no tickets (no telecode in stations.csv); end the route elsewhere or use a pattern that passes it", r.req("pattern")?, st.id)));

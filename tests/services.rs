@@ -828,6 +828,45 @@ fn a_projects_through_service_runs_only_once_its_whole_route_is_open() {
     assert!(out.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "{out}");
 }
 
+#[test]
+fn a_through_service_of_lines_as_built_runs_without_a_project() {
+    // project_services.csv with an empty project_id: trains that run through on built lines (汉十's from 汉口 over
+    // 汉孝城际 in networks/changjiang), run in every scenario where their route is open, the project's scenario or not
+    let t = tempfile::tempdir().unwrap();
+    let _ = tiny_with_services(t.path(), "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
+    std::fs::write(
+        t.path().join("tiny/project_services.csv"),
+        "service_id,project_id,class,pattern,trains_per_day,route,source\nA,,hsr,express,4,SAA|SBB,assumption: test\n",
+    )
+    .unwrap();
+    let base = t.path().join("base.toml");
+    std::fs::write(&base, format!("format = 1\nname = \"b\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", t.path().join("tiny").display())).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", base.to_str().unwrap(), "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "the default stopping train and A: {out}");
+    // before the line opened (2010), not at all: no train serves 甲站 – 乙站
+    let early = t.path().join("early.toml");
+    std::fs::write(&early, std::fs::read_to_string(&base).unwrap().replace("2016-12-31", "2009-12-31")).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", early.to_str().unwrap(), "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no single train serves both stations"), "{out}");
+    // a service that stops where its source says (pattern `listed`): over 乙站 without stopping, so it serves
+    // 甲站 – 丙站 alone (in the project's scenario) and not 甲站 – 乙站, which the default stopping train serves
+    std::fs::write(
+        t.path().join("tiny/project_services.csv"),
+        "service_id,project_id,class,pattern,trains_per_day,route,stops,source\nL,p-hsr-bc,hsr,listed,4,SAA|SBB|SCC,SAA|SCC,assumption: test\n",
+    )
+    .unwrap();
+    let sc = t.path().join("s.toml");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "甲站", "丙站"]);
+    assert_eq!(code, 0, "{err}");
+    // (the line's default express and stopping trains, 12 a day, and L's 4)
+    assert!(out.contains("the fastest of all 3 patterns' trains on this track (16 a day;"), "{out}");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "甲站", "乙站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("service L ") && out.contains("service l1:stopping:1 "), "{out}");
+}
+
 /// The tiny network with `services.csv` and the boards' date (`rail.hub_lines_as_of`) 2016-12-31, a pairs file
 /// 甲站 → 乙站 (100 km at 300 km/h, open since 2010: 1200 s + 60 s accelerating + 60 s braking = 22.0 min by
 /// the physics), and a scenario of that date with `extra`.
