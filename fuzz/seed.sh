@@ -28,5 +28,6 @@ printf '\x01from,to,minutes,train_code\n甲站,乙站,30,G1\n乙站,丙站,20,K2
 for t in network run; do
   printf '\x0cservice_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,stands,example_trains,departures,arrivals,source\nU,hsr,350,2,SAA|SBB|SCC,SAA|SCC,SBB,,,G1,dep@SAA=07:00 dep@SAA=23:50,SCC=07:40 SCC=00:35,assumption: seed\nV,conventional,120,1,SCC|SBB|SAA,SCC|SBB|SAA,,SBB,,K2,dep@SCC=08:00/dep@SBB=09:30,SBB=09:00/SAA=10:10,assumption: seed\n' > "$c/$t/tiny-services"
   printf '\x0dservice_id,project_id,class,pattern,trains_per_day,route,source\nT,p-hsr-bc,hsr,stopping,4,SAA|SBB|SCC,assumption: seed\n' > "$c/$t/tiny-project-services"
+  printf '\x0dservice_id,project_id,class,pattern,trains_per_day,route,stops,source\nL,,hsr,listed,4,SAA|SBB,SAA|SBB,assumption: seed\nM,p-hsr-bc,hsr,listed,2,SAA|SBB|SCC,SAA|SCC,assumption: seed\n' > "$c/$t/tiny-project-services-listed"
 done
 echo "seed corpora: $(find $c -type f | wc -l) files in $c"

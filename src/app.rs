@@ -660,7 +660,13 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     let rings_from = rings_from.map(|k| crate::ringcheck::resolve_from(&b, &g, k)).transpose()?;
     let mut e = calibrate::evaluate(&g, &obs);
     crate::cause::explain(&b, &b.params, &mut e);
-    let timing = if physics { "the physics alone" } else { "the boards' times on the timetable's legs, the physics elsewhere" };
+    let timing = if physics {
+        "the physics alone"
+    } else if b.net.services.is_empty() {
+        "the physics: this network has no timetable"
+    } else {
+        "the boards' times on the timetable's legs, the physics elsewhere"
+    };
     let mut t = format!("== validation of {} against {} ({timing}) ==\n", b.sc.name, observed.display());
     if !physics && b.net.timetable_below_floor > 0 {
         t.push_str(&format!(

@@ -404,7 +404,8 @@ pub fn build_traced(
             let wait = (params.rail.service_hours * 3600.0 / per_day / 2.0).round() as u32;
             let label = labels.len() as u32;
             labels.push(svc.id.clone());
-            let through = (svc.origin == crate::services::Origin::Project).then_some(si);
+            // a project's through service (one on lines as built is always open with them: pooled like any other)
+            let through = (svc.origin == crate::services::Origin::Project && svc.hops.iter().any(|&h| net.sections[h].project.is_some())).then_some(si);
             scene.legs(svc, |leg| {
                 let (secs, one) = (leg.secs(), leg.secs_one());
                 let draw = leg.draw(svc);

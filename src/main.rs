@@ -91,9 +91,9 @@ enum Cmd {
     #[command(after_help = "Example:\n  ringsim trip scenarios/asbuilt-2025.toml 郑州东 信阳东")]
     Trip {
         scenario: PathBuf,
-        /// A station id or exact name.
+        /// A station id or exact name (郑州东, or 郑州东站).
         from: String,
-        /// A station id or exact name.
+        /// A station id or exact name (郑州东, or 郑州东站).
         to: String,
         /// Time every train by the physics alone, without the boards' times of the timetable's trains (as
         /// `calibrate` fits it and `validate --physics` reports it).

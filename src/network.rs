@@ -261,7 +261,7 @@ pub struct Network {
     /// The as-built train services of `services.csv` (default services are added per scenario, see
     /// [`crate::services`]).
     pub services: Vec<crate::services::Service>,
-    /// The projects' through services of `project_services.csv` (both directions; run by a scenario only while
+    /// The through services of `project_services.csv`, projects' and on lines as built (both directions; run by a scenario only while
     /// every section of the route is open, see [`crate::services::load_project_services`]).
     pub project_services: Vec<crate::services::Service>,
     /// For each default and project service (by id), the legs on stretches the boards time where it would be

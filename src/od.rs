@@ -44,11 +44,6 @@ pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<En
     if let Some(i) = net.stations.iter().position(|s| s.name == k) {
         return Ok(Endpoint::Station(StationIx(i as u32)));
     }
-    // a station name written with 站 (station), as news reports and tickets write it: 郑州东站, 郑州站 (an exact
-    // name, tried first, would win)
-    if let Some(i) = k.strip_suffix('站').and_then(|n| net.stations.iter().position(|s| s.name == n.trim_end())) {
-        return Ok(Endpoint::Station(StationIx(i as u32)));
-    }
     if let Some(i) = net.cities.iter().position(|c| c.name == k) {
         return Ok(Endpoint::City(CityIx(i as u32)));
     }
@@ -60,6 +55,11 @@ pub fn resolve_station_first(net: &Network, key: &str) -> std::result::Result<En
             let ids: Vec<String> = places.iter().map(|&i| format!("{} ({})", net.places[i].id, net.places[i].prefecture)).collect();
             return Err(format!("'{k}' names several places: {}; use the place id", ids.join(", ")));
         }
+    }
+    // a station name written with 站 (station), as news reports and tickets write it: 郑州东站, 郑州站 (after every
+    // exact name: a place named so would win)
+    if let Some(i) = k.strip_suffix('站').and_then(|n| net.stations.iter().position(|s| s.name == n.trim_end())) {
+        return Ok(Endpoint::Station(StationIx(i as u32)));
     }
     if let Some(i) = net.cities.iter().position(|c| c.name.trim_end_matches('市') == k.trim_end_matches('市')) {
         return Ok(Endpoint::City(CityIx(i as u32)));

@@ -14,8 +14,9 @@
 //!   (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
 //!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations). All run in both
 //!   directions;
-//! - `project_services.csv` of the network (optional): a project's trains that run on across lines, with the
-//!   defaults' stopping patterns ([`load_project_services`]), run only while their whole route is open.
+//! - `project_services.csv` of the network (optional): trains that run on across lines, a project's or (no
+//!   project) on lines as built, with a stopping pattern of the defaults or the stops a source lists
+//!   ([`load_project_services`]), run only while their whole route is open.
 //!
 //! Running time between two stops of a service ([`leg_parts`]) is physics, with the parameters of the class:
 //! every section at `min(section speed limit, train maximum)` with a running-time supplement (`margin`), plus the
@@ -58,7 +59,7 @@ pub enum Origin {
     DefaultSemifast,
     /// Added by a scenario (`[[services.add]]`).
     Scenario,
-    /// A through service a project brings across lines (`project_services.csv`), run only while every section of
+    /// A through service across lines (`project_services.csv`: a project's, or on lines as built), run only while every section of
     /// its route is open.
     Project,
 }
@@ -437,13 +438,14 @@ fn city_stations(net: &Network) -> Vec<bool> {
     city
 }
 
-/// The through services projects bring (`project_services.csv`, optional): trains that run from a project's line
-/// onto the lines it joins, as the railway runs them once the project opens (日兰's trains to 郑州东 over 郑徐 from
-/// 兰考南), which a line's own defaults, ending at its junctions, cannot express; with no `project_id`, trains that
-/// run through between lines as built where the network has no timetable (汉十's trains from 汉口 over 汉孝城际). Each row is a route (every station
-/// the train passes, consecutive ones joined by a section, at least one of them the project's), a stopping pattern
-/// of the defaults (`stopping`, `express`, `semifast`) and trains a day each way; both directions run (`<id>` and
-/// `<id>:rev`). A scenario runs one only while every section of its route is open ([`Scene::legs`]).
+/// The through services (`project_services.csv`, optional): trains that run from one line onto another, which a
+/// line's own defaults, ending at its ends, cannot express: a project's, as the railway runs them once it opens
+/// (日兰's trains to 郑州东 over 郑徐 from 兰考南), or, with no `project_id`, trains through between lines as built
+/// in a network without a timetable (汉十's trains from 汉口 over 汉孝城际). Each row is a route (every station the
+/// train passes, consecutive ones joined by a section; at least one of them the project's, or none a project's), a
+/// stopping pattern of the defaults (`stopping`, `express`, `semifast`) or `listed` with the stops of column `stops`
+/// (as a source gives them), and trains a day each way; both directions run (`<id>` and `<id>:rev`). A scenario
+/// runs one only while every section of its route is open ([`Scene::legs`]).
 pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> {
     let path = dir.join("project_services.csv");
     if !path.exists() {
@@ -506,7 +508,10 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
             None => {
                 let mut stops = vec![false; route.len()];
                 let mut last: Option<usize> = None;
-                for k in r.req("stops")?.split('|').map(str::trim) {
+                if r.get("stops").is_empty() {
+                    return Err(r.err("stops", "pattern `listed` stops where this column says: give the stops' station ids, '|'-separated, in running order, both ends included"));
+                }
+                for k in r.get("stops").split('|').map(str::trim) {
                     let at = net.station(k).and_then(|x| route.iter().position(|y| *y == x));
                     let Some(p) = at else {
                         return Err(r.err("stops", format!("'{k}' is not a station of the route; list the stops by station id, '|'-separated, in running order")));
@@ -525,6 +530,9 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         };
         if let Some(k) = (0..route.len()).find(|&k| stops[k] && !net.stations[route[k].i()].telecode) {
             let st = &net.stations[route[k].i()];
+            if listed {
+                return Err(r.err("stops", format!("'{}' sells no tickets (no telecode in stations.csv), so no train stops there; remove it from the stops", st.id)));
+            }
             return Err(r.err("route", format!("the {} pattern would stop at '{}', which sells no tickets (no telecode in stations.csv); end the route elsewhere or use a pattern that passes it", r.req("pattern")?, st.id)));
         }
         let n = route.len();

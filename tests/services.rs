@@ -864,7 +864,16 @@ fn a_through_service_of_lines_as_built_runs_without_a_project() {
     assert!(out.contains("the fastest of all 3 patterns' trains on this track (16 a day;"), "{out}");
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "甲站", "乙站"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!out.contains("service L ") && out.contains("service l1:stopping:1 "), "{out}");
+    assert!(!out.contains("patterns' trains") && out.contains("service l1:stopping:1 "), "the stopping train alone: {out}");
+    // alone (the defaults taken out), L runs 甲站 – 丙站 without the stop at 乙站 its route passes: 34.0 min, the
+    // 160 km at 300 km/h and one start and stop (a stop at 乙站 would add a stop's losses)
+    let alone = t.path().join("alone.toml");
+    let rm = "[services]\nremove = [\"l1:express:1\", \"l1:express:1:rev\", \"l1:stopping:1\", \"l1:stopping:1:rev\"]\n";
+    std::fs::write(&alone, format!("{}{rm}", std::fs::read_to_string(&sc).unwrap())).unwrap();
+    std::fs::write(t.path().join("p.csv"), "from,to\n甲站,丙站\n").unwrap();
+    let (code, out, err) = ringsim(t.path(), &["od", alone.to_str().unwrap(), "--pairs", "p.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with(",station,34.0\n"), "{out}");
 }
 
 /// The tiny network with `services.csv` and the boards' date (`rail.hub_lines_as_of`) 2016-12-31, a pairs file
