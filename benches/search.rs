@@ -1,10 +1,11 @@
 //! One single-source search on the real 中原 graph (asbuilt-2025, door measure: every edge, waits counted),
 //! against scipy.sparse.csgraph.dijkstra on the same exported graph. The answer is checked first: ringsim's times
-//! (on the filter's plain arrays and on the pruned ones) equal a plain binary-heap Dijkstra written here, its trees
-//! equal those of the previous kernel (`search::reference`), and its times equal scipy's distances (when scipy is
-//! installed). Then the mean time per source over every place is measured (median of rounds) for the pruned
-//! arrays, the plain arrays, the previous kernel, one source repeated, and scipy, with the ratios and the time the
-//! pruning takes; the README quotes them.
+//! (on the filter's plain arrays, on the pruned ones and on their contraction hierarchy) equal a plain binary-heap
+//! Dijkstra written here, its trees equal those of the previous kernel (`search::reference`), and its times equal
+//! scipy's distances (when scipy is installed). Then the mean time per source over every place is measured (median
+//! of rounds) for the hierarchy (with the tree, and times only), the pruned arrays, the plain arrays, the previous
+//! kernel, one source repeated, and scipy (times only, its default, and with predecessors, the tree ringsim's
+//! searches give), with the ratios and the time the pruning and the hierarchy take; the README quotes them.
 //!
 //! Run with `cargo bench --bench search` (scipy: `pip install scipy`; without it the comparison is skipped with a
 //! message).
@@ -63,7 +64,13 @@ for _ in range(5):
     for s in src:
         dijkstra(m, directed=True, indices=s)
     reps.append((time.perf_counter() - t0) / len(src))
-print(json.dumps({"us_per_source": sorted(reps)[2] * 1e6, "check": [[(-1 if np.isinf(x) else round(float(x))) for x in row] for row in check]}))
+reps_pred = []
+for _ in range(5):
+    t0 = time.perf_counter()
+    for s in src:
+        dijkstra(m, directed=True, indices=s, return_predecessors=True)
+    reps_pred.append((time.perf_counter() - t0) / len(src))
+print(json.dumps({"us_per_source": sorted(reps)[2] * 1e6, "us_per_source_pred": sorted(reps_pred)[2] * 1e6, "check": [[(-1 if np.isinf(x) else round(float(x))) for x in row] for row in check]}))
 "#;
 
 /// The median of some measurements.
@@ -110,22 +117,44 @@ fn main() {
             .collect(),
     );
     let pruned = ringsim::search::prepared(&g, |_| true, true, true);
+    // the contraction hierarchy of the pruned arrays (what the searches of a graph use after the first PRUNE_AFTER)
+    let hier_ms = median(
+        (0..5)
+            .map(|_| {
+                let g2 = Graph::build(&b);
+                ringsim::search::prepared(&g2, |_| true, true, true);
+                let t0 = Instant::now();
+                std::hint::black_box(ringsim::search::prepared_phast(&g2, |_| true, true));
+                t0.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    );
+    let hier = ringsim::search::prepared_phast(&g, |_| true, true).expect("the door measure's arrays have no zero-second edge");
     let src = |s: usize| [(Node(s as u32), Seconds::ZERO)];
     // check the answer first: both arrays, and the previous kernel, against the textbook Dijkstra
     for &s in sources.iter().step_by(7) {
         let r = reference(n, &edges, s);
         let old = ringsim::search::reference::run(&g, &src(s), |_| true, true);
-        for csr in [&plain, &pruned] {
-            let t = ringsim::search::search_on(csr, &src(s));
+        for t in [ringsim::search::search_on(&plain, &src(s)), ringsim::search::search_on(&pruned, &src(s)), hier.search(&src(s))] {
             for v in 0..n {
                 let mine = t.at(Node(v as u32)).map_or(u64::MAX, |x| x.0 as u64);
                 assert_eq!(mine, r[v], "source {s}, node {v}: ringsim and the reference Dijkstra differ");
                 assert_eq!((t.at(Node(v as u32)), t.edge_to(Node(v as u32))), old[v], "source {s}, node {v}: the tree differs from the previous kernel's");
             }
         }
+        let times = hier.times_only(&src(s));
+        for v in 0..n {
+            assert_eq!(if times[v] == u32::MAX { u64::MAX } else { times[v] as u64 }, r[v], "source {s}, node {v}: the hierarchy's times differ");
+        }
     }
     // time: the mean over every place as the source, median of 11 rounds
     let rounds = 11;
+    let hier_us = per_source(&sources, rounds, |s| {
+        std::hint::black_box(hier.search(&src(s)));
+    });
+    let hier_times_us = per_source(&sources, rounds, |s| {
+        std::hint::black_box(hier.times_only(&src(s)));
+    });
     let ours_us = per_source(&sources, rounds, |s| {
         std::hint::black_box(ringsim::search::search_on(&pruned, &src(s)));
     });
@@ -141,6 +170,10 @@ fn main() {
     });
     println!("graph: {n} nodes, {} edges (asbuilt-2025, door measure); searched: {} (one per node pair), {} after pruning", edges.len(), plain.len(), pruned.len());
     println!("pruning (once per graph and edge filter): {prune_ms:.1} ms");
+    let (up, down) = hier.edge_counts();
+    println!("contraction hierarchy of the pruned arrays (once per graph and edge filter): {hier_ms:.1} ms; {up} upward and {down} downward edges, shortcuts included");
+    println!("ringsim, hierarchy (upward search, sweep, tree): {hier_us:.1} µs per single-source search");
+    println!("ringsim, hierarchy, times only (no tree): {hier_times_us:.1} µs");
     println!("ringsim, pruned arrays: {ours_us:.1} µs per single-source search (mean over {} sources, median of {rounds} rounds)", sources.len());
     println!("ringsim, plain arrays: {plain_us:.1} µs");
     println!("previous kernel (indexed 4-ary heap, kind test per edge; search::reference): {old_us:.1} µs");
@@ -165,8 +198,12 @@ fn main() {
                 }
             }
             let sp = v["us_per_source"].as_f64().unwrap();
-            println!("scipy.sparse.csgraph.dijkstra: {sp:.1} µs per single-source search (same graph, answers equal; median of 5 rounds)");
-            println!("ratio: ringsim is {:.1}x faster (pruned arrays), {:.1}x (plain arrays), {:.1}x (same source again and again)", sp / ours_us, sp / plain_us, sp / same_us);
+            let spp = v["us_per_source_pred"].as_f64().unwrap();
+            println!("scipy.sparse.csgraph.dijkstra: {sp:.1} µs per single-source search (times only, its default; same graph, answers equal; median of 5 rounds)");
+            println!("scipy.sparse.csgraph.dijkstra(return_predecessors=True): {spp:.1} µs (times and the tree, as ringsim's searches give)");
+            println!("ratio, times only: ringsim's hierarchy is {:.1}x faster than scipy", sp / hier_times_us);
+            println!("ratio, with the tree (against scipy with predecessors): {:.1}x (hierarchy), {:.1}x (pruned arrays), {:.1}x (plain arrays), {:.1}x (pruned arrays, same source again and again)", spp / hier_us, spp / ours_us, spp / plain_us, spp / same_us);
+            println!("ratio, ringsim with the tree against scipy's times only: {:.1}x (hierarchy), {:.1}x (pruned arrays)", sp / hier_us, sp / ours_us);
         }
         Ok(o) => println!("scipy comparison skipped: {}", String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("python3 failed")),
         Err(e) => println!("scipy comparison skipped: python3 not runnable ({e})"),

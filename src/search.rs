@@ -8,7 +8,9 @@
 //! that can never be on a shortest path: an edge `u → v` of `w` seconds is dropped when a bounded search from `u`
 //! (a "witness" search, as in contraction hierarchies) finds another path to `v` strictly shorter than `w`. Such
 //! an edge can never give a node its final time, nor its predecessor, so every time and every tree is unchanged
-//! (on the bundled `asbuilt-2025` graph about half of the door measure's edges go).
+//! (on the bundled `asbuilt-2025` graph about half of the door measure's edges go). After [`HIERARCHY_AFTER`]
+//! searches the pruned arrays get a contraction hierarchy and each search becomes an upward search and a linear
+//! sweep ([`Phast`], module `phast`), with the same times and the same tree.
 //!
 //! The queue is a 4-ary heap of `time << 32 | node` keys with lazy deletion (no decrease-key, no position array),
 //! reused between searches on a thread; the relaxation loop has no data-dependent branch (the improved targets are
@@ -24,6 +26,9 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
+mod phast;
+pub use phast::Phast;
+
 /// "Not reached".
 const NONE: u32 = u32::MAX;
 /// The time half of a packed `time << 32 | edge` word.
@@ -31,9 +36,16 @@ const HI: u64 = 0xFFFF_FFFF_0000_0000;
 
 /// Searches of one graph under one filter after which its dominated edges are pruned. On the bundled `asbuilt-2025`
 /// graph the pruning costs what it then saves in about 370 (door measure) to 400 (station measure's rail search)
-/// searches, so a batch of a few hundred searches (a matrix of the 389 places) never pays for it, and a larger one
+/// searches, so a batch of a few hundred searches (a matrix of the 412 places) never pays for it, and a larger one
 /// pays at most about 1.4 times what the better choice made in advance (prune at once, or never) would cost.
 pub const PRUNE_AFTER: u32 = 512;
+
+/// Searches of one graph under one filter after which the pruned arrays get a contraction hierarchy ([`Phast`]) and
+/// the searches run on it. On the bundled `asbuilt-2025` door arrays it takes about 39 ms to build and saves about
+/// 27 µs a search against the pruned arrays (benches/search.rs), so it pays after some 1,450 more searches; built
+/// after 2,048 in all, a larger batch pays at most about twice what the better choice made in advance would cost.
+/// Arrays with a zero-second edge never get one.
+pub const HIERARCHY_AFTER: u32 = 2048;
 
 /// The flat adjacency arrays of one (measure, filter): the out-edges of node `u` are `start[u]..start[u + 1]`,
 /// each `(target, seconds)`, with the node it leaves (`src`) and its petgraph edge index (`ix`).
@@ -162,6 +174,8 @@ pub(crate) struct Masked {
     key: u32,
     plain: OnceLock<Arc<Csr>>,
     pruned: OnceLock<Arc<Csr>>,
+    /// the hierarchy of the pruned arrays (`None` when they have a zero-second edge)
+    phast: OnceLock<Option<Arc<Phast>>>,
     uses: AtomicU32,
 }
 
@@ -171,6 +185,9 @@ impl Masked {
     }
     fn pruned(&self, g: &Graph) -> &Arc<Csr> {
         self.pruned.get_or_init(|| Arc::new(self.plain(g).pruned()))
+    }
+    fn phast(&self, g: &Graph) -> &Option<Arc<Phast>> {
+        self.phast.get_or_init(|| Phast::build(self.pruned(g)).map(Arc::new))
     }
 }
 
@@ -185,7 +202,7 @@ fn entry(g: &Graph, kinds: u16, door: bool) -> Arc<Masked> {
     match c.iter().find(|m| m.key == key) {
         Some(m) => m.clone(),
         None => {
-            let m = Arc::new(Masked { key, plain: OnceLock::new(), pruned: OnceLock::new(), uses: AtomicU32::new(0) });
+            let m = Arc::new(Masked { key, plain: OnceLock::new(), pruned: OnceLock::new(), phast: OnceLock::new(), uses: AtomicU32::new(0) });
             c.push(m.clone());
             m
         }
@@ -196,19 +213,39 @@ fn entry(g: &Graph, kinds: u16, door: bool) -> Arc<Masked> {
 /// base arrays (tested) for the first search, so a graph searched once per filter (`ringsim run`) builds nothing;
 /// the plain ones from the second; the pruned ones from the [`PRUNE_AFTER`]th (built once, by whichever search
 /// gets there first; the others wait for them).
-fn arrays(g: &Graph, kinds: u16, door: bool) -> (Arc<Csr>, bool) {
+fn arrays(g: &Graph, kinds: u16, door: bool) -> Engine {
     let m = entry(g, kinds, door);
-    if let Some(p) = m.pruned.get() {
-        return (p.clone(), false);
+    if let Some(Some(h)) = m.phast.get() {
+        return Engine::Phast(h.clone());
     }
     let uses = m.uses.fetch_add(1, Ordering::Relaxed) + 1;
-    if uses >= PRUNE_AFTER {
-        (m.pruned(g).clone(), false)
-    } else if uses == 1 && m.plain.get().is_none() {
-        (g.base[door as usize].clone(), true)
-    } else {
-        (m.plain(g).clone(), false)
+    if uses >= HIERARCHY_AFTER {
+        if let Some(h) = m.phast(g) {
+            return Engine::Phast(h.clone());
+        }
     }
+    if let Some(p) = m.pruned.get() {
+        Engine::Arrays(p.clone(), false)
+    } else if uses >= PRUNE_AFTER {
+        Engine::Arrays(m.pruned(g).clone(), false)
+    } else if uses == 1 && m.plain.get().is_none() {
+        Engine::Arrays(g.base[door as usize].clone(), true)
+    } else {
+        Engine::Arrays(m.plain(g).clone(), false)
+    }
+}
+
+/// What a search runs on: flat arrays (and whether each edge's kind must be tested), or a hierarchy.
+enum Engine {
+    Arrays(Arc<Csr>, bool),
+    Phast(Arc<Phast>),
+}
+
+/// The hierarchy of `g`'s pruned arrays for the kinds `allow` accepts under the door measure (`door`) or running
+/// seconds (`None` when those arrays have a zero-second edge); later searches under that filter use it at once.
+/// For benchmarks and tests.
+pub fn prepared_phast(g: &Graph, allow: impl Fn(EdgeKind) -> bool, door: bool) -> Option<Arc<Phast>> {
+    entry(g, mask(allow), door).phast(g).clone()
 }
 
 /// The arrays of `g` for the kinds `allow` accepts under the door measure (`door`) or running seconds, pruned
@@ -350,10 +387,12 @@ impl Heap4 {
 struct Work {
     queue: Heap4,
     stage: Vec<u32>,
+    /// the hierarchy's times by rank ([`Phast`])
+    times: Vec<u32>,
 }
 
 thread_local! {
-    static WORK: RefCell<Work> = RefCell::new(Work { queue: Heap4::new(), stage: Vec::new() });
+    static WORK: RefCell<Work> = RefCell::new(Work { queue: Heap4::new(), stage: Vec::new(), times: Vec::new() });
 }
 
 /// Runs Dijkstra on `csr` from what `w.queue` holds (times and predecessors already in `tp`), settling nodes below
@@ -363,7 +402,7 @@ fn kernel(csr: &Csr, tp: &mut [u64], w: &mut Work, cutoff: u32, weight: impl Fn(
     if w.stage.len() < csr.max_degree {
         w.stage.resize(csr.max_degree, 0);
     }
-    let Work { queue, stage } = w;
+    let Work { queue, stage, .. } = w;
     while let Some(key) = queue.pop() {
         let t = (key >> 32) as u32;
         let u = key as u32 as usize;
@@ -417,7 +456,10 @@ fn mask(allow: impl Fn(EdgeKind) -> bool) -> u16 {
 /// The search on the cached arrays of (`kinds`, measure). Deterministic: one thread, a fixed edge order, ties
 /// popped by node number, and a node's predecessor changes only on a strictly shorter time.
 fn run(g: &Graph, sources: &[(Node, Seconds)], kinds: u16, door: bool) -> Tree {
-    let (csr, test) = arrays(g, kinds, door);
+    let (csr, test) = match arrays(g, kinds, door) {
+        Engine::Phast(h) => return h.search(sources),
+        Engine::Arrays(csr, test) => (csr, test),
+    };
     if test {
         let kind = &g.adj_kind;
         search_with(&csr, sources, |k, w| if kind[k] & kinds != 0 { w } else { NONE })

@@ -138,8 +138,57 @@ fn fast_search_equals_reference_trees_on_600_random_graphs() {
     }
 }
 
+/// A random graph as [`random_kinded`] gives, without zero-second edges under the measure (the hierarchy's
+/// condition): every edge at least one second, many ties.
+fn random_positive(rng: &mut Rng, door: bool) -> (usize, Vec<(u32, u32, u32, u32, EdgeKind)>) {
+    let (n, mut edges) = random_kinded(rng);
+    for e in &mut edges {
+        if door && e.2 + e.3 == 0 || !door && e.2 == 0 {
+            e.2 = 1 + rng.below(3) as u32;
+        }
+    }
+    (n, edges)
+}
+
+/// The hierarchy's search ([`ringsim::search::Phast`]) gives every node the time and tree edge of the plain
+/// indexed-heap reference, on random graphs without zero-second edges (many ties, random filters, both measures,
+/// several sources with start times); on graphs with one, no hierarchy is built and the search stays exact.
+#[test]
+fn hierarchy_search_equals_reference_trees_on_600_random_graphs() {
+    let mut rng = Rng(2011);
+    let mut built = 0;
+    for case in 0..600 {
+        let door = rng.chance(0.5);
+        let zero = rng.chance(0.1);
+        let (n, edges) = if zero { random_kinded(&mut rng) } else { random_positive(&mut rng, door) };
+        let g = Graph::from_kinded_edges(n, &edges);
+        let kinds: u16 = if rng.chance(0.3) { u16::MAX } else { rng.below(1 << EdgeKind::ALL.len()) as u16 };
+        let allow = move |k: EdgeKind| kinds & (1 << k.bit()) != 0;
+        let h = ringsim::search::prepared_phast(&g, allow, door);
+        built += h.is_some() as usize;
+        for _ in 0..3 {
+            let n_src = 1 + rng.below(3) as usize;
+            let srcs: Vec<(Node, Seconds)> =
+                (0..n_src).map(|_| (Node(rng.below(n as u64) as u32), Seconds(if rng.chance(0.5) { 0 } else { rng.below(200) as u32 }))).collect();
+            let fast = if door { dijkstra_door(&g, &srcs, allow) } else { dijkstra(&g, &srcs, allow) };
+            let want = reference::run(&g, &srcs, allow, door);
+            for v in 0..n {
+                let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
+                assert_eq!(
+                    got, want[v],
+                    "case {case} (hierarchy {}, door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{}",
+                    h.is_some(),
+                    kinded_code(n, &edges)
+                );
+            }
+        }
+    }
+    // most graphs get a hierarchy (the test tests it, not only the fallback)
+    assert!(built > 450, "only {built} of 600 random graphs got a hierarchy");
+}
+
 /// The same on the bundled network: every place as the source of a door search, and the station measure's rail
-/// search from every station, before and after pruning.
+/// search from every station, before and after pruning, and on the hierarchy.
 #[test]
 fn fast_search_equals_reference_trees_on_asbuilt_2025() {
     let path = common::repo().join("scenarios/asbuilt-2025.toml");
@@ -147,10 +196,14 @@ fn fast_search_equals_reference_trees_on_asbuilt_2025() {
     let b = loaded.bind_all().unwrap().remove(0);
     let g = Graph::build(&b);
     let rail = |k: EdgeKind| k.is_station_measure();
-    for pass in ["plain", "pruned"] {
+    for pass in ["plain", "pruned", "hierarchy"] {
         if pass == "pruned" {
             ringsim::search::prepared(&g, |_| true, true, true);
             ringsim::search::prepared(&g, rail, false, true);
+        }
+        if pass == "hierarchy" {
+            assert!(ringsim::search::prepared_phast(&g, |_| true, true).is_some(), "the door measure's arrays have no zero-second edge");
+            assert!(ringsim::search::prepared_phast(&g, rail, false).is_some(), "the station measure's arrays have no zero-second edge");
         }
         for p in (0..b.net.places.len()).step_by(5) {
             let src = [(Node(p as u32), Seconds::ZERO)];
@@ -171,16 +224,17 @@ fn fast_search_equals_reference_trees_on_asbuilt_2025() {
     }
 }
 
-/// A graph searched more than `PRUNE_AFTER` times switches to its pruned arrays by itself; every answer on the way,
-/// before and after the switch, equals the reference.
+/// A graph searched more than `PRUNE_AFTER` times switches to its pruned arrays by itself, and after
+/// `HIERARCHY_AFTER` to a contraction hierarchy (where no edge is of zero seconds); every answer on the way, before
+/// and after each switch, equals the reference.
 #[test]
-fn automatic_pruning_keeps_every_answer() {
+fn automatic_pruning_and_hierarchy_keep_every_answer() {
     let mut rng = Rng(99);
-    for case in 0..4 {
-        let (n, edges) = random_kinded(&mut rng);
-        let g = Graph::from_kinded_edges(n, &edges);
+    for case in 0..6 {
         let door = case % 2 == 0;
-        for i in 0..ringsim::search::PRUNE_AFTER + 40 {
+        let (n, edges) = if case < 2 { random_kinded(&mut rng) } else { random_positive(&mut rng, door) };
+        let g = Graph::from_kinded_edges(n, &edges);
+        for i in 0..ringsim::search::HIERARCHY_AFTER + 40 {
             let srcs = [(Node(rng.below(n as u64) as u32), Seconds(rng.below(100) as u32))];
             let fast = if door { dijkstra_door(&g, &srcs, |_| true) } else { dijkstra(&g, &srcs, |_| true) };
             let want = reference::run(&g, &srcs, |_| true, door);
