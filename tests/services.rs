@@ -792,20 +792,23 @@ fn a_station_that_opened_after_its_line_is_passed_until_its_date() {
     assert_eq!(minutes(later.to_str().unwrap()), ["34.0", "22.0"]);
 }
 
+/// The tiny network without timetable services and with `rows` (after the header) as its project_services.csv:
+/// the scenario that opens the project (`tiny_with_services`'s) and a base scenario of 2016-12-31 that does not.
+fn tiny_with_project_services(dir: &std::path::Path, rows: &str) -> (String, std::path::PathBuf) {
+    let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
+    std::fs::write(dir.join("tiny/project_services.csv"), format!("service_id,project_id,class,pattern,trains_per_day,route,source\n{rows}")).unwrap();
+    let base = dir.join("base.toml");
+    std::fs::write(&base, format!("format = 1\nname = \"b\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", dir.join("tiny").display())).unwrap();
+    (sc, base)
+}
+
 #[test]
 fn a_projects_through_service_runs_only_once_its_whole_route_is_open() {
     // tiny: 甲站 (SAA) – 乙站 (SBB) open since 2010, 乙站 – 丙站 (SCC) the project p-hsr-bc. A stopping through
     // service T of the project over both sections runs beside the line's default stopping train in the scenario
     // that opens the project, and not at all, not even on the open 甲站 – 乙站, in one that does not.
     let t = tempfile::tempdir().unwrap();
-    let sc = tiny_with_services(t.path(), "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
-    std::fs::write(
-        t.path().join("tiny/project_services.csv"),
-        "service_id,project_id,class,pattern,trains_per_day,route,source\nT,p-hsr-bc,hsr,stopping,4,SAA|SBB|SCC,assumption: test\n",
-    )
-    .unwrap();
-    let base = t.path().join("base.toml");
-    std::fs::write(&base, format!("format = 1\nname = \"b\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", t.path().join("tiny").display())).unwrap();
+    let (sc, base) = tiny_with_project_services(t.path(), "T,p-hsr-bc,hsr,stopping,4,SAA|SBB|SCC,assumption: test\n");
     let trip = |sc: &str| {
         let (code, out, err) = ringsim(t.path(), &["trip", sc, "甲站", "乙站"]);
         assert_eq!(code, 0, "{err}");
@@ -833,14 +836,7 @@ fn a_through_service_of_lines_as_built_runs_without_a_project() {
     // project_services.csv with an empty project_id: trains that run through on built lines (汉十's from 汉口 over
     // 汉孝城际 in networks/changjiang), run in every scenario where their route is open, the project's scenario or not
     let t = tempfile::tempdir().unwrap();
-    let _ = tiny_with_services(t.path(), "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\n");
-    std::fs::write(
-        t.path().join("tiny/project_services.csv"),
-        "service_id,project_id,class,pattern,trains_per_day,route,source\nA,,hsr,express,4,SAA|SBB,assumption: test\n",
-    )
-    .unwrap();
-    let base = t.path().join("base.toml");
-    std::fs::write(&base, format!("format = 1\nname = \"b\"\nnetwork = \"{}\"\nas_of = \"2016-12-31\"\n", t.path().join("tiny").display())).unwrap();
+    let (_, base) = tiny_with_project_services(t.path(), "A,,hsr,express,4,SAA|SBB,assumption: test\n");
     let (code, out, err) = ringsim(t.path(), &["trip", base.to_str().unwrap(), "甲站", "乙站"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "the default stopping train and A: {out}");
