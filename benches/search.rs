@@ -5,7 +5,9 @@
 //! scipy's distances (when scipy is installed). Then the mean time per source over every place is measured (median
 //! of rounds) for the hierarchy (with the tree, and times only), the pruned arrays, the plain arrays, the previous
 //! kernel, one source repeated, and scipy (times only, its default, and with predecessors, the tree ringsim's
-//! searches give), with the ratios and the time the pruning and the hierarchy take; the README quotes them.
+//! searches give), with the ratios and the time the pruning and the hierarchy take; and the rings' onward search
+//! (egress and road edges) from 1 to every station, on the pruned arrays and on the hierarchy, which
+//! `search::HIERARCHY_SOURCES` is chosen by. The README quotes them.
 //!
 //! Run with `cargo bench --bench search` (scipy: `pip install scipy`; without it the comparison is skipped with a
 //! message).
@@ -164,6 +166,28 @@ fn main() {
     let old_us = per_source(&sources, 5, |s| {
         std::hint::black_box(ringsim::search::reference::run(&g, &src(s), |_| true, true));
     });
+    // many sources: the rings' onward search (egress and road edges) from the first k stations, each at a start
+    // time, on the pruned arrays' Dijkstra and on the hierarchy (what HIERARCHY_SOURCES is chosen by)
+    let onward = |k: ringsim::graph::EdgeKind| matches!(k, ringsim::graph::EdgeKind::Egress | ringsim::graph::EdgeKind::Road(_));
+    let on_pruned = ringsim::search::prepared(&g, onward, false, true);
+    let on_hier = ringsim::search::prepared_phast(&g, onward, false).expect("the onward arrays have no zero-second edge");
+    let stations: Vec<Node> = (0..n as u32).map(Node).filter(|&x| matches!(g.node_ref(x), ringsim::network::NodeRef::Station(_)) && !g.is_board(x)).collect();
+    let mut many = Vec::new();
+    for k in [1usize, 8, 32, 64, 128, stations.len()] {
+        let src_k: Vec<(Node, Seconds)> = stations.iter().take(k).enumerate().map(|(i, &x)| (x, Seconds(600 + (i as u32 * 97) % 3600))).collect();
+        let (a, b) = (ringsim::search::search_on(&on_pruned, &src_k), on_hier.search(&src_k));
+        for v in 0..n {
+            assert_eq!((a.at(Node(v as u32)), a.edge_to(Node(v as u32))), (b.at(Node(v as u32)), b.edge_to(Node(v as u32))), "onward from {k} stations, node {v}");
+        }
+        let reps = vec![0usize; 200];
+        let tk = per_source(&reps, rounds, |_| {
+            std::hint::black_box(ringsim::search::search_on(&on_pruned, &src_k));
+        });
+        let th = per_source(&reps, rounds, |_| {
+            std::hint::black_box(on_hier.search(&src_k));
+        });
+        many.push((src_k.len(), tk, th));
+    }
     let same = vec![0usize; sources.len()];
     let same_us = per_source(&same, rounds, |s| {
         std::hint::black_box(ringsim::search::search_on(&pruned, &src(s)));
@@ -178,6 +202,9 @@ fn main() {
     println!("ringsim, plain arrays: {plain_us:.1} µs");
     println!("previous kernel (indexed 4-ary heap, kind test per edge; search::reference): {old_us:.1} µs");
     println!("ringsim, pruned arrays, source 0 again and again: {same_us:.1} µs");
+    for (k, tk, th) in &many {
+        println!("onward search (egress and road) from {k} stations: pruned arrays {tk:.1} µs, hierarchy {th:.1} µs");
+    }
     // scipy on the same graph
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("edges.csv");

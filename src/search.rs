@@ -9,8 +9,8 @@
 //! (a "witness" search, as in contraction hierarchies) finds another path to `v` strictly shorter than `w`. Such
 //! an edge can never give a node its final time, nor its predecessor, so every time and every tree is unchanged
 //! (on the bundled `asbuilt-2025` graph about half of the door measure's edges go). After [`HIERARCHY_AFTER`]
-//! searches the pruned arrays get a contraction hierarchy and each search becomes an upward search and a linear
-//! sweep ([`Phast`], module `phast`), with the same times and the same tree.
+//! searches the pruned arrays get a contraction hierarchy and each search from at most [`HIERARCHY_SOURCES`] sources
+//! becomes an upward search and a linear sweep ([`Phast`], module `phast`), with the same times and the same tree.
 //!
 //! The queue is a 4-ary heap of `time << 32 | node` keys with lazy deletion (no decrease-key, no position array),
 //! reused between searches on a thread; the relaxation loop has no data-dependent branch (the improved targets are
@@ -41,11 +41,17 @@ const HI: u64 = 0xFFFF_FFFF_0000_0000;
 pub const PRUNE_AFTER: u32 = 512;
 
 /// Searches of one graph under one filter after which the pruned arrays get a contraction hierarchy ([`Phast`]) and
-/// the searches run on it. On the bundled `asbuilt-2025` door arrays it takes about 39 ms to build and saves about
-/// 27 µs a search against the pruned arrays (benches/search.rs), so it pays after some 1,450 more searches; built
-/// after 2,048 in all, a larger batch pays at most about twice what the better choice made in advance would cost.
-/// Arrays with a zero-second edge never get one.
+/// the searches from few sources run on it. On the bundled `asbuilt-2025` door arrays it takes about 40 ms to build
+/// and saves about 26 µs a single-source search against the pruned arrays (benches/search.rs), so it pays after some
+/// 1,550 more searches; built after 2,048 in all, a larger batch pays at most about twice what the better choice
+/// made in advance would cost. Arrays with a zero-second edge never get one.
 pub const HIERARCHY_AFTER: u32 = 2048;
+
+/// The most sources a search runs on the hierarchy with. Its upward search starts from every source, so with many
+/// (the onward search of the rings starts at every station reached by rail) it does more than the pruned arrays'
+/// Dijkstra: on the bundled onward arrays (egress and road edges; benches/search.rs) the hierarchy takes 5.2 µs
+/// against 6.4 from 1 station, 7.4 against 7.8 from 32, 8.6 against 8.4 from 64 and 13.7 against 12.4 from all 249.
+pub const HIERARCHY_SOURCES: usize = 32;
 
 /// The flat adjacency arrays of one (measure, filter): the out-edges of node `u` are `start[u]..start[u + 1]`,
 /// each `(target, seconds)`, with the node it leaves (`src`) and its petgraph edge index (`ix`).
@@ -168,7 +174,8 @@ impl Csr {
 }
 
 /// The cached arrays of one (measure, filter) on a graph: none for the first search (it runs on the graph's base
-/// arrays, testing each edge's kind), plain from the second, pruned after [`PRUNE_AFTER`] searches.
+/// arrays, testing each edge's kind), plain from the second, pruned after [`PRUNE_AFTER`] searches, and their
+/// hierarchy after [`HIERARCHY_AFTER`].
 #[derive(Debug)]
 pub(crate) struct Masked {
     key: u32,
@@ -209,25 +216,27 @@ fn entry(g: &Graph, kinds: u16, door: bool) -> Arc<Masked> {
     }
 }
 
-/// The arrays to search `g` with under `kinds` and the measure, and whether the search must test edge kinds: the
-/// base arrays (tested) for the first search, so a graph searched once per filter (`ringsim run`) builds nothing;
-/// the plain ones from the second; the pruned ones from the [`PRUNE_AFTER`]th (built once, by whichever search
-/// gets there first; the others wait for them).
-fn arrays(g: &Graph, kinds: u16, door: bool) -> Engine {
+/// What to search `g` with under `kinds` and the measure from `sources` sources: the base arrays (each edge's kind
+/// tested) for the first search, so a graph searched once per filter (`ringsim run`) builds nothing; the plain
+/// arrays from the second; the pruned ones once the [`PRUNE_AFTER`]th search has built them; the hierarchy once the
+/// [`HIERARCHY_AFTER`]th has, for a search from at most [`HIERARCHY_SOURCES`] sources. Each is built by the search
+/// that reaches its count; searches meanwhile keep to what is there (every engine gives the same answer).
+fn arrays(g: &Graph, kinds: u16, door: bool, sources: usize) -> Engine {
     let m = entry(g, kinds, door);
-    if let Some(Some(h)) = m.phast.get() {
-        return Engine::Phast(h.clone());
+    let uses = m.uses.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+    if uses == HIERARCHY_AFTER {
+        m.phast(g);
     }
-    let uses = m.uses.fetch_add(1, Ordering::Relaxed) + 1;
-    if uses >= HIERARCHY_AFTER {
-        if let Some(h) = m.phast(g) {
+    if sources <= HIERARCHY_SOURCES {
+        if let Some(Some(h)) = m.phast.get() {
             return Engine::Phast(h.clone());
         }
     }
+    if uses == PRUNE_AFTER {
+        m.pruned(g);
+    }
     if let Some(p) = m.pruned.get() {
         Engine::Arrays(p.clone(), false)
-    } else if uses >= PRUNE_AFTER {
-        Engine::Arrays(m.pruned(g).clone(), false)
     } else if uses == 1 && m.plain.get().is_none() {
         Engine::Arrays(g.base[door as usize].clone(), true)
     } else {
@@ -456,7 +465,7 @@ fn mask(allow: impl Fn(EdgeKind) -> bool) -> u16 {
 /// The search on the cached arrays of (`kinds`, measure). Deterministic: one thread, a fixed edge order, ties
 /// popped by node number, and a node's predecessor changes only on a strictly shorter time.
 fn run(g: &Graph, sources: &[(Node, Seconds)], kinds: u16, door: bool) -> Tree {
-    let (csr, test) = match arrays(g, kinds, door) {
+    let (csr, test) = match arrays(g, kinds, door, sources.len()) {
         Engine::Phast(h) => return h.search(sources),
         Engine::Arrays(csr, test) => (csr, test),
     };

@@ -187,6 +187,30 @@ fn hierarchy_search_equals_reference_trees_on_600_random_graphs() {
     assert!(built > 450, "only {built} of 600 random graphs got a hierarchy");
 }
 
+/// The hierarchy's search from many sources (up to three times the nodes, duplicates with other start times among
+/// them) equals the reference, called directly (the searches of a graph take it only up to `HIERARCHY_SOURCES`
+/// sources), and through `dijkstra` on either side of that bound.
+#[test]
+fn hierarchy_search_from_many_sources_equals_reference() {
+    let mut rng = Rng(4242);
+    for case in 0..300 {
+        let door = rng.chance(0.5);
+        let (n, edges) = random_positive(&mut rng, door);
+        let g = Graph::from_kinded_edges(n, &edges);
+        let Some(h) = ringsim::search::prepared_phast(&g, |_| true, door) else { continue };
+        let k = [1, ringsim::search::HIERARCHY_SOURCES, ringsim::search::HIERARCHY_SOURCES + 1, 3 * n][rng.below(4) as usize];
+        let srcs: Vec<(Node, Seconds)> = (0..k).map(|_| (Node(rng.below(n as u64) as u32), Seconds(rng.below(50) as u32))).collect();
+        let want = reference::run(&g, &srcs, |_| true, door);
+        let direct = h.search(&srcs);
+        let via = if door { dijkstra_door(&g, &srcs, |_| true) } else { dijkstra(&g, &srcs, |_| true) };
+        for v in 0..n {
+            let x = Node(v as u32);
+            assert_eq!((direct.at(x), direct.edge_to(x)), want[v], "case {case} ({k} sources {srcs:?}, door {door}): node {v}\n{}", kinded_code(n, &edges));
+            assert_eq!((via.at(x), via.edge_to(x)), want[v], "case {case} ({k} sources, door {door}), dijkstra: node {v}\n{}", kinded_code(n, &edges));
+        }
+    }
+}
+
 /// The same on the bundled network: every place as the source of a door search, and the station measure's rail
 /// search from every station, before and after pruning, and on the hierarchy.
 #[test]
@@ -219,6 +243,24 @@ fn fast_search_equals_reference_trees_on_asbuilt_2025() {
             let want = reference::run(&g, &src, rail, false);
             for v in 0..g.node_count() {
                 assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "{pass}: station measure from station {s}, node {v}");
+            }
+        }
+        // the rings' onward search (egress and road) from every station reached by rail, at its rail time, on the
+        // hierarchy itself
+        let onward = |k: EdgeKind| matches!(k, EdgeKind::Egress | EdgeKind::Road(_));
+        let from = g.start_at(&[g.station(ringsim::network::StationIx(0))], Seconds::ZERO);
+        let rail_tree = dijkstra(&g, &from, rail);
+        let src: Vec<(Node, Seconds)> = (0..g.node_count() as u32)
+            .map(Node)
+            .filter(|&x| matches!(g.node_ref(x), ringsim::network::NodeRef::Station(_)) && !g.is_board(x))
+            .filter_map(|x| rail_tree.at(x).map(|t| (x, t)))
+            .collect();
+        assert!(src.len() > 100, "the onward search starts from many stations");
+        let want = reference::run(&g, &src, onward, false);
+        let h = ringsim::search::prepared_phast(&g, onward, false).expect("the onward arrays have no zero-second edge");
+        for got in [h.search(&src), dijkstra(&g, &src, onward)] {
+            for v in 0..g.node_count() {
+                assert_eq!((got.at(Node(v as u32)), got.edge_to(Node(v as u32))), want[v], "{pass}: onward from {} stations, node {v}", src.len());
             }
         }
     }

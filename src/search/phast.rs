@@ -171,6 +171,11 @@ impl Phast {
             return None;
         }
         let n = csr.start.len() - 1;
+        // the arrays hold one edge per ordered pair and no self-loop ([`Csr::build`]); contraction relies on it
+        debug_assert!((0..n).all(|u| {
+            let out = &csr.edges[csr.start[u] as usize..csr.start[u + 1] as usize];
+            out.iter().all(|e| e.0 as usize != u) && out.iter().enumerate().all(|(i, e)| out[..i].iter().all(|f| f.0 != e.0))
+        }));
         let mut g = Remaining { out: vec![Vec::new(); n], inn: vec![Vec::new(); n] };
         for u in 0..n {
             for &(v, w) in &csr.edges[csr.start[u] as usize..csr.start[u + 1] as usize] {
@@ -329,11 +334,11 @@ impl Phast {
                 let edge = if best == u64::MAX { NONE } else { self.rev_k[a + (best as u32) as usize] };
                 *slot = (dv as u64) << 32 | edge as u64;
             }
-            // a source reached at its own start keeps no edge
-            for &(s, _) in sources {
-                let own = sources.iter().filter(|x| x.0 == s).map(|x| x.1 .0).min().unwrap_or(NONE);
+            // a source reached at its own start keeps no edge (its time is at most its least start, so it equals a
+            // start of its only if it equals the least)
+            for &(s, t) in sources {
                 let i = s.0 as usize;
-                if (tp[i] >> 32) as u32 == own {
+                if (tp[i] >> 32) as u32 == t.0 {
                     tp[i] |= NONE as u64;
                 }
             }
