@@ -117,24 +117,31 @@ fn fast_search_equals_reference_trees_on_600_random_graphs() {
         let allow = move |k: EdgeKind| kinds & (1 << k.bit()) != 0;
         let door = rng.chance(0.5);
         let n_src = 1 + rng.below(3) as usize;
-        let srcs: Vec<(Node, Seconds)> =
-            (0..n_src).map(|_| (Node(rng.below(n as u64) as u32), Seconds(if rng.chance(0.5) { 0 } else { rng.below(200) as u32 }))).collect();
+        let srcs = random_sources(&mut rng, n, n_src);
         // the first search runs on the graph's base arrays, the second on the filter's own, then pruned ones
         for pass in ["base", "plain", "pruned"] {
             if pass == "pruned" {
                 ringsim::search::prepared(&g, allow, door, true);
             }
-            let fast = if door { dijkstra_door(&g, &srcs, allow) } else { dijkstra(&g, &srcs, allow) };
-            let want = reference::run(&g, &srcs, allow, door);
-            for v in 0..n {
-                let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
-                assert_eq!(
-                    got, want[v],
-                    "case {case} ({pass}, door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{}",
-                    kinded_code(n, &edges)
-                );
-            }
+            assert_like_reference(&g, &srcs, kinds, door, &format!("case {case} ({pass})"), &kinded_code(n, &edges));
         }
+    }
+}
+
+/// `k` sources, each at 0 or a random start time.
+fn random_sources(rng: &mut Rng, n: usize, k: usize) -> Vec<(Node, Seconds)> {
+    (0..k).map(|_| (Node(rng.below(n as u64) as u32), Seconds(if rng.chance(0.5) { 0 } else { rng.below(200) as u32 }))).collect()
+}
+
+/// The search of `g` from `srcs` over the kinds in `kinds` (the engine `dijkstra` or `dijkstra_door` picks) gives
+/// every node the reference's time and tree edge; a failure names `what` and prints the graph as code.
+fn assert_like_reference(g: &Graph, srcs: &[(Node, Seconds)], kinds: u16, door: bool, what: &str, code: &str) {
+    let allow = move |k: EdgeKind| kinds & (1 << k.bit()) != 0;
+    let fast = if door { dijkstra_door(g, srcs, allow) } else { dijkstra(g, srcs, allow) };
+    let want = reference::run(g, srcs, allow, door);
+    for (v, w) in want.iter().enumerate() {
+        let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
+        assert_eq!(got, *w, "{what} (door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{code}");
     }
 }
 
@@ -168,19 +175,8 @@ fn hierarchy_search_equals_reference_trees_on_600_random_graphs() {
         built += h.is_some() as usize;
         for _ in 0..3 {
             let n_src = 1 + rng.below(3) as usize;
-            let srcs: Vec<(Node, Seconds)> =
-                (0..n_src).map(|_| (Node(rng.below(n as u64) as u32), Seconds(if rng.chance(0.5) { 0 } else { rng.below(200) as u32 }))).collect();
-            let fast = if door { dijkstra_door(&g, &srcs, allow) } else { dijkstra(&g, &srcs, allow) };
-            let want = reference::run(&g, &srcs, allow, door);
-            for v in 0..n {
-                let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
-                assert_eq!(
-                    got, want[v],
-                    "case {case} (hierarchy {}, door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{}",
-                    h.is_some(),
-                    kinded_code(n, &edges)
-                );
-            }
+            let srcs = random_sources(&mut rng, n, n_src);
+            assert_like_reference(&g, &srcs, kinds, door, &format!("case {case} (hierarchy {})", h.is_some()), &kinded_code(n, &edges));
         }
     }
     // most graphs get a hierarchy (the test tests it, not only the fallback)
