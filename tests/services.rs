@@ -818,6 +818,8 @@ fn a_projects_through_service_runs_only_once_its_whole_route_is_open() {
     let open = trip(&sc);
     assert!(open.contains("the fastest of all 2 patterns' trains on this track (10 a day;"), "{open}");
     assert!(open.contains("total                                22.0 min"), "{open}");
+    // the station measure with its seconds, which the rings compare with the cutoffs
+    assert!(open.contains(" min each): 22.0 min (1320 s) by hsr"), "{open}");
     // closed: the default stopping train alone
     let closed = trip(base.to_str().unwrap());
     assert!(!closed.contains("patterns' trains") && closed.contains("service l1:stopping:1 "), "T must not run on the open part: {closed}");

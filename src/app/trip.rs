@@ -118,7 +118,8 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
     let st = &targets.stations[z.i()];
     match st.station {
         Some(s) => {
-            let _ = writeln!(t, "station measure (fastest trip, changes at {:.0} min each): {} min by {}", b.params.rail.change_s / 60.0, s.minutes(), st.station_mode);
+            // the seconds too: the rings compare them with the cutoffs (60.0 min shown may be 3601 s, outside the hour)
+            let _ = writeln!(t, "station measure (fastest trip, changes at {:.0} min each): {} min ({} s) by {}", b.params.rail.change_s / 60.0, s.minutes(), s.0, st.station_mode);
         }
         None => t.push_str("station measure: unreachable by rail\n"),
     }
