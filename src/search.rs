@@ -50,7 +50,7 @@ pub const HIERARCHY_AFTER: u32 = 2048;
 /// The most sources a search runs on the hierarchy with. Its upward search starts from every source, so with many
 /// (the onward search of the rings starts at every station reached by rail) it does more than the pruned arrays'
 /// Dijkstra: on the bundled onward arrays (egress and road edges; benches/search.rs) the hierarchy takes 5.2 µs
-/// against 6.4 from 1 station, 7.4 against 7.8 from 32, 8.6 against 8.4 from 64 and 13.7 against 12.4 from all 249.
+/// against 6.5 from 1 station, 7.7 against 7.7 from 32, 8.6 against 8.6 from 64 and 13.7 against 12.2 from all 249.
 pub const HIERARCHY_SOURCES: usize = 32;
 
 /// The flat adjacency arrays of one (measure, filter): the out-edges of node `u` are `start[u]..start[u + 1]`,
