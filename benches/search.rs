@@ -119,7 +119,8 @@ fn main() {
             .collect(),
     );
     let pruned = ringsim::search::prepared(&g, |_| true, true, true);
-    // the contraction hierarchy of the pruned arrays (what the searches of a graph use after the first PRUNE_AFTER)
+    // the contraction hierarchy of the pruned arrays (what the searches of a graph from few sources use after the
+    // first HIERARCHY_AFTER)
     let hier_ms = median(
         (0..5)
             .map(|_| {
@@ -133,7 +134,7 @@ fn main() {
     );
     let hier = ringsim::search::prepared_phast(&g, |_| true, true).expect("the door measure's arrays have no zero-second edge");
     let src = |s: usize| [(Node(s as u32), Seconds::ZERO)];
-    // check the answer first: both arrays, and the previous kernel, against the textbook Dijkstra
+    // check the answer first: both arrays, the hierarchy and the previous kernel, against the textbook Dijkstra
     for &s in sources.iter().step_by(7) {
         let r = reference(n, &edges, s);
         let old = ringsim::search::reference::run(&g, &src(s), |_| true, true);
