@@ -10,8 +10,8 @@
 //! adds the shortcut, which costs speed, never correctness. A node's rank is its place in that order; its edges to
 //! higher ranks are *upward*, those from higher ranks *downward*.
 //!
-//! **A search** ([`Phast::search`]): a Dijkstra from the sources over the upward edges only (a few dozen nodes),
-//! then every node in decreasing rank takes the least of its time and, over its downward in-edges, the tail's time
+//! **A search** ([`Phast::search`]): a Dijkstra from the sources over the upward edges only (what a source reaches
+//! going up is a small part of the graph), then every node in decreasing rank takes the least of its time and, over its downward in-edges, the tail's time
 //! plus the edge: the tails rank higher, so their times are final, and every shortest path of the hierarchy goes up
 //! and then down. The sweep is a pass over flat arrays without a queue.
 //!
