@@ -11,9 +11,9 @@
 //! higher ranks are *upward*, those from higher ranks *downward*.
 //!
 //! **A search** ([`Phast::search`]): a Dijkstra from the sources over the upward edges only (what a source reaches
-//! going up is a small part of the graph), then every node in decreasing rank takes the least of its time and, over its downward in-edges, the tail's time
-//! plus the edge: the tails rank higher, so their times are final, and every shortest path of the hierarchy goes up
-//! and then down. The sweep is a pass over flat arrays without a queue.
+//! going up is a small part of the graph), then every node in decreasing rank takes the least of its time and,
+//! over its downward in-edges, the tail's time plus the edge: the tails rank higher, so their times are final, and
+//! every shortest path of the hierarchy goes up and then down. The sweep is a pass over flat arrays without a queue.
 //!
 //! **The tree** is then read off the filter's own arrays ([`Csr`]): a node's edge is, among its in-edges that are
 //! tight (the tail's time plus the edge equals the node's), the one whose tail has the least (time, node number).
