@@ -107,30 +107,38 @@ fn main() {
     // the search's arrays for the door measure over every edge: plain (one edge per node pair), then pruned of the
     // edges a witness search proves dominated (what the searches of a graph use after the first PRUNE_AFTER)
     let plain = ringsim::search::prepared(&g, |_| true, true, false);
-    let prune_ms = median(
-        (0..5)
-            .map(|_| {
-                let g2 = Graph::build(&b);
-                ringsim::search::prepared(&g2, |_| true, true, false);
-                let t0 = Instant::now();
-                std::hint::black_box(ringsim::search::prepared(&g2, |_| true, true, true));
-                t0.elapsed().as_secs_f64() * 1e3
-            })
-            .collect(),
+    // the time of one step of preparing a fresh graph's arrays, the steps before it done first: median of 5, ms
+    let step_ms = |before: &dyn Fn(&Graph), step: &dyn Fn(&Graph)| {
+        median(
+            (0..5)
+                .map(|_| {
+                    let g2 = Graph::build(&b);
+                    before(&g2);
+                    let t0 = Instant::now();
+                    step(&g2);
+                    t0.elapsed().as_secs_f64() * 1e3
+                })
+                .collect(),
+        )
+    };
+    let prune_ms = step_ms(
+        &|g2| {
+            ringsim::search::prepared(g2, |_| true, true, false);
+        },
+        &|g2| {
+            std::hint::black_box(ringsim::search::prepared(g2, |_| true, true, true));
+        },
     );
     let pruned = ringsim::search::prepared(&g, |_| true, true, true);
     // the contraction hierarchy of the pruned arrays (what the searches of a graph from few sources use after the
     // first HIERARCHY_AFTER)
-    let hier_ms = median(
-        (0..5)
-            .map(|_| {
-                let g2 = Graph::build(&b);
-                ringsim::search::prepared(&g2, |_| true, true, true);
-                let t0 = Instant::now();
-                std::hint::black_box(ringsim::search::prepared_phast(&g2, |_| true, true));
-                t0.elapsed().as_secs_f64() * 1e3
-            })
-            .collect(),
+    let hier_ms = step_ms(
+        &|g2| {
+            ringsim::search::prepared(g2, |_| true, true, true);
+        },
+        &|g2| {
+            std::hint::black_box(ringsim::search::prepared_phast(g2, |_| true, true));
+        },
     );
     let hier = ringsim::search::prepared_phast(&g, |_| true, true).expect("the door measure's arrays have no zero-second edge");
     let src = |s: usize| [(Node(s as u32), Seconds::ZERO)];

@@ -474,10 +474,11 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         let class = RailMode::parse(r.req("class")?).ok_or_else(|| r.err("class", "unknown train class; use hsr, intercity, suburban or conventional"))?;
         // the stops: a pattern of the defaults, or (pattern `listed`) the stations of column `stops`, as a source
         // gives them (G4022 武汉–黄梅东 stopping only at 黄冈东)
-        let listed = r.req("pattern")? == "listed";
-        let pattern = if listed { None } else { Some(Pattern::parse(r.req("pattern")?).ok_or_else(|| r.err("pattern", "unknown stopping pattern; use stopping, express or semifast, or listed with the stops in column `stops`"))?) };
+        let pattern_name = r.req("pattern")?;
+        let listed = pattern_name == "listed";
+        let pattern = if listed { None } else { Some(Pattern::parse(pattern_name).ok_or_else(|| r.err("pattern", "unknown stopping pattern; use stopping, express or semifast, or listed with the stops in column `stops`"))?) };
         if !listed && !r.get("stops").is_empty() {
-            return Err(r.err("stops", format!("stops are given but the pattern is '{}', which sets them; write pattern `listed` to stop where `stops` says, or leave `stops` empty", r.req("pattern")?)));
+            return Err(r.err("stops", format!("stops are given but the pattern is '{}', which sets them; write pattern `listed` to stop where `stops` says, or leave `stops` empty", pattern_name)));
         }
         let trains_per_day = r.positive("trains_per_day")?;
         r.req("source")?;
@@ -533,7 +534,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
             if listed {
                 return Err(r.err("stops", format!("'{}' sells no tickets (no telecode in stations.csv), so no train stops there; remove it from the stops", st.id)));
             }
-            return Err(r.err("route", format!("the {} pattern would stop at '{}', which sells no tickets (no telecode in stations.csv); end the route elsewhere or use a pattern that passes it", r.req("pattern")?, st.id)));
+            return Err(r.err("route", format!("the {} pattern would stop at '{}', which sells no tickets (no telecode in stations.csv); end the route elsewhere or use a pattern that passes it", pattern_name, st.id)));
         }
         let n = route.len();
         let s = Service {
