@@ -6,8 +6,10 @@
 //! error. Pairs are grouped by the observed train: high-speed and intercity (G, D, C) or conventional. [`fit`]
 //! tunes the physical parameters of the train classes (acceleration, dwell, junction dwell and throat, running
 //! supplement) inside their plausible bounds by coordinate descent on the mean absolute error, and
-//! [`cross_validate`] reports the error of k-fold fits on the pairs each fold left out. Pairs whose stations are
-//! not in the network, or not served in the scenario, are listed, never silently dropped.
+//! [`cross_validate`] reports the error of k-fold fits on the pairs each fold left out, with folds by pair
+//! ([`folds`]) or by line ([`folds_by_line`]: whole lines held out, the test of a physics meant for lines without a
+//! timetable). Pairs whose stations are not in the network, or not served in the scenario, are listed, never
+//! silently dropped.
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -311,16 +313,23 @@ fn knob_set(p: &mut Params, class: Option<crate::network::RailMode>, field: &str
 /// Coordinate descent on the MAE over all matched pairs `obs` (the ones whose index `use_pair` accepts), from the
 /// scenario's parameters; returns the fitted parameters. Deterministic: fixed knob order, fixed steps, ties keep
 /// the current value.
+/// The parameters a fit starts from: params.toml's starting values of the fitted knobs (not a previous fit: the
+/// result must not depend on the calibration file it replaces), inside their bounds.
+pub fn start_params(b: &Bound) -> Params {
+    let mut params = b.params.clone();
+    for &(class, field, _, lo, hi) in KNOBS.iter() {
+        knob_set(&mut params, class, field, knob_get(&b.net.params_start, class, field).clamp(lo, hi));
+    }
+    params
+}
+
 pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync, mut progress: impl FnMut(&str)) -> Params {
     // Physics is identified only where the model runs a train serving both stations: a pair that needs a change
     // in the model (a corridor or service the network lacks) says nothing about acceleration or dwell. Such pairs
     // are still predicted and reported by `evaluate` and `cross_validate`.
     // start from params.toml's starting values (not a previous fit: the result must not depend on the calibration
     // file it replaces), inside the bounds
-    let mut params = b.params.clone();
-    for &(class, field, _, lo, hi) in KNOBS.iter() {
-        knob_set(&mut params, class, field, knob_get(&b.net.params_start, class, field).clamp(lo, hi));
-    }
+    let mut params = start_params(b);
     let base = evaluate(&crate::graph::build(b.net, &params, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
     let direct: std::collections::BTreeSet<(String, String)> = base.pairs.iter().filter(|p| p.changes == 0).map(|p| (p.from.clone(), p.to.clone())).collect();
     let sub: Vec<Observed> =
@@ -376,14 +385,67 @@ pub fn folds(obs: &[Observed], k: usize) -> Vec<usize> {
         .collect()
 }
 
-/// k-fold cross-validation: for each fold, fit on the other folds and evaluate the fold's pairs with those
-/// parameters. Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it),
+/// The line that carries most of each observed pair's modelled train: the line with the most track km on the leg
+/// of the model's fastest single train between the two stations at `params` (ties: the lower line id); `None`
+/// where no single modelled train serves the pair, or its stations are not in the network.
+pub fn main_lines(b: &Bound, params: &Params, obs: &[Observed]) -> Vec<Option<String>> {
+    let pairs: Vec<(StationIx, StationIx)> = obs.iter().filter_map(|o| o.ends).collect();
+    let legs = crate::cause::fastest_legs(b, params, &pairs);
+    let mut legs = legs.into_iter();
+    obs.iter()
+        .map(|o| {
+            o.ends?;
+            let leg = legs.next().flatten()?;
+            let mut km: std::collections::BTreeMap<&str, f64> = Default::default();
+            for &s in &leg.sections {
+                let sec = &b.net.sections[s];
+                *km.entry(b.net.lines[sec.line.i()].id.as_str()).or_default() += sec.length.0;
+            }
+            // the most km; among equals the lower id (the map's order, kept by a strict comparison)
+            km.into_iter().fold(None::<(&str, f64)>, |best, (id, k)| match best {
+                Some((_, bk)) if bk >= k => best,
+                _ => Some((id, k)),
+            })
+            .map(|(id, _)| id.to_string())
+        })
+        .collect()
+}
+
+/// The fold (0..k) of every observed pair when whole lines are held out (k-fold by line; `lines` from
+/// [`main_lines`]): the lines are taken by decreasing number of pairs (ties: the line's id) and each is dealt, with
+/// all its pairs, to the fold that holds the fewest pairs so far (ties: the lower fold). A→B and B→A run over the same
+/// line, so they share a fold as in [`folds`]. A pair without a line (no single modelled train serves it) takes no
+/// part in any fit ([`fit`] uses only the pairs a modelled train serves) and keeps its fold of [`folds`].
+pub fn folds_by_line(obs: &[Observed], lines: &[Option<String>], k: usize) -> Vec<usize> {
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in lines.iter().flatten() {
+        *count.entry(l.as_str()).or_default() += 1;
+    }
+    let mut order: Vec<(&str, usize)> = count.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut load = vec![0usize; k.max(1)];
+    let mut fold_of: std::collections::HashMap<&str, usize> = Default::default();
+    for (l, n) in order {
+        let f = (0..load.len()).min_by_key(|&f| (load[f], f)).unwrap_or(0);
+        load[f] += n;
+        fold_of.insert(l, f);
+    }
+    let by_pair = folds(obs, k.max(1));
+    lines.iter().zip(by_pair).map(|(l, f)| l.as_deref().map_or(f, |l| fold_of[l])).collect()
+}
+
+/// Cross-validation over the given folds (`fold[i]` is pair `i`'s, 0..k; [`folds`] or [`folds_by_group`]): for
+/// each fold, fit on the other folds and evaluate the fold's pairs with those parameters (a fold with no pair is
+/// skipped). Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it),
 /// each pair's cause stated with its fold's parameters.
-pub fn cross_validate(b: &Bound, obs: &[Observed], k: usize, mut progress: impl FnMut(&str)) -> Evaluation {
+pub fn cross_validate(b: &Bound, obs: &[Observed], fold: &[usize], mut progress: impl FnMut(&str)) -> Evaluation {
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
-    let fold = folds(obs, k);
+    let k = fold.iter().max().map_or(0, |m| m + 1);
     for f in 0..k {
+        if !fold.contains(&f) {
+            continue;
+        }
         let p = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
         let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(_, o)| o.clone()).collect();
         let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);

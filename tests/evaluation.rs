@@ -69,3 +69,121 @@ fn band_figures_by_hand() {
     let e = eval(vec![pair(30.0, 33.0, true, Some(1))]);
     assert_eq!(e.fast_by_trains().len(), TRAIN_BANDS.len());
 }
+
+mod by_line {
+    //! The folds of the cross-validation by line (`calibrate::folds_by_line`): a hand-computed case, properties on
+    //! random inputs, and the line each bundled pair's train runs mostly on (`calibrate::main_lines`).
+    use ringsim::calibrate::{folds, folds_by_line, main_lines, start_params, Observed};
+
+    fn obs(from: &str, to: &str) -> Observed {
+        Observed { line: 2, from: from.into(), to: to.into(), minutes: 10.0, ends: None, why_unmatched: String::new(), fast_train: Some(true), trains: None }
+    }
+
+    #[test]
+    fn lines_dealt_by_hand() {
+        // lines a (5 pairs), b (3), c (3), d (1), and two pairs without a line; 2 folds. Largest first, each to the
+        // emptier fold: a → 0 (5), b → 1 (3), c → 1 (6: 3 < 5), d → 0 (6: 5 < 6). The two without a line keep
+        // their fold by pair: X–Y is the 1st unordered pair, Y–X the same, so both fold 0.
+        let mut o = Vec::new();
+        let mut l = Vec::new();
+        for (name, n) in [("a", 5), ("b", 3), ("c", 3), ("d", 1)] {
+            for i in 0..n {
+                o.push(obs(&format!("{name}{i}"), &format!("{name}{i}'")));
+                l.push(Some(name.to_string()));
+            }
+        }
+        o.insert(0, obs("X", "Y"));
+        l.insert(0, None);
+        o.push(obs("Y", "X"));
+        l.push(None);
+        let f = folds_by_line(&o, &l, 2);
+        let of = |name: &str| f[l.iter().position(|x| x.as_deref() == Some(name)).unwrap()];
+        assert_eq!((of("a"), of("b"), of("c"), of("d")), (0, 1, 1, 0));
+        assert_eq!((f[0], f[f.len() - 1]), (0, 0));
+        // every pair of a line in its line's fold
+        for (x, fx) in l.iter().zip(&f) {
+            if let Some(x) = x {
+                assert_eq!(*fx, of(x));
+            }
+        }
+    }
+
+    #[test]
+    fn random_lines_keep_together_balance_and_ignore_the_order_of_the_rows() {
+        let mut rng = super::Rng(77);
+        for case in 0..300 {
+            let k = 2 + rng.below(5) as usize;
+            let n_lines = 1 + rng.below(12) as usize;
+            let n = 1 + rng.below(60) as usize;
+            let mut o = Vec::new();
+            let mut l = Vec::new();
+            for i in 0..n {
+                o.push(obs(&format!("s{}", rng.below(20)), &format!("t{i}")));
+                l.push(if rng.below(8) == 0 { None } else { Some(format!("line{}", rng.below(n_lines as u64))) });
+            }
+            let f = folds_by_line(&o, &l, k);
+            assert!(f.iter().all(|&x| x < k), "case {case}");
+            let mut fold_of = std::collections::BTreeMap::new();
+            let mut size = std::collections::BTreeMap::new();
+            for (x, fx) in l.iter().zip(&f) {
+                if let Some(x) = x {
+                    assert_eq!(*fold_of.entry(x.clone()).or_insert(*fx), *fx, "case {case}: line {x} split across folds");
+                    *size.entry(x.clone()).or_insert(0usize) += 1;
+                }
+            }
+            // largest first into the emptiest fold: the loads differ by at most the largest line
+            let mut load = vec![0usize; k];
+            for (x, s) in &size {
+                load[fold_of[x]] += s;
+            }
+            let largest = size.values().copied().max().unwrap_or(0);
+            assert!(load.iter().max().unwrap() - load.iter().min().unwrap() <= largest, "case {case}: loads {load:?}, largest line {largest}");
+            // as many folds used as there are lines, up to k
+            assert_eq!(load.iter().filter(|&&x| x > 0).count(), size.len().min(k), "case {case}: loads {load:?}");
+            // pairs without a line keep their fold by pair
+            let by_pair = folds(&o, k);
+            for i in 0..n {
+                if l[i].is_none() {
+                    assert_eq!(f[i], by_pair[i], "case {case}");
+                }
+            }
+            // the rows reversed: each line in the same fold
+            let (ro, rl): (Vec<Observed>, Vec<Option<String>>) = o.iter().cloned().zip(l.iter().cloned()).rev().unzip();
+            let rf = folds_by_line(&ro, &rl, k);
+            for (x, fx) in rl.iter().zip(&rf) {
+                if let Some(x) = x {
+                    assert_eq!(fold_of[x], *fx, "case {case}: line {x} moved when the rows were reversed");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bundled_pairs_go_with_the_line_their_train_runs_mostly_on() {
+        let sc = ringsim::scenario::Scenario::read(&super::repo().join("scenarios/asbuilt-2020.toml")).unwrap();
+        let net = ringsim::network::Network::load(&sc.network_dir).unwrap();
+        let mut b = sc.bind(&net).unwrap();
+        ringsim::services::physics_only(&mut b.services);
+        let path = super::repo().join("tests/data/main-lines-obs.csv");
+        let o = ringsim::calibrate::read_observed(&net, &path).unwrap();
+        let l = main_lines(&b, &start_params(&b), &o);
+        let got: Vec<(String, String, Option<String>)> = o.iter().zip(l).map(|(o, l)| (o.from.clone(), o.to.clone(), l)).collect();
+        let want = [
+            ("郑州东", "信阳东", Some("jingguang-hsr")),
+            ("信阳东", "郑州东", Some("jingguang-hsr")),
+            ("郑州东", "西安北", Some("zhengxi-hsr")),
+            ("济南西", "南京南", Some("jinghu-hsr")),
+            // 郑州东 → 南京南: 郑徐 361 km to 徐州东, then 京沪 about 330 km
+            ("郑州东", "南京南", Some("zhengxu-hsr")),
+            ("郑州东", "北京西", None),
+        ];
+        assert_eq!(got.len(), want.len());
+        for ((f, t, l), (wf, wt, wl)) in got.iter().zip(want) {
+            assert_eq!((f.as_str(), t.as_str(), l.as_deref()), (wf, wt, wl));
+        }
+    }
+}
+
+#[allow(dead_code)]
+mod common;
+use common::{repo, Rng};
