@@ -375,24 +375,26 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
 /// appear, so A→B and B→A (nearly the same physics) always fall in the same fold and a held-out pair never has its
 /// mirror in the training folds.
 pub fn folds(obs: &[Observed], k: usize) -> Vec<usize> {
-    let mut id: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut id: std::collections::HashMap<(&str, &str), usize> = Default::default();
     obs.iter()
         .map(|o| {
-            let key = if o.from <= o.to { (o.from.clone(), o.to.clone()) } else { (o.to.clone(), o.from.clone()) };
             let n = id.len();
-            *id.entry(key).or_insert(n) % k
+            *id.entry(unordered(o)).or_insert(n) % k
         })
         .collect()
 }
 
 /// The line that carries most of each observed pair's modelled train: the line with the most track km on the leg
 /// of the model's fastest single train between the two stations at `params` (ties: the lower line id); `None`
-/// where no single modelled train serves the pair, or its stations are not in the network.
+/// where no single modelled train serves the pair, or its stations are not in the network. A→B and B→A both take
+/// the line of the first of the two in `obs` that has one (the fastest trains of the two directions can run
+/// different ways), so that they share a fold as in [`folds`].
 pub fn main_lines(b: &Bound, params: &Params, obs: &[Observed]) -> Vec<Option<String>> {
     let pairs: Vec<(StationIx, StationIx)> = obs.iter().filter_map(|o| o.ends).collect();
     let legs = crate::cause::fastest_legs(b, params, &pairs);
     let mut legs = legs.into_iter();
-    obs.iter()
+    let own: Vec<Option<String>> = obs
+        .iter()
         .map(|o| {
             o.ends?;
             let leg = legs.next().flatten()?;
@@ -408,14 +410,31 @@ pub fn main_lines(b: &Bound, params: &Params, obs: &[Observed]) -> Vec<Option<St
             })
             .map(|(id, _)| id.to_string())
         })
-        .collect()
+        .collect();
+    let mut first: std::collections::HashMap<(&str, &str), &str> = Default::default();
+    for (o, l) in obs.iter().zip(&own) {
+        if let Some(l) = l {
+            first.entry(unordered(o)).or_insert(l.as_str());
+        }
+    }
+    obs.iter().map(|o| first.get(&unordered(o)).map(|l| l.to_string())).collect()
+}
+
+/// The pair's stations as given, the lesser name first: A→B and B→A alike.
+fn unordered(o: &Observed) -> (&str, &str) {
+    if o.from <= o.to {
+        (o.from.as_str(), o.to.as_str())
+    } else {
+        (o.to.as_str(), o.from.as_str())
+    }
 }
 
 /// The fold (0..k) of every observed pair when whole lines are held out (k-fold by line; `lines` from
 /// [`main_lines`]): the lines are taken by decreasing number of pairs (ties: the line's id) and each is dealt, with
-/// all its pairs, to the fold that holds the fewest pairs so far (ties: the lower fold). A→B and B→A run over the same
-/// line, so they share a fold as in [`folds`]. A pair without a line (no single modelled train serves it) takes no
-/// part in any fit ([`fit`] uses only the pairs a modelled train serves) and keeps its fold of [`folds`].
+/// all its pairs, to the fold that holds the fewest pairs so far (ties: the lower fold). A→B and B→A have one line
+/// ([`main_lines`]), so they share a fold as in [`folds`]. A pair without a line (no single modelled train serves
+/// it) takes no part in any fit ([`fit`] uses only the pairs a modelled train serves) and keeps its fold of
+/// [`folds`].
 pub fn folds_by_line(obs: &[Observed], lines: &[Option<String>], k: usize) -> Vec<usize> {
     let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
     for l in lines.iter().flatten() {
@@ -434,7 +453,7 @@ pub fn folds_by_line(obs: &[Observed], lines: &[Option<String>], k: usize) -> Ve
     lines.iter().zip(by_pair).map(|(l, f)| l.as_deref().map_or(f, |l| fold_of[l])).collect()
 }
 
-/// Cross-validation over the given folds (`fold[i]` is pair `i`'s, 0..k; [`folds`] or [`folds_by_group`]): for
+/// Cross-validation over the given folds (`fold[i]` is pair `i`'s, 0..k; [`folds`] or [`folds_by_line`]): for
 /// each fold, fit on the other folds and evaluate the fold's pairs with those parameters (a fold with no pair is
 /// skipped). Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it),
 /// each pair's cause stated with its fold's parameters.

@@ -182,6 +182,30 @@ mod by_line {
             assert_eq!((f.as_str(), t.as_str(), l.as_deref()), (wf, wt, wl));
         }
     }
+
+    #[test]
+    fn every_pair_of_the_boards_shares_its_line_and_fold_with_its_mirror() {
+        let sc = ringsim::scenario::Scenario::read(&super::repo().join("scenarios/asbuilt-2020.toml")).unwrap();
+        let net = ringsim::network::Network::load(&sc.network_dir).unwrap();
+        let mut b = sc.bind(&net).unwrap();
+        ringsim::services::physics_only(&mut b.services);
+        let o = ringsim::calibrate::read_observed(&net, &super::repo().join("networks/zhongyuan/observed/timetable-2021.csv")).unwrap();
+        let l = main_lines(&b, &start_params(&b), &o);
+        let f = folds_by_line(&o, &l, 5);
+        let at: std::collections::HashMap<(&str, &str), usize> = o.iter().enumerate().map(|(i, x)| ((x.from.as_str(), x.to.as_str()), i)).collect();
+        let mut mirrored = 0;
+        for (i, x) in o.iter().enumerate() {
+            if let Some(&j) = at.get(&(x.to.as_str(), x.from.as_str())) {
+                assert_eq!((&l[i], f[i]), (&l[j], f[j]), "{} → {} and back", x.from, x.to);
+                mirrored += 1;
+            }
+        }
+        // most pairs of the boards are there both ways, and most have a line
+        assert!(mirrored > 500, "{mirrored}");
+        let lines: std::collections::BTreeSet<&String> = l.iter().flatten().collect();
+        assert!(l.iter().filter(|x| x.is_some()).count() > 450 && lines.len() > 20, "{} pairs with a line, {} lines", l.iter().flatten().count(), lines.len());
+        assert_eq!(f.iter().max(), Some(&4));
+    }
 }
 
 #[allow(dead_code)]
