@@ -310,9 +310,6 @@ fn knob_set(p: &mut Params, class: Option<crate::network::RailMode>, field: &str
     }
 }
 
-/// Coordinate descent on the MAE over all matched pairs `obs` (the ones whose index `use_pair` accepts), from the
-/// scenario's parameters; returns the fitted parameters. Deterministic: fixed knob order, fixed steps, ties keep
-/// the current value.
 /// The parameters a fit starts from: params.toml's starting values of the fitted knobs (not a previous fit: the
 /// result must not depend on the calibration file it replaces), inside their bounds.
 pub fn start_params(b: &Bound) -> Params {
@@ -323,7 +320,11 @@ pub fn start_params(b: &Bound) -> Params {
     params
 }
 
-pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync, mut progress: impl FnMut(&str)) -> Params {
+/// Coordinate descent on the MAE over the matched pairs of `obs` that a modelled train serves (those whose index
+/// `use_pair` accepts), from [`start_params`]; returns the fitted parameters and how many pairs they were fitted on.
+/// With none, nothing identifies the physics and the starting values come back: the caller must say so (0 pairs).
+/// Deterministic: fixed knob order, fixed steps, ties keep the current value.
+pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync, mut progress: impl FnMut(&str)) -> (Params, usize) {
     // Physics is identified only where the model runs a train serving both stations: a pair that needs a change
     // in the model (a corridor or service the network lacks) says nothing about acceleration or dwell. Such pairs
     // are still predicted and reported by `evaluate` and `cross_validate`.
@@ -368,7 +369,7 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
             break;
         }
     }
-    params
+    (params, sub.len())
 }
 
 /// The fold (0..k) of every observed pair: unordered station pairs are dealt round-robin in the order they first
@@ -384,40 +385,35 @@ pub fn folds(obs: &[Observed], k: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The line that carries most of each observed pair's modelled train: the line with the most track km on the leg
-/// of the model's fastest single train between the two stations at `params` (ties: the lower line id); `None`
-/// where no single modelled train serves the pair, or its stations are not in the network. A→B and B→A both take
-/// the line of the first of the two in `obs` that has one (the fastest trains of the two directions can run
-/// different ways), so that they share a fold as in [`folds`].
+/// The line that carries most of each observed pair's modelled train: the line with the most track km on the legs
+/// of the model's fastest single train between the two stations at `params`, counted over both directions where
+/// the file has both (the fastest trains of A→B and B→A can run different ways; summed, the two share one line and
+/// so a fold, as in [`folds`], whatever the order of the rows), ties to the lower line id; `None` where no single
+/// modelled train serves the pair either way, or its stations are not in the network.
 pub fn main_lines(b: &Bound, params: &Params, obs: &[Observed]) -> Vec<Option<String>> {
     let pairs: Vec<(StationIx, StationIx)> = obs.iter().filter_map(|o| o.ends).collect();
-    let legs = crate::cause::fastest_legs(b, params, &pairs);
-    let mut legs = legs.into_iter();
-    let own: Vec<Option<String>> = obs
-        .iter()
-        .map(|o| {
-            o.ends?;
-            let leg = legs.next().flatten()?;
-            let mut km: std::collections::BTreeMap<&str, f64> = Default::default();
-            for &s in &leg.sections {
-                let sec = &b.net.sections[s];
-                *km.entry(b.net.lines[sec.line.i()].id.as_str()).or_default() += sec.length.0;
-            }
-            // the most km; among equals the lower id (the map's order, kept by a strict comparison)
-            km.into_iter().fold(None::<(&str, f64)>, |best, (id, k)| match best {
-                Some((_, bk)) if bk >= k => best,
-                _ => Some((id, k)),
-            })
-            .map(|(id, _)| id.to_string())
-        })
-        .collect();
-    let mut first: std::collections::HashMap<(&str, &str), &str> = Default::default();
-    for (o, l) in obs.iter().zip(&own) {
-        if let Some(l) = l {
-            first.entry(unordered(o)).or_insert(l.as_str());
+    let mut legs = crate::cause::fastest_legs(b, params, &pairs).into_iter();
+    let mut km: std::collections::HashMap<(&str, &str), std::collections::BTreeMap<&str, f64>> = Default::default();
+    for o in obs {
+        // one leg per row with stations, in order
+        let Some(leg) = o.ends.and_then(|_| legs.next()).flatten() else { continue };
+        let of_pair = km.entry(unordered(o)).or_default();
+        for &s in &leg.sections {
+            let sec = &b.net.sections[s];
+            *of_pair.entry(b.net.lines[sec.line.i()].id.as_str()).or_default() += sec.length.0;
         }
     }
-    obs.iter().map(|o| first.get(&unordered(o)).map(|l| l.to_string())).collect()
+    obs.iter().map(|o| km.get(&unordered(o)).and_then(|m| heaviest(m)).map(str::to_string)).collect()
+}
+
+/// The key with the largest value; among equals the lowest key.
+pub fn heaviest<'a>(km: &std::collections::BTreeMap<&'a str, f64>) -> Option<&'a str> {
+    // the map's order, kept by a strict comparison
+    km.iter().fold(None::<(&'a str, f64)>, |best, (&id, &k)| match best {
+        Some((_, bk)) if bk >= k => best,
+        _ => Some((id, k)),
+    })
+    .map(|(id, _)| id)
 }
 
 /// The pair's stations as given, the lesser name first: A→B and B→A alike.
@@ -434,8 +430,10 @@ fn unordered(o: &Observed) -> (&str, &str) {
 /// all its pairs, to the fold that holds the fewest pairs so far (ties: the lower fold). A→B and B→A have one line
 /// ([`main_lines`]), so they share a fold as in [`folds`]. A pair without a line (no single modelled train serves
 /// it) takes no part in any fit ([`fit`] uses only the pairs a modelled train serves) and keeps its fold of
-/// [`folds`].
+/// [`folds`] among the folds the lines use. With `k` at least the number of lines, each line is a fold of its own
+/// (leave one line out).
 pub fn folds_by_line(obs: &[Observed], lines: &[Option<String>], k: usize) -> Vec<usize> {
+    assert_eq!(obs.len(), lines.len(), "one line (or none) per observed pair");
     let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
     for l in lines.iter().flatten() {
         *count.entry(l.as_str()).or_default() += 1;
@@ -449,15 +447,19 @@ pub fn folds_by_line(obs: &[Observed], lines: &[Option<String>], k: usize) -> Ve
         load[f] += n;
         fold_of.insert(l, f);
     }
-    let by_pair = folds(obs, k.max(1));
+    // the pairs without a line among the folds the lines use (more folds than lines: one line each)
+    let by_pair = folds(obs, k.min(fold_of.len()).max(1));
     lines.iter().zip(by_pair).map(|(l, f)| l.as_deref().map_or(f, |l| fold_of[l])).collect()
 }
 
 /// Cross-validation over the given folds (`fold[i]` is pair `i`'s, 0..k; [`folds`] or [`folds_by_line`]): for
 /// each fold, fit on the other folds and evaluate the fold's pairs with those parameters (a fold with no pair is
 /// skipped). Returns the held-out evaluation of every pair (each pair predicted by the fit that did not see it),
-/// each pair's cause stated with its fold's parameters.
+/// each pair's cause stated with its fold's parameters. Where the other folds hold no pair a modelled train
+/// serves, nothing was fitted for the fold: its pairs are listed unmatched with that reason, never predicted by
+/// the starting values as if cross-validated.
 pub fn cross_validate(b: &Bound, obs: &[Observed], fold: &[usize], mut progress: impl FnMut(&str)) -> Evaluation {
+    assert_eq!(obs.len(), fold.len(), "one fold per observed pair");
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
     let k = fold.iter().max().map_or(0, |m| m + 1);
@@ -465,8 +467,13 @@ pub fn cross_validate(b: &Bound, obs: &[Observed], fold: &[usize], mut progress:
         if !fold.contains(&f) {
             continue;
         }
-        let p = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
+        let (p, fitted_on) = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
         let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(_, o)| o.clone()).collect();
+        if fitted_on == 0 {
+            let why = format!("not cross-validated: fold {}/{k}'s fit had no pair a modelled train serves outside the fold (use fewer folds or more pairs)", f + 1);
+            unmatched.extend(held.iter().map(|o| (o.from.clone(), o.to.clone(), why.clone())));
+            continue;
+        }
         let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         let mut e = evaluate(&g, &held);
         crate::cause::explain(b, &p, &mut e);

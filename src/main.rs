@@ -185,6 +185,10 @@ enum Cmd {
         /// Folds of the cross-validation.
         #[arg(long, default_value_t = 5)]
         folds: usize,
+        /// Folds of the cross-validation by line: a number (2 to 20), or `all` for one fold per line (leave one line
+        /// out: one fit per line, several times slower).
+        #[arg(long, default_value = "5")]
+        line_folds: String,
         /// Write the fitted values, the fit's figures and provenance to this calibration file.
         #[arg(long)]
         write: Option<PathBuf>,
@@ -342,7 +346,7 @@ fn main() -> ExitCode {
             Some(w) => ringsim::app::od_window(scenario, pairs, out.as_deref(), w, percentiles, *by_mode, measure.as_deref()),
         },
         Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
-        Cmd::Calibrate { scenario, observed, out, max_minutes, folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, write.as_deref()),
+        Cmd::Calibrate { scenario, observed, out, max_minutes, folds, line_folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, line_folds, write.as_deref()),
         Cmd::Validate { scenario, observed, out, plot, rings_from, physics } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref(), *physics),
         Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,

@@ -73,7 +73,17 @@ fn band_figures_by_hand() {
 mod by_line {
     //! The folds of the cross-validation by line (`calibrate::folds_by_line`): a hand-computed case, properties on
     //! random inputs, and the line each bundled pair's train runs mostly on (`calibrate::main_lines`).
-    use ringsim::calibrate::{folds, folds_by_line, main_lines, start_params, Observed};
+    use ringsim::calibrate::{folds, folds_by_line, heaviest, main_lines, start_params, Observed};
+
+    /// `f` with the bundled asbuilt-2020 network and scenario, every train timed by the physics (as `calibrate`
+    /// fits it).
+    fn with_bundled_2020(f: impl FnOnce(&ringsim::scenario::Bound, &ringsim::network::Network)) {
+        let sc = ringsim::scenario::Scenario::read(&super::repo().join("scenarios/asbuilt-2020.toml")).unwrap();
+        let net = ringsim::network::Network::load(&sc.network_dir).unwrap();
+        let mut b = sc.bind(&net).unwrap();
+        ringsim::services::physics_only(&mut b.services);
+        f(&b, &net);
+    }
 
     fn obs(from: &str, to: &str) -> Observed {
         Observed { line: 2, from: from.into(), to: to.into(), minutes: 10.0, ends: None, why_unmatched: String::new(), fast_train: Some(true), trains: None }
@@ -109,6 +119,26 @@ mod by_line {
     }
 
     #[test]
+    fn lines_of_equal_size_dealt_in_the_order_of_their_ids() {
+        // 3 folds; a (2 pairs), then b, c, d, e (1 each) in id order: a → 0, b → 1, c → 2, d → 1 (loads 2, 1, 1: the
+        // lower of the two emptiest), e → 2. Taken in the reverse id order they would fall b 2, c 1, d 2, e 1.
+        let names = ["e", "d", "c", "b", "a", "a"];
+        let o: Vec<Observed> = names.iter().enumerate().map(|(i, n)| obs(&format!("{n}{i}"), "z")).collect();
+        let l: Vec<Option<String>> = names.iter().map(|n| Some(n.to_string())).collect();
+        let f = folds_by_line(&o, &l, 3);
+        assert_eq!(f, vec![2, 1, 2, 1, 0, 0]);
+    }
+
+    #[test]
+    fn the_heaviest_line_and_its_ties() {
+        let m = |v: &[(&'static str, f64)]| v.iter().copied().collect::<std::collections::BTreeMap<&str, f64>>();
+        assert_eq!(heaviest(&m(&[])), None);
+        assert_eq!(heaviest(&m(&[("b", 2.0), ("a", 1.0)])), Some("b"));
+        assert_eq!(heaviest(&m(&[("b", 2.0), ("a", 2.0), ("c", 1.5)])), Some("a"));
+        assert_eq!(heaviest(&m(&[("a", 1.0), ("c", 3.0), ("b", 3.0)])), Some("b"));
+    }
+
+    #[test]
     fn random_lines_keep_together_balance_and_ignore_the_order_of_the_rows() {
         let mut rng = super::Rng(77);
         for case in 0..300 {
@@ -140,8 +170,9 @@ mod by_line {
             assert!(load.iter().max().unwrap() - load.iter().min().unwrap() <= largest, "case {case}: loads {load:?}, largest line {largest}");
             // as many folds used as there are lines, up to k
             assert_eq!(load.iter().filter(|&&x| x > 0).count(), size.len().min(k), "case {case}: loads {load:?}");
-            // pairs without a line keep their fold by pair
-            let by_pair = folds(&o, k);
+            // pairs without a line keep their fold by pair, among the folds the lines use (more folds than lines:
+            // one line each, leave one line out)
+            let by_pair = folds(&o, k.min(size.len()).max(1));
             for i in 0..n {
                 if l[i].is_none() {
                     assert_eq!(f[i], by_pair[i], "case {case}");
@@ -160,51 +191,53 @@ mod by_line {
 
     #[test]
     fn bundled_pairs_go_with_the_line_their_train_runs_mostly_on() {
-        let sc = ringsim::scenario::Scenario::read(&super::repo().join("scenarios/asbuilt-2020.toml")).unwrap();
-        let net = ringsim::network::Network::load(&sc.network_dir).unwrap();
-        let mut b = sc.bind(&net).unwrap();
-        ringsim::services::physics_only(&mut b.services);
-        let path = super::repo().join("tests/data/main-lines-obs.csv");
-        let o = ringsim::calibrate::read_observed(&net, &path).unwrap();
-        let l = main_lines(&b, &start_params(&b), &o);
-        let got: Vec<(String, String, Option<String>)> = o.iter().zip(l).map(|(o, l)| (o.from.clone(), o.to.clone(), l)).collect();
-        let want = [
-            ("郑州东", "信阳东", Some("jingguang-hsr")),
-            ("信阳东", "郑州东", Some("jingguang-hsr")),
-            ("郑州东", "西安北", Some("zhengxi-hsr")),
-            ("济南西", "南京南", Some("jinghu-hsr")),
-            // 郑州东 → 南京南: 郑徐 361 km to 徐州东, then 京沪 about 330 km
-            ("郑州东", "南京南", Some("zhengxu-hsr")),
-            ("郑州东", "北京西", None),
-        ];
-        assert_eq!(got.len(), want.len());
-        for ((f, t, l), (wf, wt, wl)) in got.iter().zip(want) {
-            assert_eq!((f.as_str(), t.as_str(), l.as_deref()), (wf, wt, wl));
-        }
+        with_bundled_2020(|b, net| {
+            let path = super::repo().join("tests/data/main-lines-obs.csv");
+            let o = ringsim::calibrate::read_observed(net, &path).unwrap();
+            let l = main_lines(b, &start_params(b), &o);
+            let got: Vec<(String, String, Option<String>)> = o.iter().zip(l).map(|(o, l)| (o.from.clone(), o.to.clone(), l)).collect();
+            // rows without a station in the network first and among the others: the legs stay with their rows
+            let want = [
+                ("郑州东", "北京西", None),
+                ("郑州东", "信阳东", Some("jingguang-hsr")),
+                ("郑州东", "西安北", Some("zhengxi-hsr")),
+                ("济南西", "南京南", Some("jinghu-hsr")),
+                // 郑州东 → 南京南: 郑徐 361 km to 徐州东, then 京沪 about 330 km
+                ("郑州东", "南京南", Some("zhengxu-hsr")),
+                ("北京西", "南京南", None),
+                ("信阳东", "郑州东", Some("jingguang-hsr")),
+            ];
+            assert_eq!(got.len(), want.len());
+            for ((f, t, l), (wf, wt, wl)) in got.iter().zip(want) {
+                assert_eq!((f.as_str(), t.as_str(), l.as_deref()), (wf, wt, wl));
+            }
+        });
     }
 
     #[test]
     fn every_pair_of_the_boards_shares_its_line_and_fold_with_its_mirror() {
-        let sc = ringsim::scenario::Scenario::read(&super::repo().join("scenarios/asbuilt-2020.toml")).unwrap();
-        let net = ringsim::network::Network::load(&sc.network_dir).unwrap();
-        let mut b = sc.bind(&net).unwrap();
-        ringsim::services::physics_only(&mut b.services);
-        let o = ringsim::calibrate::read_observed(&net, &super::repo().join("networks/zhongyuan/observed/timetable-2021.csv")).unwrap();
-        let l = main_lines(&b, &start_params(&b), &o);
-        let f = folds_by_line(&o, &l, 5);
-        let at: std::collections::HashMap<(&str, &str), usize> = o.iter().enumerate().map(|(i, x)| ((x.from.as_str(), x.to.as_str()), i)).collect();
-        let mut mirrored = 0;
-        for (i, x) in o.iter().enumerate() {
-            if let Some(&j) = at.get(&(x.to.as_str(), x.from.as_str())) {
-                assert_eq!((&l[i], f[i]), (&l[j], f[j]), "{} → {} and back", x.from, x.to);
-                mirrored += 1;
+        with_bundled_2020(|b, net| {
+            let o = ringsim::calibrate::read_observed(net, &super::repo().join("networks/zhongyuan/observed/timetable-2021.csv")).unwrap();
+            let l = main_lines(b, &start_params(b), &o);
+            let f = folds_by_line(&o, &l, 5);
+            let at: std::collections::HashMap<(&str, &str), usize> = o.iter().enumerate().map(|(i, x)| ((x.from.as_str(), x.to.as_str()), i)).collect();
+            let mut mirrored = 0;
+            for (i, x) in o.iter().enumerate() {
+                if let Some(&j) = at.get(&(x.to.as_str(), x.from.as_str())) {
+                    assert_eq!((&l[i], f[i]), (&l[j], f[j]), "{} → {} and back", x.from, x.to);
+                    mirrored += 1;
+                }
             }
-        }
-        // most pairs of the boards are there both ways, and most have a line
-        assert!(mirrored > 500, "{mirrored}");
-        let lines: std::collections::BTreeSet<&String> = l.iter().flatten().collect();
-        assert!(l.iter().filter(|x| x.is_some()).count() > 450 && lines.len() > 20, "{} pairs with a line, {} lines", l.iter().flatten().count(), lines.len());
-        assert_eq!(f.iter().max(), Some(&4));
+            // most pairs of the boards are there both ways, and most have a line
+            assert!(mirrored > 500, "{mirrored}");
+            let lines: std::collections::BTreeSet<&String> = l.iter().flatten().collect();
+            assert!(l.iter().filter(|x| x.is_some()).count() > 450 && lines.len() > 20, "{} pairs with a line, {} lines", l.iter().flatten().count(), lines.len());
+            assert_eq!(f.iter().max(), Some(&4));
+            // the rows in reverse order: the same line for every pair (both directions' km, not the first row's)
+            let ro: Vec<Observed> = o.iter().rev().cloned().collect();
+            let rl = main_lines(b, &start_params(b), &ro);
+            assert!(rl.iter().rev().eq(l.iter()));
+        });
     }
 }
 
