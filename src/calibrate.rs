@@ -328,8 +328,6 @@ pub fn fit(b: &Bound, obs: &[Observed], use_pair: impl Fn(usize) -> bool + Sync,
     // Physics is identified only where the model runs a train serving both stations: a pair that needs a change
     // in the model (a corridor or service the network lacks) says nothing about acceleration or dwell. Such pairs
     // are still predicted and reported by `evaluate` and `cross_validate`.
-    // start from params.toml's starting values (not a previous fit: the result must not depend on the calibration
-    // file it replaces), inside the bounds
     let mut params = start_params(b);
     let base = evaluate(&crate::graph::build(b.net, &params, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of), obs);
     let direct: std::collections::BTreeSet<(String, String)> = base.pairs.iter().filter(|p| p.changes == 0).map(|p| (p.from.clone(), p.to.clone())).collect();
