@@ -467,16 +467,17 @@ pub fn cross_validate(b: &Bound, obs: &[Observed], fold: &[usize], mut progress:
         }
         let (p, fitted_on) = fit(b, obs, |i| fold[i] != f, |m| progress(&format!("fold {}/{k}: {m}", f + 1)));
         let held: Vec<Observed> = obs.iter().enumerate().filter(|(i, _)| fold[*i] == f).map(|(_, o)| o.clone()).collect();
-        if fitted_on == 0 {
-            let why = format!("not cross-validated: fold {}/{k}'s fit had no pair a modelled train serves outside the fold (use fewer folds or more pairs)", f + 1);
-            unmatched.extend(held.iter().map(|o| (o.from.clone(), o.to.clone(), why.clone())));
-            continue;
-        }
         let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
         let mut e = evaluate(&g, &held);
+        // a pair the model cannot answer keeps its own reason; one it can is not predicted by a fit of nothing
+        unmatched.append(&mut e.unmatched);
+        if fitted_on == 0 {
+            let why = format!("not cross-validated: fold {}/{k}'s fit had no pair a modelled train serves outside the fold (use fewer folds or more pairs)", f + 1);
+            unmatched.extend(e.pairs.iter().map(|q| (q.from.clone(), q.to.clone(), why.clone())));
+            continue;
+        }
         crate::cause::explain(b, &p, &mut e);
         pairs.extend(e.pairs);
-        unmatched.extend(e.unmatched);
     }
     Evaluation::from_pairs(pairs, unmatched)
 }
