@@ -6,7 +6,9 @@ file, row and field):
 - every stretch of track has one length: the same station pair (conventional and high-speed tracks apart) has the
   same length_km in every network and on every line;
 - every section lies between its stations' great-circle distance and `section_max_circuity` times it (params.toml
-  [derive] of its network), unless its source states a 'length-exception:'.
+  [derive] of its network), unless its source states a 'length-exception:';
+- every road link and connector is at least the great-circle distance between the places or stations it joins (a
+  published length whose ends the model moves must be lengthened to them, never taken shorter than the straight line).
 
     python3 tools/derive/check_networks.py [--networks networks]
 """
@@ -61,6 +63,27 @@ def check(root):
                     errors.append(f"{where}, field 'length_km': section {r.req('section_id')} {here[a][1]}–{here[b][1]} "
                                   f"{v:.3f} km against great-circle {g:.3f} km: outside [1, {cap:g}] x great-circle "
                                   "without a 'length-exception:' reason")
+        where_xy = {sid: xy for sid, (xy, _) in here.items()}
+        places_path = os.path.join(d, "places.csv")
+        if os.path.exists(places_path):
+            for r in read_csv(places_path, ["place_id", "lon", "lat"]):
+                where_xy[r.req("place_id")] = (float(r.req("lon")), float(r.req("lat")))
+        for name, cols in (("road_links.csv", ("link_id", "from_place", "to_place")),
+                           ("connectors.csv", (None, "from_id", "to_id"))):
+            path = os.path.join(d, name)
+            if not os.path.exists(path):
+                continue
+            for r in read_csv(path, [c for c in cols if c] + ["length_km"]):
+                a, b = r.req(cols[1]), r.req(cols[2])
+                if a not in where_xy or b not in where_xy:
+                    continue  # an unknown end is the engine's error to report, with its own message
+                g = haversine_km(*where_xy[a], *where_xy[b])
+                v = float(r.req("length_km"))
+                if v < g - 0.0005:
+                    what = r.req(cols[0]) if cols[0] else f"{a}–{b}"
+                    errors.append(f"{path}, line {r.line}, field 'length_km': {what} is {v:.3f} km but its ends "
+                                  f"{a} and {b} lie {g:.3f} km apart in a straight line: lengthen it to its "
+                                  "modelled ends (the derivation's facts give the published length)")
     return errors
 
 
@@ -75,7 +98,8 @@ def main(argv=None):
     if errors:
         print(f"{len(errors)} cross-network check(s) failed", file=sys.stderr)
         return 1
-    print("networks: one position per station, one length per stretch of track, sections within bounds",
+    print("networks: one position per station, one length per stretch of track, sections within bounds, roads and "
+          "connectors no shorter than the straight line",
           file=sys.stderr)
     return 0
 

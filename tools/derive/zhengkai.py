@@ -24,6 +24,7 @@ Rules (networks/zhengkai/README.md explains them):
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -221,6 +222,17 @@ def build(args):
         src = r.req("source") + " ; derived: facts/roads.csv#" + lid
         if r.opt("notes"):
             src += " (conflict/notes: " + r["notes"] + ")"
+        fp, tp = place[r["from_place"]], place[r["to_place"]]
+        gc = haversine_km(float(fp["lon"]), float(fp["lat"]), float(tp["lon"]), float(tp["lat"]))
+        if length < gc:
+            # The published length runs between the road's own ends; the model's end points stand in for them and
+            # lie farther apart. A road cannot be shorter than the straight line between the ends it joins.
+            floor = math.ceil(gc * 1000.0) / 1000.0
+            src += (f" ; assumption: the published {length:g} km ends short of the modelled end points "
+                    f"{r['from_place']} and {r['to_place']}, which lie {gc:.3f} km apart in a straight line; the "
+                    f"link is taken at {floor:.3f} km, the least length its ends allow (the road beyond its "
+                    f"published ends is not measured)")
+            length = floor
         road_rows.append({
             "link_id": lid, "from_place": r["from_place"], "to_place": r["to_place"], "class": r["class"],
             "route": r.opt("route"), "length_km": fmt_km(length), "speed_kmh": "" if speed is None else f"{speed:g}",

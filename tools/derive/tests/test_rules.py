@@ -276,6 +276,30 @@ class CrossNetwork(unittest.TestCase):
             self.assertTrue(any("one station, one position" in e for e in errors), errors)
             self.assertTrue(any("one stretch of track, one length" not in e for e in errors))
 
+    def test_a_road_or_connector_shorter_than_the_straight_line_fails(self):
+        """甲 (113.0, 35.0) and 乙 (113.6, 35.0) lie 54.65 km apart: a road or connector between them may not be
+        shorter; at the straight line (rounded up to the metre) it passes."""
+        import math
+        g = check_networks.haversine_km(113.0, 35.0, 113.6, 35.0)
+        self.assertAlmostEqual(g, 54.65, places=2)
+        for km, ok in ((g - 0.01, False), (math.ceil(g * 1000) / 1000, True), (g * 1.2, True)):
+            with tempfile.TemporaryDirectory() as root:
+                self.write(root, "a", 113.0)
+                d = os.path.join(root, "a")
+                with open(os.path.join(d, "places.csv"), "w") as fh:
+                    fh.write("place_id,lon,lat\n1,113.0,35.0\n2,113.6,35.0\n")
+                with open(os.path.join(d, "road_links.csv"), "w") as fh:
+                    fh.write(f"link_id,from_place,to_place,length_km\nr1,1,2,{km:.3f}\n")
+                with open(os.path.join(d, "connectors.csv"), "w") as fh:
+                    fh.write(f"from_id,to_id,kind,length_km\n1,BBB,access,{km:.3f}\n")
+                errors = check_networks.check(root)
+                if ok:
+                    self.assertEqual(errors, [])
+                else:
+                    self.assertEqual(len(errors), 2, errors)
+                    self.assertIn("road_links.csv, line 2, field 'length_km': r1 is", errors[0])
+                    self.assertIn("connectors.csv, line 2, field 'length_km': 1–BBB is", errors[1])
+
 
 @unittest.skipUnless(os.path.isdir(SHARED), "shared data not found")
 class PlantedError(unittest.TestCase):
