@@ -556,7 +556,9 @@ def build_stations(shared, stretches, planned_rows, fixes, places, census, admin
             src_of.append(planned[name].req("source"))
 
     def cite(which, name):
-        return f"shared:{CAND_FILES[which]}#{name}"
+        # a position taken from OpenStreetMap carries its attribution (ODbL 1.0) in the row itself
+        note = " (© OpenStreetMap contributors, ODbL 1.0)" if which == "osm" else ""
+        return f"shared:{CAND_FILES[which]}#{name}{note}"
 
     dup_count = {}
     for src_name, table in (("baidu2023", baidu), ("amap", amap)):
