@@ -407,6 +407,9 @@ pub fn compare(a: &Path, b: &Path, out: Option<&Path>, ov: &Overrides) -> Result
 
 fn eval_report(e: &calibrate::Evaluation, worst: usize) -> String {
     let line = |label: &str, s: &calibrate::Stats| {
+        if s.n == 0 {
+            return format!("  {label}: no matched pairs (no error to measure)\n");
+        }
         format!(
             "  {label}: {} pairs; mean absolute error {:.1} min ({:.1}%), bias (model − observed) {:+.1} min, 90th percentile {:.1} min, max {:.1} min, {} off by more than 10 min\n",
             s.n, s.mae, s.mape, s.bias, s.p90, s.max, s.over_10
@@ -623,6 +626,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         n_all,
         max_minutes
     );
+    t.push_str(&dated_rows_note(&b, &obs));
     t.push_str(&eval_report(&before, 5));
     t.push_str("fitted on every pair (in sample):\n");
     t.push_str(&eval_report(&after, 5));
@@ -744,6 +748,7 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
             if b.net.timetable_below_floor == 1 { "it keeps" } else { "those keep" }
         ));
     }
+    t.push_str(&dated_rows_note(&b, &obs));
     t.push_str(&eval_report(&e, 15));
     if let Some(o) = out {
         write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;
@@ -768,6 +773,45 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
         }
     }
     Ok(t)
+}
+
+/// A note when observed rows are dated (`as_of`) on the other side of a rail opening from the scenario's date: a
+/// time observed before a line opened, or after one the scenario lacks, is compared with another network than the
+/// one it ran on. Empty when no opening lies between (a timetable of January 2021 on the network of 2020-12-31).
+fn dated_rows_note(b: &Bound, obs: &[calibrate::Observed]) -> String {
+    let net = b.net;
+    let as_of = b.sc.as_of;
+    let (mut later, mut earlier) = (0usize, 0usize);
+    let mut lines: std::collections::BTreeSet<&str> = Default::default();
+    for o in obs {
+        let Some(d) = o.as_of else { continue };
+        let (lo, hi) = if d > as_of { (as_of, d) } else { (d, as_of) };
+        let between: Vec<&str> = net.sections.iter().filter(|s| s.opened.is_some_and(|x| x > lo && x <= hi)).map(|s| net.lines[s.line.i()].name_zh.as_str()).collect();
+        if between.is_empty() {
+            continue;
+        }
+        if d > as_of {
+            later += 1;
+        } else {
+            earlier += 1;
+        }
+        lines.extend(between);
+    }
+    if later + earlier == 0 {
+        return String::new();
+    }
+    let names: Vec<&str> = lines.iter().copied().take(6).collect();
+    let rows = |n: usize| crate::report::count(n, "observed row", "observed rows");
+    let which = match (later, earlier) {
+        (0, e) => format!("{} dated before this scenario's date ({as_of})", rows(e)),
+        (l, 0) => format!("{} dated after this scenario's date ({as_of})", rows(l)),
+        (l, e) => format!("{} dated after this scenario's date ({as_of}) and {e} before it", rows(l)),
+    };
+    format!(
+        "  note: {which}, with rail sections opening in between ({}{}): those times ran on another network than this one; `ringsim report` measures each row on the network as built on its own date (`as_of`)\n",
+        names.join(", "),
+        if lines.len() > names.len() { format!(" and {} more", lines.len() - names.len()) } else { String::new() }
+    )
 }
 
 /// The one scenario of a single-scenario command, bound to its network.

@@ -18,6 +18,7 @@ use crate::od::{resolve_station_first, Endpoint};
 use crate::params::Params;
 use crate::scenario::Bound;
 use crate::table::Table;
+use crate::units::Date;
 
 use std::path::Path;
 
@@ -33,18 +34,28 @@ pub struct Observed {
     pub fast_train: Option<bool>,
     /// How many trains a day serve the pair in the observed timetable (`n_trains`), if given.
     pub trains: Option<u64>,
+    /// The date the observed time applies to (`as_of`: the timetable's or the report's date), if given: `report`
+    /// measures each row on the network as built on that date.
+    pub as_of: Option<Date>,
 }
 
 /// Reads an observed file; names that are not stations of the network are kept, marked unmatched.
 pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
     let t = Table::read_schema(path, &crate::schema::OBSERVED)?;
     let mut out = Vec::new();
+    let mut seen: std::collections::HashMap<(String, String), u64> = Default::default();
     for r in t.rows() {
         let f = r.req("from")?.to_string();
         let to = r.req("to")?.to_string();
         let minutes = r.positive("minutes")?;
         if f == to {
             return Err(r.err("to", format!("'{to}' is also the `from` station; an observed trip joins two different stations")));
+        }
+        if let Some(first) = seen.insert((f.clone(), to.clone()), r.line) {
+            return Err(r.err(
+                "to",
+                format!("the pair {f} → {to} is already observed on line {first}; give each directed pair once (the fastest time), so that no pair counts twice in the error"),
+            ));
         }
         let (ends, why) = match (resolve_station_first(net, &f), resolve_station_first(net, &to)) {
             (Ok(Endpoint::Station(a)), Ok(Endpoint::Station(b))) => (Some((a, b)), String::new()),
@@ -55,7 +66,8 @@ pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
         };
         let fast_train = r.get("train_code").chars().next().map(|c| matches!(c, 'G' | 'D' | 'C'));
         let trains = if r.get("n_trains").is_empty() { None } else { Some(r.u64("n_trains")?) };
-        out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train, trains });
+        let as_of = r.opt_date("as_of")?;
+        out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train, trains, as_of });
     }
     if out.is_empty() {
         return Err(Error::Csv { path: path.to_path_buf(), line: 1, message: "no observations: the file has a header but no rows".into() });

@@ -262,6 +262,28 @@ impl Scenario {
         Ok(Bound { sc: self, net, origin, origin_stations, params, services })
     }
 
+    /// The network of this scenario as built on `date`: what had opened by then, with the network's own
+    /// parameters and services (no project added or removed, no parameter or service modification), measured from
+    /// every station of the origin city. What an observed time of that date is measured against (`report`).
+    pub fn as_built_on(&self, date: Date) -> Scenario {
+        Scenario {
+            path: self.path.clone(),
+            name: format!("as built on {date}"),
+            description: format!("the network of {} as built on {date}", self.name),
+            network_dir: self.network_dir.clone(),
+            origin_key: self.origin_key.clone(),
+            origin_station_keys: Vec::new(),
+            as_of: date,
+            cutoffs: self.cutoffs.clone(),
+            measure: self.measure,
+            added: BTreeSet::new(),
+            removed: BTreeSet::new(),
+            raw_projects: Default::default(),
+            params_override: None,
+            services: None,
+        }
+    }
+
     /// Does an open rail section of this scenario end at station `s`? (Project additions are not yet resolved
     /// when this is asked for `origin_stations`, so it errs on the side of "served" for added projects.)
     fn serves(&self, net: &Network, s: crate::network::StationIx) -> bool {

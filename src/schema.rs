@@ -211,6 +211,7 @@ pub const OBSERVED: Schema = Schema {
         Col::opt("train_code", T),
         Col::opt("train_type", T),
         Col::opt("n_trains", Kind::Int { min: 1, max: 100_000 }),
+        Col::opt("as_of", D),
         Col::opt("source", T),
         Col::opt("notes", T),
     ],

@@ -410,3 +410,24 @@ fn od_keeps_unknown_pairs_only_when_asked() {
     let (code, _, err) = run(t.path(), &["od", sc, "--pairs", "p.csv", "--keep-unknown", "--window", "07:00-08:00"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn validate_says_when_observed_rows_ran_on_another_network() {
+    // 乙站–丙站 opens 2018-06-01 (the edit below). A time observed on 2019-01-01 between 甲站 and 乙站 is measured on
+    // the scenario of 2016-12-31 with a note naming the line that opened in between; the same row dated 2017-06-30,
+    // before the opening, gets no note; and a file without dates gets none.
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    edit(&t.path().join("tiny/rail_sections.csv"), "SBB,SCC,60,350,300,,p-hsr-bc", "SBB,SCC,60,350,300,2018-06-01,");
+    let cases = [("2019-01-01", true), ("2017-06-30", false), ("", false)];
+    for (date, noted) in cases {
+        std::fs::write(t.path().join("obs.csv"), format!("from,to,minutes,as_of\n甲站,乙站,25,{date}\n")).unwrap();
+        let (code, out, err) = run(t.path(), &["validate", sc, "--observed", "obs.csv"]);
+        assert_eq!(code, 0, "{err}");
+        let note = out.lines().find(|l| l.contains("dated after this scenario's date"));
+        assert_eq!(note.is_some(), noted, "{date}: {out}");
+        if let Some(n) = note {
+            assert!(n.contains("1 observed row dated after this scenario's date (2016-12-31)") && n.contains("measures each row on the network as built on its own date"), "{n}");
+        }
+    }
+}

@@ -86,7 +86,7 @@ mod by_line {
     }
 
     fn obs(from: &str, to: &str) -> Observed {
-        Observed { line: 2, from: from.into(), to: to.into(), minutes: 10.0, ends: None, why_unmatched: String::new(), fast_train: Some(true), trains: None }
+        Observed { line: 2, from: from.into(), to: to.into(), minutes: 10.0, ends: None, why_unmatched: String::new(), fast_train: Some(true), trains: None, as_of: None }
     }
 
     #[test]

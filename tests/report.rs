@@ -321,6 +321,47 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
+/// The figures of one row of the report's error table: (n, mean absolute error as printed) for a file, timing and
+/// group.
+fn error_row(html: &str, file: &str, timing: &str, label: &str) -> (String, String) {
+    let sec = html.split("<section id=\"error\">").nth(1).unwrap().split("</section>").next().unwrap();
+    let row = sec.split("<tr>").find(|r| r.starts_with(&format!("<td>{file}</td>")) && r.contains(&format!("<td>{timing}</td><td>{label}</td>"))).unwrap_or_else(|| panic!("no row {file} / {timing} / {label} in {sec}"));
+    let cells: Vec<&str> = row.split("<td class=\"n\">").skip(1).map(|c| c.split("</td>").next().unwrap()).collect();
+    (cells[0].to_string(), cells[1].split(' ').next().unwrap().to_string())
+}
+
+#[test]
+fn report_measures_each_observation_on_the_network_of_its_date() {
+    // Without --validate-with, the 2021 boards (as_of 2021-01-31) are measured on the network as built on that date,
+    // not on the report's 2025 network: the figures are those of `validate` on asbuilt-2020 (nothing opened in January
+    // 2021), where the 2025 network would give 3.9 min. The reported times after 2021 are measured on their own dates.
+    let t = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(t.path(), &["report", &sc("asbuilt-2025.toml"), "--out", "r.html"]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(t.path().join("r.html")).unwrap();
+    let boards = repo().join("networks/zhongyuan/observed/timetable-2021.csv");
+    let s2020 = sc("asbuilt-2020.toml");
+    for (flag, timing) in [(None, "as the rings"), (Some("--physics"), "physics alone")] {
+        let mut args = vec!["validate", &s2020, "--observed", boards.to_str().unwrap()];
+        args.extend(flag);
+        let (code, v, err) = run(t.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        for (label, prefix) in [("high-speed and intercity trains", "high-speed and intercity trains (G, D, C):"), ("conventional trains", "conventional trains:")] {
+            let line = v.lines().find(|l| l.trim_start().starts_with(prefix)).unwrap();
+            let n = line.split(": ").nth(1).unwrap().split(' ').next().unwrap();
+            let mae = line.split("mean absolute error ").nth(1).unwrap().split(' ').next().unwrap();
+            assert_eq!(error_row(&html, "timetable-2021.csv", timing, label), (n.to_string(), mae.to_string()), "{timing}, {label}");
+        }
+    }
+    let sec = html.split("<section id=\"error\">").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(sec.contains("<td>timetable-2021.csv</td><td>2021-01-31</td>"), "{sec}");
+    assert!(sec.contains("<td>reported-after-2021.csv</td><td>4 dates, 2021-12-26 … 2024-07-18</td>"), "{sec}");
+    // a group without pairs shows a dash, not a perfect 0.0
+    let conv = sec.split("<tr>").find(|r| r.starts_with("<td>reported-after-2021.csv</td>") && r.contains("<td>conventional trains</td>")).unwrap();
+    assert!(conv.contains("<td class=\"n\">0</td><td class=\"n\">—</td>"), "{conv}");
+    assert_eq!(error_row(&html, "reported-after-2021.csv", "as the rings", "all matched").0, "9");
+}
+
 #[test]
 fn report_opens_in_headless_chromium_with_every_section_and_no_console_error() {
     let t = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@ use super::maps::{map_figure, network_wording};
 use super::{load_with, Overrides};
 use crate::calibrate;
 use crate::error::{Error, Result};
+use crate::graph::Graph;
 use crate::report::{band_label, count, within_label};
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
@@ -298,36 +299,68 @@ pub fn report(a: &ReportArgs) -> Result<String> {
     if files.is_empty() {
         let _ = writeln!(h, "<p class=\"note\">No observed times: {} has no observed/*.csv, so the model's error is not measured.</p>", esc(&vb.sc.network_dir.display().to_string()));
     } else {
-        let vg = super::build_graph(&vb)?;
-        let mut physics = vb.clone();
-        crate::services::physics_only(&mut physics.services);
-        let pg = super::build_graph(&physics)?;
-        let _ = writeln!(h, "<p>The model of scenario <b>{}</b> ({}) against observed station-to-station times (<code>ringsim validate</code>, computed for this report). Error = model − observed, over every matched pair (the fastest train of each pair: G/D/C or conventional); no pair is screened out. Two timings: <b>as the rings</b> use it, the timetable's trains at the boards' own times where the boards give them (an observed file of the boards' date is then reproduced, not predicted) and the physics elsewhere; and <b>the physics alone</b> (<code>validate --physics</code>), which times the lines without a timetable and the legs the boards do not show, and whose cross-validated error <code>calibrate</code> writes to the network's calibration file.</p>", esc(&vb.sc.name), esc(&network_wording(&vb)));
-        let _ = writeln!(h, "<table><thead><tr><th>观测 observed file</th><th>timing</th><th>对 pairs</th><th>n</th><th>平均绝对误差 mean abs. error</th><th>偏差 bias</th><th>90th pct</th><th>max</th></tr></thead><tbody>");
+        // Each observation is measured on the network of its own date (`as_of`): a timetable of 2021 against the
+        // network of 2021, a time reported at a line's opening against the network once it had opened. A row without
+        // a date, and every row with --validate-with, is measured on the scenario `vb`.
+        let mut graphs: std::collections::BTreeMap<Option<crate::units::Date>, (Graph, Graph)> = Default::default();
+        let mut dated = false;
+        let _ = writeln!(h, "<p>The model against observed station-to-station times (<code>ringsim validate</code>, computed for this report). Error = model − observed, over every matched pair (the fastest train of each pair: G/D/C or conventional); no pair is screened out. {} Two timings: <b>as the rings</b> use it, the timetable's trains at the boards' own times where the boards give them (an observed file of the boards' date is then reproduced, not predicted) and the physics elsewhere; and <b>the physics alone</b> (<code>validate --physics</code>), which times the lines without a timetable and the legs the boards do not show, and whose cross-validated error <code>calibrate</code> writes to the network's calibration file.</p>", if a.validate_with.is_some() { format!("Every observation is measured on scenario <b>{}</b> ({}), as <code>--validate-with</code> asks.", esc(&vb.sc.name), esc(&network_wording(&vb))) } else { format!("Each observation is measured on the network as built on its own date (the file's <code>as_of</code> column: the timetable's date, or the date of the report that gave the time), so that no time is compared with lines not yet open or opened since; a row without a date on scenario <b>{}</b> ({}).", esc(&vb.sc.name), esc(&network_wording(&vb))) });
+        let _ = writeln!(h, "<table><thead><tr><th>观测 observed file</th><th>measured on</th><th>timing</th><th>对 pairs</th><th>n</th><th>平均绝对误差 mean abs. error</th><th>偏差 bias</th><th>90th pct</th><th>max</th></tr></thead><tbody>");
         for f in &files {
             let obs = calibrate::read_observed(vb.net, f)?;
             let name = f.file_name().map(|x| x.to_string_lossy().to_string()).unwrap_or_default();
-            let mut unmatched = 0;
-            for (timing, g) in [("as the rings", &vg), ("physics alone", &pg)] {
-                let e = calibrate::evaluate(g, &obs);
-                unmatched = e.unmatched.len();
-                for (label, s) in [("high-speed and intercity trains", &e.fast), ("conventional trains", &e.conventional), ("all matched", &e.all)] {
-                    let _ = writeln!(
-                        h,
-                        "<tr><td>{}</td><td>{timing}</td><td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} min ({:.1}%)</td><td class=\"n\">{:+.1} min</td><td class=\"n\">{:.1} min</td><td class=\"n\">{:.1} min</td></tr>",
-                        esc(&name),
-                        s.n,
-                        s.mae,
-                        s.mape,
-                        s.bias,
-                        s.p90,
-                        s.max
-                    );
+            // the rows by the date they are measured on
+            let mut groups: std::collections::BTreeMap<Option<crate::units::Date>, Vec<calibrate::Observed>> = Default::default();
+            for o in &obs {
+                let key = if a.validate_with.is_some() { None } else { o.as_of };
+                groups.entry(key).or_default().push(o.clone());
+            }
+            for key in groups.keys() {
+                if !graphs.contains_key(key) {
+                    let bound = match key {
+                        None => vb.clone(),
+                        Some(d) => vb.sc.as_built_on(*d).bind(vb.net)?,
+                    };
+                    let g = super::build_graph(&bound)?;
+                    let mut physics = bound.clone();
+                    crate::services::physics_only(&mut physics.services);
+                    let pg = super::build_graph(&physics)?;
+                    graphs.insert(*key, (g, pg));
                 }
             }
-            let _ = writeln!(h, "<tr><td>{}</td><td></td><td>unmatched</td><td class=\"n\">{}</td><td colspan=\"4\">stations or lines the network lacks at this date</td></tr>", esc(&name), unmatched);
+            let dates: Vec<String> = groups.keys().map(|k| match k {
+                Some(d) => d.to_string(),
+                None => format!("scenario {}", vb.sc.name),
+            }).collect();
+            dated |= groups.keys().any(|k| k.is_some());
+            let on = if dates.len() <= 3 { dates.join(", ") } else { format!("{} dates, {} … {}", dates.len(), dates[0], dates[dates.len() - 1]) };
+            let mut unmatched = 0;
+            for (timing, physics) in [("as the rings", false), ("physics alone", true)] {
+                let mut pairs = Vec::new();
+                unmatched = 0;
+                for (key, rows) in &groups {
+                    let (g, pg) = &graphs[key];
+                    let e = calibrate::evaluate(if physics { pg } else { g }, rows);
+                    unmatched += e.unmatched.len();
+                    pairs.extend(e.pairs);
+                }
+                let fast: Vec<_> = pairs.iter().filter(|p| p.fast).cloned().collect();
+                let conventional: Vec<_> = pairs.iter().filter(|p| !p.fast).cloned().collect();
+                for (label, s) in [("high-speed and intercity trains", calibrate::stats(&fast)), ("conventional trains", calibrate::stats(&conventional)), ("all matched", calibrate::stats(&pairs))] {
+                    let cells = if s.n == 0 {
+                        "<td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td>".to_string()
+                    } else {
+                        format!("<td class=\"n\">{:.1} min ({:.1}%)</td><td class=\"n\">{:+.1} min</td><td class=\"n\">{:.1} min</td><td class=\"n\">{:.1} min</td>", s.mae, s.mape, s.bias, s.p90, s.max)
+                    };
+                    let _ = writeln!(h, "<tr><td>{}</td><td>{}</td><td>{timing}</td><td>{label}</td><td class=\"n\">{}</td>{cells}</tr>", esc(&name), esc(&on), s.n);
+                }
+            }
+            let _ = writeln!(h, "<tr><td>{}</td><td>{}</td><td></td><td>unmatched</td><td class=\"n\">{}</td><td colspan=\"4\">stations or lines the network lacks at this date</td></tr>", esc(&name), esc(&on), unmatched);
         }
         let _ = writeln!(h, "</tbody></table>");
+        if dated {
+            let _ = writeln!(h, "<p class=\"note\">\"As built on\" a date: the scenario's network with what had opened by then, its own parameters and services, no plan project added.</p>");
+        }
     }
     let _ = writeln!(h, "</section>");
 

@@ -18,6 +18,7 @@ Exit codes: 0 ok, 1 --check found differences, 2 bad input.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -42,6 +43,7 @@ EXPECTED_UNITS = 19
 EXPECTED_POPULATION = 7_504_669
 
 SCHED = "rail-timetable-2021/station_schedules_2021.csv"
+BOARDS_AS_OF = "2021-01-31"  # the boards' date, as in tools/derive/timetable.py
 
 # Outside seat districts added when a station of that 12306 city is in the network: prefecture code, 12306 city.
 CAPITALS = [("140100", "太原"), ("610100", "西安")]
@@ -243,12 +245,14 @@ def build(args):
     names = {s.name for s in stations.values()}
     obs = []
     if os.path.exists(f_rt):
-        for r in read_csv(f_rt, ["from", "to", "minutes", "source"]):
+        for r in read_csv(f_rt, ["from", "to", "minutes", "as_of", "source"]):
             for fld in ("from", "to"):
                 if r.req(fld) not in names:
                     fail(r.path, r.line, fld, f"{r[fld]!r} is not a station name of stations.csv")
             m = r.num("minutes", positive=True)
-            obs.append([r.req("from"), r.req("to"), f"{m:g}", r.opt("train_code"), r.req("source")])
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.req("as_of")):
+                fail(r.path, r.line, "as_of", f"the date the time applies to must be YYYY-MM-DD, got {r['as_of']!r}")
+            obs.append([r.req("from"), r.req("to"), f"{m:g}", r.opt("train_code"), r["as_of"], r.req("source")])
     board, boards = board_times(shared, names)
     have = {(o[0], o[1]) for o in obs}
     on_line = {}
@@ -258,7 +262,7 @@ def build(args):
     for (a, b), (t, code) in sorted(board.items()):
         if (a, b) in have or not (on_line.get(a, set()) & on_line.get(b, set())):
             continue  # kept only when one modelled line serves both stations
-        obs.append([a, b, str(t), code, f"shared:{SCHED}#{code} (fastest train on both 2021 boards; dep {a} to arr "
+        obs.append([a, b, str(t), code, BOARDS_AS_OF, f"shared:{SCHED}#{code} (fastest train on both 2021 boards; dep {a} to arr "
                                        f"{b}, dwell included)"])
 
     st_rows = station_rows(stations)
@@ -274,7 +278,7 @@ def build(args):
     add_network_files(output, places, st_rows, city_rows, line_rows, sections, speed_rows, road, conns, toml)
     output.add("rail_length_check.csv", csv_text(LENGTH_REPORT_COLS, length_report(track)))
     observed = Output(os.path.join(out, "observed"), check=args.check)
-    observed.add("reported-times.csv", csv_text(["from", "to", "minutes", "train_code", "source"], obs))
+    observed.add("reported-times.csv", csv_text(["from", "to", "minutes", "train_code", "as_of", "source"], obs))
     log_summary(places, region_codes, stations, line_rows, sections, speed_rows, road, codes, origin,
                 f"connectors: {len(conns)}; cities: {len(city_rows)}; observed pairs: {len(obs)}")
     return [output, observed]

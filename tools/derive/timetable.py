@@ -48,6 +48,9 @@ import tempfile
 from collections import defaultdict
 
 SCHED = "rail-timetable-2021/station_schedules_2021.csv"
+# The date the boards apply to, written as every row's `as_of`: the shared README dates them "about Jan 2021";
+# the month's last day, the same date as rail.hub_lines_as_of of networks/zhongyuan/params.toml (the boards' date).
+BOARDS_AS_OF = "2021-01-31"
 STATIONS = "rail-stations/stations_12306.csv"
 XY_BAIDU = "rail-stations/stations_baidu2023_wgs84.csv"
 XY_AMAP = "rail-stations/stations_amap_geocoded_wgs84.csv"
@@ -236,7 +239,7 @@ def derive(shared):
 def render(pairs, area):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["from", "to", "minutes", "train_code", "train_type", "n_trains", "source"])
+    w.writerow(["from", "to", "minutes", "train_code", "train_type", "n_trains", "as_of", "source"])
     n = 0
     for (a, b) in sorted(pairs):
         if a not in area or b not in area:
@@ -244,7 +247,7 @@ def render(pairs, area):
         lst = sorted(pairs[(a, b)])
         minutes, code, ttype = lst[0]
         n_trains = len({c for _, c, _ in lst})
-        w.writerow([a, b, minutes, code, ttype, n_trains,
+        w.writerow([a, b, minutes, code, ttype, n_trains, BOARDS_AS_OF,
                     f"shared:{SCHED}#{code}"])
         n += 1
     return buf.getvalue(), n

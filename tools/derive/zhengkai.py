@@ -326,9 +326,13 @@ def build(args):
             fail(r.path, r.line, "from", f"no station mapping for {r['from']} / {r['to']}")
         if a not in name_ok or b not in name_ok:
             fail(r.path, r.line, "from", f"station {a} or {b} not in the kept network")
-        obs.append([a, b, f"{float(r.req('time_min')):g}", "",
+        year = r.req("year")
+        if not (len(year) == 4 and year.isdigit()):
+            fail(r.path, r.line, "year", f"{year!r} is not a year (YYYY)")
+        # the report gives a year: the time is measured on the network as built at that year's end
+        obs.append([a, b, f"{float(r.req('time_min')):g}", "", f"{year}-12-31",
                     f"shared:regions/zhengkai/reported_times.csv#{r['from']}|{r['to']} ({r['basis']}, {r['year']}; "
-                    f"url:{r['source_url']})"])
+                    f"url:{r['source_url']}) ; as_of: the last day of the report's year"])
 
     # ---- network.toml, params.toml
     lons = [float(place[c]["lon"]) for c in place] + [float(st_by_id[s]["lon"]) for s in used_st]
@@ -360,7 +364,7 @@ def build(args):
     output.add("network.toml", toml)
     output.add("params.toml", params_out)
     observed = Output(j(args.out, "observed"), check=args.check)
-    observed.add("reported-times.csv", csv_text(["from", "to", "minutes", "train_code", "source"], obs))
+    observed.add("reported-times.csv", csv_text(["from", "to", "minutes", "train_code", "as_of", "source"], obs))
 
     log(f"places: {len(place)} ({len(census_ids)} census units of 郑州/开封, {len(points)} points)")
     log(f"stations: {len(st_rows)}; rail: {len(line_rows)} lines, {len(sec_rows)} sections "
