@@ -263,6 +263,11 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     } else {
         (Vec::new(), Vec::new())
     };
+    for (p, t) in ps.iter().zip(&ts) {
+        if t.0.is_none() {
+            eprintln!("od: note: {} → {}: no time: {}", p.from_key, p.to_key, why_no_time(&b, &g, p.from, p.to));
+        }
+    }
     let mut w = CsvOut::new(&header);
     let mut i = 0;
     for r in &rows {
@@ -293,6 +298,25 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     write_or_print(out, w.into_bytes(), &format!("{} pairs", rows.len()))
 }
 
+/// Why a pair has no time in a scenario: a station end that is not open on its date (with when it opens, or the
+/// project that opens it), else no way between the two in this scenario.
+pub(crate) fn why_no_time(b: &Bound, g: &Graph, from: od::Endpoint, to: od::Endpoint) -> String {
+    for e in [from, to] {
+        if let od::Endpoint::Station(s) = e {
+            if !g.station_open[s.i()] {
+                let st = &b.net.stations[s.i()];
+                let when = match (st.opened, st.project.as_deref()) {
+                    (Some(d), _) if d > b.sc.as_of => format!("it opens on {d}"),
+                    (_, Some(p)) => format!("it opens with project {p}, which the scenario does not add"),
+                    _ => "no open line serves it then".to_string(),
+                };
+                return format!("station {} is not open on the scenario's date ({}): {when}", st.name, b.sc.as_of);
+            }
+        }
+    }
+    format!("no way between them in scenario {} (as of {})", b.sc.name, b.sc.as_of)
+}
+
 /// `ringsim od --window`: percentiles of the travel time between stations over a departure window
 /// ([`crate::window`]), beside the station measure's time (no initial wait).
 pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str, percentiles: &str, by_mode: bool, measure: Option<&str>) -> Result<String> {
@@ -311,6 +335,11 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
     let q = window::station_pairs(&b, &rows, pairs)?;
     let g = build_graph(&b)?;
     let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));
+    for (i, (a, z)) in q.iter().enumerate() {
+        if stat[i].0.is_none() {
+            eprintln!("od: note: {} → {}: no time: {}", rows[i].from_key, rows[i].to_key, why_no_time(&b, &g, od::Endpoint::Station(*a), od::Endpoint::Station(*z)));
+        }
+    }
     let sch = window::Schedules::build(&b, &g);
     let res = window::pairs(&sch, &q, &w, &ps);
     let mut header: Vec<String> = ["from", "to", "from_name", "to_name", "window", "draws", "departure_minutes", "reached", "station_minutes"].iter().map(|s| s.to_string()).collect();

@@ -431,3 +431,21 @@ fn validate_says_when_observed_rows_ran_on_another_network() {
         }
     }
 }
+
+#[test]
+fn od_says_why_a_pair_has_no_time() {
+    // 濮阳东 opens with 济郑 on 2022-06-20: in the network of 2020 the pair has no time, and stderr says why (the
+    // window too); a pair with a time gets no note
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2020.toml");
+    std::fs::write(t.path().join("p.csv"), "from,to\n郑州东,濮阳东\n郑州东,开封北\n").unwrap();
+    for extra in [&[][..], &["--window", "07:00-08:00"][..]] {
+        let mut args = vec!["od", sc.to_str().unwrap(), "--pairs", "p.csv"];
+        args.extend(extra);
+        let (code, out, err) = run(t.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.lines().nth(1).unwrap().split(',').nth(if extra.is_empty() { 7 } else { 8 }), Some(""), "{out}");
+        let notes: Vec<&str> = err.lines().filter(|l| l.contains("no time")).collect();
+        assert_eq!(notes, vec!["od: note: 郑州东 → 濮阳东: no time: station 濮阳东 is not open on the scenario's date (2020-12-31): it opens on 2022-06-20"], "{err}");
+    }
+}
