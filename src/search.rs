@@ -294,18 +294,29 @@ impl Tree {
         }
     }
 
-    /// The edge kinds along the path to `n`, in travel order (consecutive repeats merged).
-    pub fn kinds(&self, g: &Graph, n: Node) -> Vec<EdgeKind> {
-        let mut out: Vec<EdgeKind> = Vec::new();
+    /// The path the search found to `n`, edge by edge in travel order: each `(from, to, edge)`, from a source to
+    /// `n` (empty for a source or an unreached node). Read off the predecessor tree, so it is the path behind
+    /// [`Tree::at`] and [`Tree::kinds`]: its edges' seconds under the searched measure ([`Edge::secs`] for
+    /// [`dijkstra`], [`door_cost`] for [`dijkstra_door`]) add up to `at(n)` less the source's start time.
+    pub fn path<'g>(&self, g: &'g Graph, n: Node) -> Vec<(Node, Node, &'g Edge)> {
+        let mut out = Vec::new();
         let mut cur = n;
         while let Some((from, e)) = self.edge_to(cur) {
-            let k = g.edge(EdgeIndex::new(e as usize)).kind;
-            if out.last() != Some(&k) {
-                out.push(k);
-            }
+            out.push((from, cur, g.edge(EdgeIndex::new(e as usize))));
             cur = from;
         }
         out.reverse();
+        out
+    }
+
+    /// The edge kinds along the path to `n`, in travel order (consecutive repeats merged).
+    pub fn kinds(&self, g: &Graph, n: Node) -> Vec<EdgeKind> {
+        let mut out: Vec<EdgeKind> = Vec::new();
+        for (_, _, e) in self.path(g, n) {
+            if out.last() != Some(&e.kind) {
+                out.push(e.kind);
+            }
+        }
         out
     }
 

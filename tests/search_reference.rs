@@ -142,7 +142,31 @@ fn assert_like_reference(g: &Graph, srcs: &[(Node, Seconds)], kinds: u16, door: 
     for (v, w) in want.iter().enumerate() {
         let got = (fast.at(Node(v as u32)), fast.edge_to(Node(v as u32)));
         assert_eq!(got, *w, "{what} (door {door}, kinds {kinds:#x}, sources {srcs:?}): node {v}\n{code}");
+        assert_path_adds_up(g, &fast, Node(v as u32), door, &format!("{what} (door {door}, kinds {kinds:#x}, sources {srcs:?})\n{code}"));
     }
+}
+
+/// The path `Tree::path` reads off the tree to `n` (what `ringsim trip` prints leg by leg) runs edge to edge from a
+/// source to `n`, over edges the tree holds, and its edges' seconds under the measure add up to `n`'s time less the
+/// source's start time.
+fn assert_path_adds_up(g: &Graph, tree: &ringsim::search::Tree, n: Node, door: bool, what: &str) {
+    let path = tree.path(g, n);
+    let Some(t) = tree.at(n) else {
+        assert!(path.is_empty(), "{what}: a path to unreached node {n:?}");
+        return;
+    };
+    let root = path.first().map_or(n, |p| p.0);
+    assert_eq!(root, tree.root(n), "{what}: node {n:?}");
+    let mut at = root;
+    let mut sum = u64::from(tree.at(root).expect("a path's start is reached").0);
+    for &(from, to, e) in &path {
+        assert_eq!(from, at, "{what}: the path to {n:?} is not edge to edge");
+        assert_eq!(tree.edge_to(to).map(|x| x.0), Some(from), "{what}: node {to:?}");
+        sum += u64::from(if door { ringsim::search::door_cost(e) } else { e.secs.0 });
+        at = to;
+    }
+    assert_eq!(at, n, "{what}");
+    assert_eq!(sum, u64::from(t.0), "{what}: the path to {n:?} adds up to {sum} s, the tree says {t:?}");
 }
 
 /// A random graph as [`random_kinded`] gives, without zero-second edges under the measure (the hierarchy's
@@ -239,6 +263,7 @@ fn fast_search_equals_reference_trees_on_asbuilt_2025() {
             let want = reference::run(&g, &src, rail, false);
             for v in 0..g.node_count() {
                 assert_eq!((fast.at(Node(v as u32)), fast.edge_to(Node(v as u32))), want[v], "{pass}: station measure from station {s}, node {v}");
+                assert_path_adds_up(&g, &fast, Node(v as u32), false, &format!("{pass}: station measure from station {s}"));
             }
         }
         // the rings' onward search (egress and road) from every station reached by rail, at its rail time, on the
