@@ -253,6 +253,38 @@ fn trip_explains_the_time_od_reports() {
     assert!(err.contains("not a station"), "{err}");
 }
 
+#[test]
+fn trip_shows_the_change_the_rings_take_to_jincheng() {
+    // 郑州东 → 晋城东 in asbuilt-2025: the single train (via 郑州) takes 96.0 min, the rings' 69.8 min change at 郑州
+    // (10 min) onto a 太焦 train; trip lists that trip's legs, which add up to the station measure's seconds
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    for physics in [false, true] {
+        let mut args = vec!["trip", sc.to_str().unwrap(), "郑州东", "晋城东"];
+        if physics {
+            args.push("--physics");
+        }
+        let (code, out, err) = ringsim(t.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let head = out.lines().find(|l| l.starts_with("station measure (")).unwrap_or_else(|| panic!("{out}"));
+        let total: u32 = head.rsplit(" s) by ").nth(1).unwrap().rsplit('(').next().unwrap().parse().unwrap();
+        if !physics {
+            assert!(head.ends_with(": 69.8 min (4190 s) by hsr+change+hsr"), "{out}");
+        }
+        let (steps, secs, last) = trip_steps(&out);
+        assert_eq!(secs.iter().sum::<u32>(), total, "the legs add up to the station measure's {total} s: {out}");
+        assert_eq!(steps.len(), 3, "{out}");
+        assert!(steps[0].starts_with("train 1: 郑州东 → 郑州, "), "{out}");
+        assert!(steps[1].starts_with("change at 郑州: 10.0 min (600 s)"), "{out}");
+        assert!(steps[2].starts_with("train 2: 郑州 → 晋城东, ") && steps[2].contains(", service "), "{out}");
+        assert!(last.starts_with(&format!("total {:.1} min ({total} s): 2 trains, a change at 郑州", f64::from(total) / 60.0)), "{out}");
+    }
+    // a single train's trip (郑州东 → 信阳东, the station measure's 3601 s by one train) is the one explained: no legs
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with(" min each): 60.0 min (3601 s) by hsr\n"), "{out}");
+}
+
 /// A copy of the tiny network (and its seeds) with this `services.csv`, and a scenario that opens 乙站–丙站.
 fn tiny_with_services(dir: &std::path::Path, services: &str) -> String {
     let net = dir.join("tiny");
@@ -765,6 +797,59 @@ fn a_semi_fast_serves_the_plan_cities_stations_of_a_new_line() {
         let sc = tiny_semifast(t.path(), city);
         assert_eq!(od_minutes(t.path(), &sc), minutes, "丁站 a plan city's station: {city}");
     }
+}
+
+/// `trip`'s station measure leg by leg: the steps after "its trip, leg by leg" up to its total, and the seconds of
+/// each (the number before " s)").
+fn trip_steps(out: &str) -> (Vec<String>, Vec<u32>, String) {
+    let lines: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("  its trip, leg by leg")).skip(1).collect();
+    let steps: Vec<String> = lines.iter().take_while(|l| !l.trim_start().starts_with("total ")).map(|l| l.trim().to_string()).collect();
+    let total = lines.iter().find(|l| l.trim_start().starts_with("total ")).unwrap_or_else(|| panic!("no total of the legs: {out}")).trim().to_string();
+    let secs = |l: &str| -> u32 { l.split(" s)").next().unwrap().rsplit('(').next().unwrap().parse().unwrap_or_else(|_| panic!("{l}")) };
+    (steps.clone(), steps.iter().map(|l| secs(l)).collect(), total)
+}
+
+#[test]
+fn trip_shows_the_station_measures_trip_with_its_changes_leg_by_leg() {
+    // tiny with 二号高铁 乙站–丁站–己站–戊站 (opened 2012) and no train through from 一号高铁: 甲站 → 戊站 changes at
+    // 乙站, where the lines meet (a junction: a 30 s throat at each leg's end there). 甲站 → 乙站 100 km at 300 km/h =
+    // 1200 s + 60 accelerating + 60 braking + 30 = 1350 s; the change, tiny's change_s, 300 s; 乙站 → 戊站 on the
+    // express (乙站 and 戊站 only), 130 km = 1560 s + 120 + 30 = 1710 s: 3360 s, 56.0 min.
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_semifast(t.path(), false);
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "戊站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no single train serves both stations"), "{out}");
+    assert!(out.contains(" min each): 56.0 min (3360 s) by hsr+change+hsr\n"), "{out}");
+    let (steps, secs, total) = trip_steps(&out);
+    assert_eq!(secs, [1350, 300, 1710], "{out}");
+    assert!(steps[0].starts_with("train 1: 甲站 → 乙站, 22.5 min (1350 s), service l1:"), "{out}");
+    assert!(steps[1].starts_with("change at 乙站: 5.0 min (300 s)"), "{out}");
+    assert!(steps[2].starts_with("train 2: 乙站 → 戊站, 28.5 min (1710 s), service l2:express:"), "{out}");
+    assert_eq!(total, "total 56.0 min (3360 s): 2 trains, a change at 乙站", "{out}");
+
+    // the same line starting at a new 庚站 beside 乙站, an 8-min walk away (connectors.csv; no junction now): 甲站 →
+    // 戊站 is 1320 s by train, 480 s on foot, the 300 s change at 庚站 onto 二号高铁 and its express 庚站 → 戊站, 1680 s: 3780 s, 63.0 min
+    let t = tempfile::tempdir().unwrap();
+    let sc = tiny_semifast(t.path(), false);
+    let net = t.path().join("tiny");
+    append_rows(&net.join("stations.csv"), "SGG,庚站,SGG,200101,乙市,114.015,34.0,2012-01-01,,single:test,assumption: test\n");
+    append_rows(&net.join("connectors.csv"), "SBB,SGG,walk,0.5,8,2000-01-01,assumption: test\n");
+    let sections = std::fs::read_to_string(net.join("rail_sections.csv")).unwrap().replace("l2:1,l2,1,SBB,SDD,", "l2:1,l2,1,SGG,SDD,");
+    std::fs::write(net.join("rail_sections.csv"), sections).unwrap();
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "戊站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(" min each): 63.0 min (3780 s) by hsr+walk+change+hsr\n"), "{out}");
+    let (steps, secs, total) = trip_steps(&out);
+    assert_eq!(secs, [1320, 480, 300, 1680], "{out}");
+    assert!(steps[1].starts_with("walk 乙站 → 庚站: 8.0 min (480 s)"), "{out}");
+    assert!(steps[2].starts_with("change at 庚站: 5.0 min (300 s)"), "{out}");
+    assert_eq!(total, "total 63.0 min (3780 s): 2 trains, a change at 庚站, a metro or walk link", "{out}");
+
+    // a single train's trip is the one explained above it: no legs
+    let (code, out, err) = ringsim(t.path(), &["trip", &sc, "庚站", "戊站"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(" min each): 28.0 min (1680 s) by hsr\n") && !out.contains("leg by leg"), "{out}");
 }
 
 #[test]

@@ -1,11 +1,15 @@
 //! `ringsim trip SCENARIO FROM TO`: how the model gets its time between two stations — the fastest single train
 //! (its service, stops, track and speed limits, and every part of its running time from [`crate::services::leg_parts`])
-//! and the station measure's fastest trip, with changes where they are faster.
+//! and the station measure's fastest trip, with changes where they are faster: when that is not the train explained,
+//! leg by leg (each train, change, and metro or walk link between stations), read off the rings' own search tree.
 
 use super::{bind_one, load};
 use crate::error::{Error, Result};
-use crate::network::StationIx;
+use crate::graph::{EdgeKind, Graph, Node};
+use crate::network::{NodeRef, RailMode, StationIx};
 use crate::od::{resolve_station_first, Endpoint};
+use crate::search::Tree;
+use crate::units::Seconds;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -111,17 +115,126 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
             }
         }
     }
-    // the station measure: the fastest trip, changes allowed
+    // the station measure: the fastest trip, changes allowed; the rings' own searches from this station
+    // (`StationTrees`, as `rings::Targets` runs them for every station), whose tree gives the trip leg by leg
     let g = super::build_graph(&b)?;
-    let own = crate::rings::stations_by_place(net, &g);
-    let targets = crate::rings::Targets::compute(net, &g, &crate::rings::Origin::station(&g, a), &own);
-    let st = &targets.stations[z.i()];
-    match st.station {
-        Some(s) => {
+    let trees = crate::rings::StationTrees::compute(&g, &crate::rings::Origin::station(&g, a).stations);
+    let zn = g.station(z);
+    match trees.best(&g, &[zn], None) {
+        (Some(s), mode) => {
             // the seconds too: the rings compare them with the cutoffs (60.0 min shown may be 3601 s, outside the hour)
-            let _ = writeln!(t, "station measure (fastest trip, changes at {:.0} min each): {} min ({} s) by {}", b.params.rail.change_s / 60.0, s.minutes(), s.0, st.station_mode);
+            let _ = writeln!(t, "station measure (fastest trip, changes at {:.0} min each): {} min ({} s) by {mode}", b.params.rail.change_s / 60.0, s.minutes(), s.0);
+            let steps = trip_steps(&b, &g, &trees.rail, zn);
+            let explained = best.as_ref().map(|l| l.service.as_str());
+            if let [Step::Train { service, .. }] = steps.as_slice() {
+                if Some(service.as_str()) == explained {
+                    return Ok(t); // the single train explained above
+                }
+            }
+            write_steps(&mut t, &b, &steps, s, explained.is_some());
         }
-        None => t.push_str("station measure: unreachable by rail\n"),
+        (None, _) => t.push_str("station measure: unreachable by rail\n"),
     }
     Ok(t)
+}
+
+/// One step of the station measure's trip, by stable ids and names (never graph indices).
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    /// A train: the service the graph's edge takes (the fastest pattern over the leg), its class, between stops.
+    Train { service: String, class: RailMode, from: String, to: String, secs: u32, pair: (StationIx, StationIx) },
+    /// A change of trains at a station (platform → boarding), the minimum connection time.
+    Change { at: String, secs: u32 },
+    /// Metro or walk between two stations (of one city), by a sourced connector.
+    Link { kind: EdgeKind, from: String, to: String, secs: u32 },
+}
+
+impl Step {
+    fn secs(&self) -> u32 {
+        match self {
+            Step::Train { secs, .. } | Step::Change { secs, .. } | Step::Link { secs, .. } => *secs,
+        }
+    }
+}
+
+/// The station measure's trip to node `z`, step by step, read off the rail search's predecessor tree: the same
+/// search, the same edges, so the steps' seconds add up to the tree's time (asserted).
+fn trip_steps(b: &crate::scenario::Bound, g: &Graph, rail: &Tree, z: Node) -> Vec<Step> {
+    let net = b.net;
+    let name = |n: Node| match g.node_ref(n) {
+        NodeRef::Station(s) => net.stations[s.i()].name.clone(),
+        NodeRef::Place(p) => net.places[p.i()].name.clone(),
+    };
+    let steps: Vec<Step> = rail
+        .path(g, z)
+        .into_iter()
+        .map(|(x, y, e)| match e.kind {
+            EdgeKind::Rail(class) => {
+                let pair = match (g.node_ref(x), g.node_ref(y)) {
+                    (NodeRef::Station(p), NodeRef::Station(q)) => (p, q),
+                    _ => unreachable!("a rail edge joins two stations"),
+                };
+                Step::Train { service: g.labels[e.label as usize].clone(), class, from: name(x), to: name(y), secs: e.secs.0, pair }
+            }
+            EdgeKind::Change => Step::Change { at: name(x), secs: e.secs.0 },
+            EdgeKind::Metro | EdgeKind::Walk => Step::Link { kind: e.kind, from: name(x), to: name(y), secs: e.secs.0 },
+            k => unreachable!("the station measure's search takes no {} edge", k.as_str()),
+        })
+        .collect();
+    let sum: u64 = steps.iter().map(|s| u64::from(s.secs())).sum();
+    assert_eq!(Some(sum), rail.at(z).map(|t| u64::from(t.0)), "the station measure's steps {steps:?} do not add up to its time");
+    steps
+}
+
+/// Writes the station measure's trip step by step, and its total (the steps' seconds add up to `total`).
+fn write_steps(t: &mut String, b: &crate::scenario::Bound, steps: &[Step], total: Seconds, single_above: bool) {
+    let m = |s: u32| format!("{:.1} min ({s} s)", f64::from(s) / 60.0);
+    let trains = steps.iter().filter(|s| matches!(s, Step::Train { .. })).count();
+    let changes: Vec<&str> = steps.iter().filter_map(|s| if let Step::Change { at, .. } = s { Some(at.as_str()) } else { None }).collect();
+    let links = steps.iter().filter(|s| matches!(s, Step::Link { .. })).count();
+    let why = match (changes.is_empty() && links == 0, links == 0) {
+        (true, _) if single_above => "another train than the one above",
+        (true, _) => "one train",
+        (false, true) => "it changes trains",
+        (false, false) => "it changes between stations",
+    };
+    let _ = writeln!(t, "  its trip, leg by leg ({why}):");
+    // each train's leg as the graph's edge takes it: the fastest of every pattern's trains on its track
+    let pairs: Vec<(StationIx, StationIx)> = steps.iter().filter_map(|s| if let Step::Train { pair, .. } = s { Some(*pair) } else { None }).collect();
+    let mut legs = crate::cause::fastest_legs(b, &b.params, &pairs).into_iter();
+    let mut k = 0;
+    for s in steps {
+        match s {
+            Step::Train { service, class, from, to, secs, .. } => {
+                k += 1;
+                let svc = b.services.iter().find(|x| &x.id == service);
+                let mut about = match svc {
+                    Some(x) => format!("service {service} ({}, {} km/h trains, {} a day)", x.class.as_str(), x.max_kmh, x.trains_per_day),
+                    None => format!("{service} ({})", class.as_str()),
+                };
+                if let Some(Some(l)) = legs.next() {
+                    if l.service == *service && l.station_secs == *secs && l.patterns > 1 {
+                        let _ = write!(about, "; the fastest of all {} patterns' trains on this track, {} a day", l.patterns, l.trains);
+                    }
+                }
+                let _ = writeln!(t, "    train {k}: {from} → {to}, {}, {about}", m(*secs));
+            }
+            Step::Change { at, secs } => {
+                let _ = writeln!(t, "    change at {at}: {}, from one train to another (the minimum connection time)", m(*secs));
+            }
+            Step::Link { kind, from, to, secs } => {
+                let _ = writeln!(t, "    {} {from} → {to}: {}, between stations, no train", kind.as_str(), m(*secs));
+            }
+        }
+    }
+    let sum: u32 = steps.iter().map(Step::secs).sum();
+    assert_eq!(sum, total.0, "the station measure's trip {steps:?} does not add up to its {} s", total.0);
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { one.to_string() } else { format!("{n} {many}") };
+    let change_list = match changes.len() {
+        0 => String::new(),
+        1 => format!(", a change at {}", changes[0]),
+        _ => format!(", changes at {}", changes.join(", ")),
+    };
+    let link_list = if links == 0 { String::new() } else { format!(", {}", plural(links, "a metro or walk link", "metro or walk links")) };
+    let _ = writeln!(t, "    total {}: {}{change_list}{link_list}", m(sum), plural(trains, "1 train", "trains"));
 }
