@@ -247,7 +247,17 @@ enum Cmd {
         #[arg(long)]
         plot: Option<PathBuf>,
     },
-    /// Export the weighted directed search graph (from,to,seconds,mode,link_id) for networkx, igraph or QGIS.
+    /// Export the weighted directed search graph (from,to,seconds,wait_seconds,mode,link_id) for networkx, igraph or
+    /// QGIS.
+    ///
+    /// Nodes: place ids, station platforms (<station id>) and boarding nodes (<station id>:board). Door times: one
+    /// Dijkstra from the origin's node (a city's seat_place_id) over every edge, weighted seconds + wait_seconds; a
+    /// station is reached at the earlier of its platform and its boarding node. Station times: a Dijkstra weighted
+    /// seconds alone over the modes hsr, intercity, suburban, conventional, change, metro and walk, from the platform
+    /// and the boarding node of every open origin station (the city's, or the scenario's origin_stations; nodes.csv
+    /// open=true), each at 0; then one over egress, expressway and trunk from every platform it reached, at its
+    /// time; a place takes the lesser of its own stations' rail times and that onward time. Minutes are seconds / 60
+    /// to one decimal. The README ("Accessibility indicators, OD matrices and the graph") has the recipe in full.
     #[command(after_help = "Example:\n  ringsim graph scenarios/asbuilt-2025.toml --out edges.csv --nodes nodes.csv")]
     Graph {
         scenario: PathBuf,

@@ -1,5 +1,6 @@
 //! `ringsim matrix`, `graph` and `indicators` (issue 6): indicators against hand-computed values on the tiny
-//! network; the matrix against `od` and `run`; the exported graph against `run` through an independent Dijkstra.
+//! network; the matrix against `od` and `run`; the exported graph against `run` through an independent Dijkstra, and
+//! against `run` and `od` through the README's recipe in Python (`tools/check/graph_export.py`).
 
 mod common;
 use common::{bin, repo};
@@ -199,6 +200,42 @@ fn exported_graph_reproduces_run() {
     // 德州经开区, 江汉区, 黄陂区, 阳泉 城区, 寿阳县; 汉十 added 8: 云梦县, 安陆市, 曾都区, 随县, 枣阳市, 谷城县,
     // 丹江口市 and 张湾区, the last two for 武当山西 and 十堰东; 石济 south of 德州东 added 3: 平原县, 禹城市, 齐河县)
     assert_eq!(checked, 412);
+}
+
+/// The README's recipe for the exported graph, as a networkx user would follow it, in Python
+/// (`tools/check/graph_export.py`, standard library only): `run`'s door and station times of every place, station
+/// and plan city, and `od`'s for pairs of every kind of endpoint under both measures. Skipped without python3.
+#[test]
+fn graph_recipe_in_python_reproduces_run_and_od() {
+    if Command::new("python3").arg("--version").output().map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("SKIPPED graph_recipe_in_python_reproduces_run_and_od: python3 not found");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let s = sc.to_str().unwrap();
+    run(t.path(), &["run", s, "--out", "o"]);
+    run(t.path(), &["graph", s, "--out", "edges.csv", "--nodes", "nodes.csv"]);
+    // cities, places (a county, a district), stations (郑州东 ZAF, 开封北 KBF, 洛阳龙门 LLF, 信阳东 OYN), mixed
+    let pairs = "from,to\n410300,411500\n410225,411502\nZAF,KBF\nZAF,411502\n410300,ZAF\n411502,410300\nLLF,OYN\n410225,ZAF\n";
+    std::fs::write(t.path().join("pairs.csv"), pairs).unwrap();
+    for m in ["door", "station"] {
+        let od = run(t.path(), &["od", s, "--pairs", "pairs.csv", "--measure", m]);
+        std::fs::write(t.path().join(format!("od-{m}.csv")), od).unwrap();
+    }
+    let net = repo().join("networks/zhongyuan");
+    let script = repo().join("tools/check/graph_export.py");
+    let o = Command::new("python3")
+        .arg(&script)
+        .args(["--edges", "edges.csv", "--nodes", "nodes.csv", "--network", net.to_str().unwrap(), "--origin", "410100"])
+        .args(["--reach", "o/asbuilt-2025/reach.csv", "--cities", "o/asbuilt-2025/cities.csv", "--od", "od-door.csv", "--od", "od-station.csv"])
+        .current_dir(t.path())
+        .output()
+        .expect("run python3");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "the graph recipe does not reproduce ringsim:\n{out}{}", String::from_utf8_lossy(&o.stderr));
+    // 661 reach.csv rows (412 places, 249 stations), 30 plan cities, 16 od pairs
+    assert!(out.contains("707 of 707 times reproduced"), "{out}");
 }
 
 #[test]
