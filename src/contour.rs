@@ -32,6 +32,11 @@ impl Polygon {
     }
 }
 
+/// The area of a band's polygons: 0 (never −0, which an empty `f64` sum gives) when it has none.
+pub fn total_area(polys: &[Polygon]) -> f64 {
+    polys.iter().fold(0.0, |a, p| a + p.area())
+}
+
 /// Samples `v[j * nx + i]` at `(x0 + i * h, y0 + j * h)`; NaN is read as "above every level".
 pub struct Grid<'a> {
     pub nx: usize,

@@ -267,18 +267,34 @@ fn band_features(path: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn an_empty_band_has_no_negative_area() {
+    let a = contour::total_area(&[]);
+    assert!(a == 0.0 && a.is_sign_positive());
+    assert_eq!(format!("{a:.0}"), "0");
+    let square = Polygon { outer: vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)], holes: vec![vec![(0.5, 0.5), (0.5, 1.5), (1.5, 1.5), (1.5, 0.5)]] };
+    assert_eq!(contour::total_area(&[square.clone(), square]), 6.0);
+}
+
+#[test]
 fn difference_maps_compare_the_same_grid_and_keep_newly_reached_places() {
     let t = tempfile::tempdir().unwrap();
-    let go = |args: &[&str]| {
+    let go_out = |args: &[&str]| {
         let o = Command::new(bin()).args(args).current_dir(t.path()).output().unwrap();
-        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let go = |args: &[&str]| {
+        let (code, _, err) = go_out(args);
+        (code, err)
     };
     // A scenario against an identical copy saves nothing anywhere, at a cell size whose grid is not a whole
     // number of cells (1.6 km once shifted the second grid by a column).
     let a = repo().join("scenarios/asbuilt-2025.toml");
     let same = scenario_copy(t.path(), "asbuilt-2025.toml", "same-2025", None);
-    let (code, err) = go(&["plot", a.to_str().unwrap(), "--diff", same.to_str().unwrap(), "--cell-km", "1.6", "--out", "d.png", "--geojson", "d.geojson"]);
+    let (code, out, err) = go_out(&["plot", a.to_str().unwrap(), "--diff", same.to_str().unwrap(), "--cell-km", "1.6", "--out", "d.png", "--geojson", "d.geojson"]);
     assert_eq!(code, Some(0), "{err}");
+    // an empty band has an area of 0 km², not −0 (an empty f64 sum)
+    assert!(!out.contains("-0 km²"), "{out}");
+    assert!(out.contains("newly reached (not reached by same-2025)          0 people,         0 km² of the map"), "{out}");
     let f = band_features(&t.path().join("d.geojson"));
     // newly reached, four saving bands, under 5 minutes, unreached
     assert_eq!(f.len(), 7);

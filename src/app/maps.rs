@@ -259,7 +259,7 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     crate::plot::render(&mo.fig, a.out)?;
     let mut text = format!("== map of {} ({} measure, {} × {} grid of {} km) ==\n", b.sc.name, m.as_str(), mo.grid.0, mo.grid.1, a.cell_km);
     for (k, ((label, _, _, _), pop)) in mo.bands_meta.iter().zip(&mo.pops).enumerate() {
-        let area: f64 = mo.polys[k].iter().map(|p| p.area()).sum();
+        let area = crate::contour::total_area(&mo.polys[k]);
         text.push_str(&format!("  {label:<32} {:>10} people, {:>9.0} km² of the map\n", pop, area));
     }
     if !mo.have_basemap {
