@@ -1233,7 +1233,14 @@ fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        format!("{v:.4}")
+        // four decimals (exact Shapley values are sixths and the like); a sum that lands a rounding error away from
+        // a whole number prints as that number, like the whole numbers beside it
+        let s = format!("{v:.4}");
+        match s.strip_suffix(".0000") {
+            Some("-0") => "0".to_string(),
+            Some(whole) => whole.to_string(),
+            None => s,
+        }
     }
 }
 
@@ -1415,4 +1422,18 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     ));
     staged.commit()?;
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_print_whole_where_they_are_whole_to_four_decimals() {
+        assert_eq!(num(1774605.0), "1774605");
+        assert_eq!(num(1774605.0 + 2.0e-9), "1774605");
+        assert_eq!(num(-1.0e-9), "0");
+        assert_eq!(num(1558206.0 + 1.0 / 6.0), "1558206.1667");
+        assert_eq!(num(759617.5), "759617.5000");
+    }
 }
