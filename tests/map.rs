@@ -197,7 +197,13 @@ fn plot_and_chart_draw_png_svg_and_geojson() {
     };
     go(&["plot", sc.to_str().unwrap(), "--out", "m.png", "--geojson", "bands.geojson"]);
     go(&["plot", sc.to_str().unwrap(), "--out", "m.svg", "--measure", "door"]);
-    go(&["plot", sc.to_str().unwrap(), "--diff", old.to_str().unwrap(), "--out", "d.png"]);
+    let fwd = go(&["plot", sc.to_str().unwrap(), "--diff", old.to_str().unwrap(), "--out", "d.png"]);
+    assert!(!fwd.contains("reached later"), "no place is slower in 2025 than in 2016: {fwd}");
+    // the other way round, the map can show no loss: the text says how many places lose and how to map them
+    let back = go(&["plot", old.to_str().unwrap(), "--diff", sc.to_str().unwrap(), "--out", "back.svg"]);
+    let note = back.lines().find(|l| l.contains("reached later in asbuilt-2016 than in asbuilt-2025")).unwrap_or_else(|| panic!("{back}"));
+    let n: usize = note.split("note: ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(n > 100 && note.contains("swap the two"), "{note}");
     go(&["chart", old.to_str().unwrap(), sc.to_str().unwrap(), "--out", "c.svg"]);
     go(&["chart", old.to_str().unwrap(), sc.to_str().unwrap(), "--out", "c.png"]);
     for f in ["m.png", "d.png", "c.png"] {

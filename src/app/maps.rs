@@ -121,6 +121,9 @@ pub struct MapOut {
     pub proj: crate::surface::Projection,
     pub grid: (usize, usize),
     pub have_basemap: bool,
+    /// With a difference map: the county-level units this scenario reaches later than the other (count, people,
+    /// the largest loss in seconds). The map shows savings only, so they fall in its lowest band.
+    pub slower: Option<(usize, u64, f64)>,
 }
 
 /// The isochrone map of `b` (or, with `other`, the minutes `b` saves against it) under measure `m`.
@@ -138,6 +141,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
     let oname = origin.name.trim_end_matches('市');
     let units: Vec<usize> = (0..net.places.len()).filter(|&i| net.places[i].kind.is_unit()).collect();
     let (levels, bands_meta, values, city_vals, place_vals, title, legend_title): (Vec<f64>, Vec<(String, Option<f64>, Option<f64>, plotters::style::RGBColor)>, Vec<f64>, Vec<Option<f64>>, Vec<Option<f64>>, String, String);
+    let mut slower = None;
     if let Some(other) = other {
         // Minutes saved by this scenario against the other: t_other − t_this. The contoured value is the negated
         // saving, so band 0 holds the largest savings. A point this scenario does not reach is NaN (no band);
@@ -163,6 +167,9 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
         };
         city_vals = reach.cities.iter().zip(&r2.cities).map(|(x, y)| saved_of(x.get(m), y.get(m))).collect();
         place_vals = reach.places.iter().zip(&r2.places).map(|(x, y)| saved_of(x.get(m), y.get(m))).collect();
+        // a unit reached later here than in the other scenario (more than a second: not a rounding)
+        let lost: Vec<usize> = units.iter().copied().filter(|&i| place_vals[i].is_some_and(|v| v.is_finite() && v > 1.0)).collect();
+        slower = Some((lost.len(), lost.iter().map(|&i| net.places[i].population).sum(), lost.iter().map(|&i| place_vals[i].unwrap_or(0.0)).fold(0.0, f64::max)));
         // the last level separates "under 5 minutes saved" (any reached point) from the unreached (NaN, no band)
         // Band 0 holds the newly reached points (−∞: not reached by the other scenario), which are no measure of
         // minutes saved and so are not merged with the largest savings.
@@ -231,7 +238,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
     }
     let mut fig = MapFigure::new(b, &surface, bands, cities, basemap, title, subtitle, legend_title);
     fig.source = source_line(b);
-    Ok(MapOut { fig, bands_meta, pops, polys, proj: surface.proj, grid: (surface.nx, surface.ny), have_basemap })
+    Ok(MapOut { fig, bands_meta, pops, polys, proj: surface.proj, grid: (surface.nx, surface.ny), have_basemap, slower })
 }
 
 /// `ringsim plot`: the isochrone map of a scenario (or the minutes saved against another), PNG or SVG, and
@@ -261,6 +268,21 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     for (k, ((label, _, _, _), pop)) in mo.bands_meta.iter().zip(&mo.pops).enumerate() {
         let area = crate::contour::total_area(&mo.polys[k]);
         text.push_str(&format!("  {label:<32} {:>10} people, {:>9.0} km² of the map\n", pop, area));
+    }
+    if let (Some((n, people, worst)), Some(o)) = (mo.slower, bound.get(1)) {
+        if n > 0 {
+            text.push_str(&format!(
+                "  note: {} ({people} people) {} reached later in {} than in {} (by up to {:.1} min); the map shows minutes saved only, so {} in its lowest band: to map the other way, swap the two (`ringsim plot {} --diff {}`)\n",
+                crate::report::count(n, "county-level unit", "county-level units"),
+                if n == 1 { "is" } else { "are" },
+                b.sc.name,
+                o.sc.name,
+                worst / 60.0,
+                if n == 1 { "it lies" } else { "they lie" },
+                o.sc.path.display(),
+                b.sc.path.display()
+            ));
+        }
     }
     if !mo.have_basemap {
         text.push_str(&format!("  note: {} has no basemap folder; the map has no boundaries\n", b.sc.network_dir.display()));
