@@ -359,41 +359,83 @@ pub fn read_calibration(path: &Path) -> Result<toml::Value> {
 /// [`read_calibration`], but a fitted value the file lacks (a file from before the parameter was added) is not an
 /// error: its key is returned, and the value stays params.toml's. Only `ringsim calibrate` reads a file this way,
 /// so that it can regenerate it; anything else wrong with the file is still an error.
+///
+/// Every value the file supplies is checked here, against the range params.toml's schema gives it, so that an
+/// error names this file, its line and key (not params.toml, into which the values are merged): a key the fit
+/// does not write is an error too.
 pub fn read_calibration_lenient(path: &Path) -> Result<(toml::Value, Vec<String>)> {
     let mut missing = Vec::new();
     let text = crate::table::read_text(path)?;
     let v: toml::Value = text.parse().map_err(|e: toml::de::Error| Error::Toml { path: path.into(), message: e.to_string() })?;
+    // how to fix a value: the file is the fit's output, so regenerate it (with the command it was written by)
+    let rerun = match v.get("provenance").and_then(|p| p.get("command")).and_then(|c| c.as_str()) {
+        Some(c) => format!("`{}` (the command in its [provenance])", c.replace("<this file>", &path.display().to_string())),
+        None => format!("`ringsim calibrate SCENARIO --observed FILE --write {}`", path.display()),
+    };
+    let regenerate = format!("regenerate the file with {rerun}, or correct the value");
+    let not_fitted = format!("remove it (set it in params.toml instead), or regenerate the file with {rerun}");
+    let check = |key: &str, x: &toml::Value| -> Result<()> {
+        let Some(crate::tomlfile::TKind::Num { min, max, unit }) = crate::tomlfile::kind_of(&crate::schema::PARAMS_TOML, key) else {
+            unreachable!("every fitted value is a number of params.toml's schema: {key}")
+        };
+        let m = match crate::tomlfile::num(x) {
+            None => format!("must be a number in {unit}, found {}", x.type_str()),
+            Some(n) => match crate::tomlfile::out_of_range(n, min, max, unit) {
+                Some(m) => m,
+                None => return Ok(()),
+            },
+        };
+        Err(Error::config(path, key, format!("{m}; {regenerate}")))
+    };
     let rail = v.get("rail").and_then(|r| r.as_table()).ok_or_else(|| Error::config(path, "rail", "missing: a calibration file holds [rail.<class>] tables; regenerate it with ringsim calibrate --write"))?;
     let mut out = toml::map::Map::new();
     let mut r = toml::map::Map::new();
+    // the class whose fitted values a class takes (intercity is fitted with hsr)
+    let fitted = |c: crate::network::RailMode| crate::calibrate::TIED.iter().find(|(tied, _)| *tied == c).map_or(c, |(_, to)| *to);
+    let knobs_of = |c: Option<crate::network::RailMode>| crate::calibrate::KNOBS.iter().filter(move |(kc, ..)| *kc == c).map(|(_, field, ..)| *field);
     for (k, t) in rail {
         if k == "unknown_stop_share" {
             return Err(Error::config(path, "rail.unknown_stop_share", "was renamed rail.unknown_stop_ratio (a ratio to the train's stop rate, no longer a share of a stop): regenerate this file with ringsim calibrate --write"));
         }
-        if crate::calibrate::KNOBS.iter().any(|(c, field, ..)| c.is_none() && field == k) {
+        if knobs_of(None).any(|field| field == k) {
+            check(&format!("rail.{k}"), t)?;
             r.insert(k.clone(), t.clone());
             continue;
         }
-        if !["hsr", "intercity", "suburban", "conventional"].contains(&k.as_str()) {
-            return Err(Error::config(path, &format!("rail.{k}"), "unknown train class; use hsr, intercity, suburban or conventional"));
+        let Some(class) = crate::network::RailMode::parse(k) else {
+            if t.is_table() {
+                return Err(Error::config(path, &format!("rail.{k}"), "unknown train class; use hsr, intercity, suburban or conventional"));
+            }
+            return Err(Error::config(
+                path,
+                &format!("rail.{k}"),
+                format!("is not a value ringsim calibrate fits (in [rail] it fits {}); {not_fitted}", knobs_of(None).collect::<Vec<_>>().join(", ")),
+            ));
+        };
+        let Some(tt) = t.as_table() else {
+            return Err(Error::config(path, &format!("rail.{k}"), format!("must be a table ([rail.{k}]), found {}; {regenerate}", t.type_str())));
+        };
+        let fields: Vec<&str> = knobs_of(Some(fitted(class))).collect();
+        for (field, x) in tt {
+            let key = format!("rail.{k}.{field}");
+            if !fields.contains(&field.as_str()) {
+                let fits = if fields.is_empty() { format!("it fits nothing of [rail.{k}]") } else { format!("in [rail.{k}] it fits {}", fields.join(", ")) };
+                return Err(Error::config(path, &key, format!("is not a value ringsim calibrate fits ({fits}); {not_fitted}")));
+            }
+            check(&key, x)?;
         }
         // every value the fit writes for this class (or the class it is fitted with) must be there: a file from
         // before a parameter was added would silently run with the unfitted starting value
-        let fitted = |c: crate::network::RailMode| {
-            crate::calibrate::TIED.iter().find(|(tied, _)| *tied == c).map_or(c, |(_, to)| *to)
-        };
-        if let Some(class) = crate::network::RailMode::parse(k) {
-            for (kc, field, ..) in crate::calibrate::KNOBS.iter() {
-                if *kc == Some(fitted(class)) && t.get(*field).is_none() {
-                    missing.push(format!("rail.{k}.{field}"));
-                }
+        for field in &fields {
+            if !tt.contains_key(*field) {
+                missing.push(format!("rail.{k}.{field}"));
             }
         }
         r.insert(k.clone(), t.clone());
     }
     // the fit's values of `[rail]` itself must be there too (a file from before `county_stop_weight`)
-    for (c, field, ..) in crate::calibrate::KNOBS.iter() {
-        if c.is_none() && !r.contains_key(*field) {
+    for field in knobs_of(None) {
+        if !r.contains_key(field) {
             missing.push(format!("rail.{field}"));
         }
     }

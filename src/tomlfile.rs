@@ -200,7 +200,8 @@ fn walk(path: &Path, text: &str, v: &toml::Value, s: &TomlSchema, prefix: &str, 
     Ok(())
 }
 
-fn num(v: &toml::Value) -> Option<f64> {
+/// The number of a TOML value (an integer or a float).
+pub fn num(v: &toml::Value) -> Option<f64> {
     match v {
         toml::Value::Integer(i) => Some(*i as f64),
         toml::Value::Float(f) => Some(*f),
@@ -208,18 +209,22 @@ fn num(v: &toml::Value) -> Option<f64> {
     }
 }
 
+/// "x is outside the plausible range [min, max] unit" when `x` is not a finite number in `[min, max]`, without how
+/// to fix it (the caller says that).
+pub fn out_of_range(x: f64, min: f64, max: f64, unit: &str) -> Option<String> {
+    (!x.is_finite() || x < min || x > max).then(|| format!("{} is outside the plausible range [{}, {}]{}{}", fmt_bound(x), fmt_bound(min), fmt_bound(max), if unit.is_empty() { "" } else { " " }, unit))
+}
+
 fn range(x: f64, min: f64, max: f64, unit: &str) -> std::result::Result<(), String> {
-    if !x.is_finite() || x < min || x > max {
-        return Err(format!(
-            "{} is outside the plausible range [{}, {}]{}{}; correct the value",
-            fmt_bound(x),
-            fmt_bound(min),
-            fmt_bound(max),
-            if unit.is_empty() { "" } else { " " },
-            unit
-        ));
+    match out_of_range(x, min, max, unit) {
+        Some(m) => Err(format!("{m}; correct the value")),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The kind a schema declares for key path `key` (a `*` segment of the schema matches any key).
+pub fn kind_of(schema: &TomlSchema, key: &str) -> Option<TKind> {
+    schema.keys.iter().find(|k| matches(k.path, key)).map(|k| k.kind)
 }
 
 fn check_value(kind: &TKind, v: &toml::Value) -> std::result::Result<(), String> {
