@@ -80,7 +80,8 @@ impl Overrides {
         };
         let as_of = match as_of {
             None => None,
-            Some(s) => Some(crate::units::Date::parse(s).map_err(|m| Error::Usage(format!("--as-of '{s}': {m}")))?),
+            // the years a scenario file's as_of may have (1800–2200), so that the option is no laxer than the key
+            Some(s) => Some(crate::table::check_date(s).map_err(|m| Error::Usage(format!("--as-of '{s}': {m}")))?),
         };
         if let Some(o) = origin {
             if o.trim().is_empty() {
@@ -94,23 +95,27 @@ impl Overrides {
         self.measure.is_none() && self.as_of.is_none() && self.origin.is_none()
     }
 
-    /// Applies the overrides to a scenario read from its file; the name gains a suffix per change.
+    /// Applies the overrides to a scenario read from its file; the name gains a suffix per change, and
+    /// [`Scenario::options`] records the option that set each key (an error about its value names the option).
     pub fn apply(&self, sc: &mut Scenario) {
         if let Some(m) = self.measure {
             if m != sc.measure {
                 sc.measure = m;
                 sc.name.push_str(&format!("-{}", m.as_str()));
+                sc.options.insert("measure", format!("--measure {}", m.as_str()));
             }
         }
         if let Some(d) = self.as_of {
             if d != sc.as_of {
                 sc.as_of = d;
                 sc.name.push_str(&format!("-asof-{d}"));
+                sc.options.insert("as_of", format!("--as-of {d}"));
             }
         }
         if let Some(o) = &self.origin {
             if *o != sc.origin_key {
                 sc.origin_key = o.clone();
+                sc.options.insert("origin", format!("--origin '{o}'"));
                 // the scenario's origin stations belong to its own origin
                 sc.origin_station_keys.clear();
                 let slug: String = o.chars().filter(|c| c.is_alphanumeric()).collect();

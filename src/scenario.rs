@@ -97,6 +97,9 @@ pub struct Scenario {
     params_override: Option<toml::Value>,
     /// Service modifications of the scenario.
     pub services: Option<crate::services::Modifications>,
+    /// The keys a command-line option set in place of the file's value (`origin` → `--origin '洛阳'`, `as_of` →
+    /// `--as-of 2020-12-31`; [`crate::app::Overrides::apply`]): an error about such a value names the option.
+    pub options: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// A scenario bound to its loaded network: resolved origin, project set and parameters.
@@ -179,6 +182,7 @@ impl Scenario {
             raw_projects: (p.add, p.remove, p.add_status, p.add_horizon),
             params_override: raw.params,
             services: raw.services,
+            options: Default::default(),
         })
     }
 
@@ -188,7 +192,16 @@ impl Scenario {
         let key = if self.origin_key.is_empty() { net.default_origin.clone() } else { self.origin_key.trim().to_string() };
         let origin = net.city_by_key(&key).ok_or_else(|| {
             let names: Vec<&str> = net.cities.iter().map(|c| c.name.as_str()).collect();
-            Error::config(&path, "origin", format!("'{key}' is not a city of network '{}'; use one of: {}", net.name, names.join(" ")))
+            match self.options.get("origin") {
+                Some(opt) => Error::Usage(format!(
+                    "{opt}: not a city of network '{}' (the network of {}); use one of: {} (or a city's id, listed in {}, or its English name)",
+                    net.name,
+                    path.display(),
+                    names.join(" "),
+                    net.dir.join("cities.csv").display()
+                )),
+                None => Error::config(&path, "origin", format!("'{key}' is not a city of network '{}'; use one of: {}", net.name, names.join(" "))),
+            }
         })?;
         self.origin_key = key;
         let origin_stations = if self.origin_station_keys.is_empty() {
@@ -205,11 +218,11 @@ impl Scenario {
             }
             if !v.iter().any(|&s| self.is_open(net.stations[s.i()].opened, net.stations[s.i()].project.as_deref()) && self.serves(net, s)) {
                 let names: Vec<&str> = v.iter().map(|s| net.stations[s.i()].name.as_str()).collect();
-                return Err(Error::config(
-                    &path,
-                    "origin_stations",
-                    format!("none of {} is open with a train stopping on {}; name a station open at as_of (or change as_of)", names.join(", "), self.as_of),
-                ));
+                let fix = match self.options.get("as_of") {
+                    Some(opt) => format!(", the date of {opt}; give a later --as-of (or name a station open then)"),
+                    None => "; name a station open at as_of (or change as_of)".to_string(),
+                };
+                return Err(Error::config(&path, "origin_stations", format!("none of {} is open with a train stopping on {}{fix}", names.join(", "), self.as_of)));
             }
             v
         };

@@ -135,7 +135,7 @@ fn default_networks() -> Result<Vec<PathBuf>> {
 pub fn projects(target: Option<&Path>, as_of: Option<&str>, out: Option<&Path>) -> Result<String> {
     let as_of = match as_of {
         None => None,
-        Some(s) => Some(Date::parse(s).map_err(|m| Error::Usage(format!("--as-of '{s}': {m}")))?),
+        Some(s) => Some(crate::table::check_date(s).map_err(|m| Error::Usage(format!("--as-of '{s}': {m}")))?),
     };
     let targets = match target {
         Some(t) => vec![t.to_path_buf()],
