@@ -27,6 +27,24 @@ pub fn resolve(net: &Network, key: &str) -> std::result::Result<Endpoint, String
     resolve_station_first(net, k).or_else(|m| net.city_by_key(k).map(Endpoint::City).ok_or(m))
 }
 
+/// A station of city `city` named by `key` ([`resolve_station_first`]: an id or an exact 12306 name, also written
+/// with 站), as a scenario's `origin_stations` and `validate --rings-from` take the stations of the origin city.
+/// Returns a message saying why not, with the city's stations.
+pub fn station_of_city(net: &Network, city: CityIx, key: &str) -> std::result::Result<StationIx, String> {
+    let c = &net.cities[city.i()];
+    let names = || c.stations.iter().map(|s| net.stations[s.i()].name.as_str()).collect::<Vec<_>>().join(", ");
+    match resolve_station_first(net, key) {
+        Ok(Endpoint::Station(s)) if c.stations.contains(&s) => Ok(s),
+        Ok(Endpoint::Station(s)) => Err(format!(
+            "'{key}' ({}) is not a station of the scenario's origin city {} ({}); name one of these",
+            net.cities.iter().find(|o| o.stations.contains(&s)).map_or_else(|| "a station of no plan city".to_string(), |o| format!("a station of {}", o.name)),
+            c.name,
+            names()
+        )),
+        _ => Err(format!("'{key}' is not a station of network '{}'; give a station of the origin city {} ({})", net.name, c.name, names())),
+    }
+}
+
 /// Resolves a key where names are 12306 station names (observed timetables, `ringsim trip`, and with
 /// [`resolve`] `ringsim od`'s pairs): an exact station name wins over a city of the same name (郑州 is the station
 /// 郑州); a station name followed by 站 is the station (郑州东站, 郑州站).

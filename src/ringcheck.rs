@@ -172,16 +172,7 @@ pub struct RingCheck {
 
 /// Resolves `--rings-from`: a station (id or exact 12306 name) of the scenario's origin city, open in the scenario.
 pub fn resolve_from(b: &Bound, g: &Graph, key: &str) -> Result<StationIx> {
-    let net = b.net;
-    let origin = &net.cities[b.origin.i()];
-    let names = || origin.stations.iter().map(|s| net.stations[s.i()].name.as_str()).collect::<Vec<_>>().join(", ");
-    let s = match resolve_station_first(net, key) {
-        Ok(Endpoint::Station(s)) => s,
-        _ => return Err(Error::Usage(format!("--rings-from '{key}': not a station of network '{}'; give a station of the origin city {} ({})", net.name, origin.name, names()))),
-    };
-    if !origin.stations.contains(&s) {
-        return Err(Error::Usage(format!("--rings-from '{key}': not a station of the scenario's origin city {} ({}); the check compares with the city times `run` reports from it", origin.name, names())));
-    }
+    let s = crate::od::station_of_city(b.net, b.origin, key).map_err(|m| Error::Usage(format!("--rings-from {m}")))?;
     if !g.station_open[s.i()] {
         return Err(Error::Usage(format!("--rings-from '{key}': the station is not open on {} in scenario '{}'", b.sc.as_of, b.sc.name)));
     }

@@ -209,12 +209,12 @@ impl Scenario {
         } else {
             let mut v = Vec::new();
             for k in &self.origin_station_keys {
-                let st = net.station(k).or_else(|| net.stations.iter().position(|s| s.name == *k).map(|i| crate::network::StationIx(i as u32)));
-                match st {
-                    Some(s) if !v.contains(&s) => v.push(s),
-                    Some(_) => return Err(Error::config(&path, "origin_stations", format!("'{k}' is listed twice"))),
-                    None => return Err(Error::config(&path, "origin_stations", format!("'{k}' is not a station id or exact station name of network '{}'", net.name))),
+                // the check of `validate --rings-from`: a station of the origin city
+                let s = crate::od::station_of_city(net, origin, k).map_err(|m| Error::config(&path, "origin_stations", m))?;
+                if v.contains(&s) {
+                    return Err(Error::config(&path, "origin_stations", format!("'{k}' is listed twice")));
                 }
+                v.push(s);
             }
             if !v.iter().any(|&s| self.is_open(net.stations[s.i()].opened, net.stations[s.i()].project.as_deref()) && self.serves(net, s)) {
                 let names: Vec<&str> = v.iter().map(|s| net.stations[s.i()].name.as_str()).collect();
