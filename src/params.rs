@@ -271,12 +271,10 @@ impl Params {
             return Err(Error::config(path, "format", format!("unsupported format {}; this ringsim reads format 1", self.format)));
         }
         let speed = |name: &str, g: &SpeedGroup| -> Result<()> {
-            if !(g.speed_kmh > 0.0 && g.speed_kmh.is_finite()) {
-                return Err(Error::config(path, &format!("{name}.speed_kmh"), format!("must be a positive speed, found {}", g.speed_kmh)));
-            }
+            // the schema's range and message (every value has passed it; this guards a value merged in unchecked)
             let (lo, hi) = plausible_speed(name);
-            if !(lo..=hi).contains(&g.speed_kmh) {
-                return Err(Error::config(path, &format!("{name}.speed_kmh"), format!("{} km/h is not plausible; use a speed between {lo} and {hi} km/h", g.speed_kmh)));
+            if let Some(m) = crate::tomlfile::out_of_range(g.speed_kmh, lo, hi, "km/h") {
+                return Err(Error::config(path, &format!("{name}.speed_kmh"), format!("{m}; correct the value")));
             }
             if let Some(c) = g.circuity {
                 if !(1.0..=3.0).contains(&c) {
@@ -443,13 +441,23 @@ pub fn read_calibration_lenient(path: &Path) -> Result<(toml::Value, Vec<String>
     Ok((toml::Value::Table(out), missing))
 }
 
-/// The plausible range of a speed group, km/h: walking 1–10, urban access and metro 5–150, roads 5–200 (China's
-/// expressway limit is 120 km/h). Outside it a value is a typo or a unit mistake, and an error.
+/// The plausible range of a road speed, km/h (`[road.expressway]` and `[road.trunk]` `speed_kmh` of params.toml or
+/// a scenario's `[params]`, and the `speed_kmh` column of road_links.csv): 5 to 200. The legal maximum is 120 km/h
+/// on expressways (道路交通安全法实施条例 第78条); 200 leaves room for any mean speed, and below 5 a road is slower
+/// than walking: outside the range a value is a typo or a unit mistake, and an error. README "Parameters" states it.
+pub const ROAD_SPEED_KMH: (f64, f64) = (5.0, 200.0);
+/// The plausible range of an urban access or metro speed (`[connector.access]`, `[connector.metro]`), km/h: 5 to 150.
+pub const ACCESS_SPEED_KMH: (f64, f64) = (5.0, 150.0);
+/// The plausible range of a walking speed (`[connector.walk]`), km/h: 1 to 10.
+pub const WALK_SPEED_KMH: (f64, f64) = (1.0, 10.0);
+
+/// The plausible range of a speed group ([`ROAD_SPEED_KMH`], [`ACCESS_SPEED_KMH`], [`WALK_SPEED_KMH`]), as
+/// params.toml's schema declares it ([`crate::schema::PARAMS_TOML`]).
 pub fn plausible_speed(group: &str) -> (f64, f64) {
     match group {
-        "connector.walk" => (1.0, 10.0),
-        "connector.access" | "connector.metro" => (5.0, 150.0),
-        _ => (5.0, 200.0),
+        "connector.walk" => WALK_SPEED_KMH,
+        "connector.access" | "connector.metro" => ACCESS_SPEED_KMH,
+        _ => ROAD_SPEED_KMH,
     }
 }
 

@@ -15,8 +15,8 @@ const LAT: Kind = Kind::Num { min: -90.0, max: 90.0, unit: "degrees of latitude"
 const LEN: Kind = Kind::Num { min: 0.001, max: 3000.0, unit: "km" };
 /// A rail speed: 5 to 600 km/h (maglev tops the range).
 const RAIL_KMH: Kind = Kind::Num { min: 5.0, max: 600.0, unit: "km/h" };
-/// A road or connector speed: 1 to 200 km/h.
-const ROAD_KMH: Kind = Kind::Num { min: 1.0, max: 200.0, unit: "km/h" };
+/// A road link's own speed: the range of a road speed in params.toml ([`crate::params::ROAD_SPEED_KMH`]).
+const ROAD_KMH: Kind = Kind::Num { min: crate::params::ROAD_SPEED_KMH.0, max: crate::params::ROAD_SPEED_KMH.1, unit: "km/h" };
 /// The population of one census unit: up to 50 million (the largest county-level unit has a few million).
 const POP: Kind = Kind::Int { min: 0, max: 50_000_000 };
 
@@ -243,8 +243,11 @@ pub const NETWORK_TOML: TomlSchema = TomlSchema {
     ],
 };
 
-/// Speeds in params.toml: 1 to 200 km/h; circuity 1 to 3; seconds up to an hour.
-const P_KMH: TKind = TKind::Num { min: 1.0, max: 200.0, unit: "km/h" };
+/// Speeds in params.toml, by group: roads, urban access and metro, walking ([`crate::params::plausible_speed`]);
+/// circuity 1 to 3; seconds up to an hour.
+const P_ROAD_KMH: TKind = TKind::Num { min: crate::params::ROAD_SPEED_KMH.0, max: crate::params::ROAD_SPEED_KMH.1, unit: "km/h" };
+const P_ACCESS_KMH: TKind = TKind::Num { min: crate::params::ACCESS_SPEED_KMH.0, max: crate::params::ACCESS_SPEED_KMH.1, unit: "km/h" };
+const P_WALK_KMH: TKind = TKind::Num { min: crate::params::WALK_SPEED_KMH.0, max: crate::params::WALK_SPEED_KMH.1, unit: "km/h" };
 const P_CIRC: TKind = TKind::Num { min: 1.0, max: 3.0, unit: "" };
 const P_SECS: TKind = TKind::Num { min: 0.0, max: 3600.0, unit: "seconds" };
 
@@ -252,19 +255,19 @@ pub const PARAMS_TOML: TomlSchema = TomlSchema {
     what: "params.toml of a network folder (or a scenario's [params])",
     keys: &[
         k("format", TKind::Int { min: 1, max: 1 }),
-        k("road.expressway.speed_kmh", P_KMH),
+        k("road.expressway.speed_kmh", P_ROAD_KMH),
         o("road.expressway.circuity", P_CIRC),
         k("road.expressway.source", NAME),
-        k("road.trunk.speed_kmh", P_KMH),
+        k("road.trunk.speed_kmh", P_ROAD_KMH),
         o("road.trunk.circuity", P_CIRC),
         k("road.trunk.source", NAME),
-        k("connector.access.speed_kmh", P_KMH),
+        k("connector.access.speed_kmh", P_ACCESS_KMH),
         o("connector.access.circuity", P_CIRC),
         k("connector.access.source", NAME),
-        k("connector.metro.speed_kmh", P_KMH),
+        k("connector.metro.speed_kmh", P_ACCESS_KMH),
         o("connector.metro.circuity", P_CIRC),
         k("connector.metro.source", NAME),
-        k("connector.walk.speed_kmh", P_KMH),
+        k("connector.walk.speed_kmh", P_WALK_KMH),
         o("connector.walk.circuity", P_CIRC),
         k("connector.walk.source", NAME),
         // the rail model (src/services.rs); the bounds are those of params::CLASS_BOUNDS
