@@ -232,6 +232,7 @@ impl Scenario {
             keys.iter().map(|k| net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| Error::config(&path, field, m))).collect()
         };
         let add = resolve("projects.add", add)?;
+        let remove_keys = remove.clone();
         let remove = resolve("projects.remove", remove)?;
         let statuses: BTreeSet<&str> = net.seeds.projects.iter().map(|p| p.status_zh.as_str()).collect();
         for s in &add_status {
@@ -251,9 +252,39 @@ impl Scenario {
                 added.insert(p.id.clone());
             }
         }
-        self.removed = remove.into_iter().collect();
+        self.removed = remove.iter().cloned().collect();
         if let Some(id) = self.removed.iter().find(|id| added.contains(*id)) {
             return Err(Error::config(&path, "projects.remove", format!("project '{id}' is both added and removed")));
+        }
+        // a project to remove must be open on as_of (some element of it opened by then): else the removal does
+        // nothing, which is a mistake in the file (a note when as_of is a command-line option's, for a variant)
+        for (key, id) in remove_keys.iter().zip(&remove) {
+            let opened: Vec<Option<Date>> = net
+                .sections
+                .iter()
+                .filter(|x| x.project.as_deref() == Some(id.as_str()))
+                .map(|x| x.opened)
+                .chain(net.stations.iter().filter(|x| x.project.as_deref() == Some(id.as_str())).map(|x| x.opened))
+                .chain(net.roads.iter().filter(|x| x.project.as_deref() == Some(id.as_str())).map(|x| x.opened))
+                .collect();
+            if opened.iter().any(|d| d.is_some_and(|d| d <= self.as_of)) {
+                continue;
+            }
+            let named = if key.trim() == id { format!("'{id}'") } else { format!("'{}' ({id})", key.trim()) };
+            let first = opened.iter().flatten().min();
+            let why = if opened.is_empty() {
+                format!("project {named} has no rail section, station or road in network '{}', so there is nothing to remove", net.name)
+            } else {
+                let when = first.map(|d| format!(" (its first opens {d})")).unwrap_or_else(|| " (none has an opening date)".to_string());
+                format!("project {named} is not open on {}: none of its {} sections, stations or roads has opened by then{when}, so there is nothing to remove", self.as_of, opened.len())
+            };
+            match self.options.get("as_of") {
+                Some(opt) => eprintln!("note: {}", Error::config(&path, "projects.remove", format!("{why} on the date of {opt}"))),
+                None => {
+                    let later = first.map(|d| format!(", or set as_of on or after {d}")).unwrap_or_default();
+                    return Err(Error::config(&path, "projects.remove", format!("{why}; take it out of projects.remove{later}")));
+                }
+            }
         }
         self.added = added;
         let params = match &self.params_override {

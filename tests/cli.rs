@@ -448,4 +448,27 @@ fn od_says_why_a_pair_has_no_time() {
         let notes: Vec<&str> = err.lines().filter(|l| l.contains("no time")).collect();
         assert_eq!(notes, vec!["od: note: 郑州东 → 濮阳东: no time: station 濮阳东 is not open on the scenario's date (2020-12-31): it opens on 2022-06-20"], "{err}");
     }
+
+/// `projects.remove` naming a project that is not open on `as_of` is an error in the file (there is nothing to
+/// remove); when the date is `--as-of`'s, a variant of a scenario valid on its own, it is a note and the run goes on.
+#[test]
+fn removing_a_project_not_open_is_an_error_or_under_as_of_a_note() {
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    edit(&t.path().join("tiny/road_links.csv"), ",p-exp-ad,", "2010-01-01,p-exp-ad,");
+    std::fs::write(&t.path().join("tiny-scenarios/base.toml"), std::fs::read_to_string(sc).unwrap() + "[projects]\nremove = [\"p-exp-ad\"]\n").unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "open on 2016-12-31: {err}");
+    assert!(!err.contains("note"), "{err}");
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o", "--as-of", "2005-01-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: ") && err.contains("base.toml: line 6, key `projects.remove`: project 'p-exp-ad' is not open on 2005-01-01") && err.contains("(its first opens 2010-01-01), so there is nothing to remove on the date of --as-of 2005-01-01"),
+        "{err}"
+    );
+    edit(&t.path().join("tiny-scenarios/base.toml"), "2016-12-31", "2005-01-01");
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "p"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("take it out of projects.remove, or set as_of on or after 2010-01-01"), "{err}");
+    assert!(!t.path().join("p").exists());
 }
