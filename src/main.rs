@@ -13,8 +13,8 @@ struct Cli {
     #[arg(long, global = true)]
     threads: Option<usize>,
     /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
-    /// Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
-    #[arg(long, global = true)]
+    /// Also RINGSIM_CSV_BOM=1, or --bom after a command that writes CSV. Default: plain UTF-8.
+    #[arg(long)]
     bom: bool,
     #[command(subcommand)]
     cmd: Cmd,
@@ -54,6 +54,31 @@ impl NodesOpt {
     }
 }
 
+/// `--bom` of the commands that write CSV (`trip`, `report` and `plot` write none, and do not take it).
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+struct CsvOpts {
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
+    /// Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
+    #[arg(long)]
+    bom: bool,
+}
+
+/// Which nodes an indicator table is about (indicators weigh by population, which a station has not).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum IndicatorNodesOpt {
+    Cities,
+    Counties,
+}
+
+impl IndicatorNodesOpt {
+    fn as_str(self) -> &'static str {
+        match self {
+            IndicatorNodesOpt::Cities => "cities",
+            IndicatorNodesOpt::Counties => "counties",
+        }
+    }
+}
+
 /// Overrides of a scenario's measure, date and origin, so a variant needs no new file.
 #[derive(clap::Args, Clone, Debug, Default)]
 struct VariantOpts {
@@ -85,6 +110,8 @@ enum Cmd {
         out: PathBuf,
         #[command(flatten)]
         variant: VariantOpts,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Explain the model's time between two stations: the fastest single train (service, stops, track, speed
     /// limits and every part of its running time) and the station measure's fastest trip.
@@ -111,6 +138,8 @@ enum Cmd {
         as_of: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// One self-contained HTML page for a report (Chinese with English): rings, map, plan cities, population by
     /// prefecture and band, changes against another scenario, the model's measured error, data sources.
@@ -160,6 +189,8 @@ enum Cmd {
         /// row of kind `unknown` without a time, with a note on stderr, instead of stopping at it (exit 2).
         #[arg(long, conflicts_with = "window")]
         keep_unknown: bool,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Compare two scenarios: places that change band, minutes saved, population gained per (cumulative) ring.
     #[command(after_help = "Examples:\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --out compare.csv\n  ringsim compare scenarios/base-2016.toml scenarios/asbuilt-2025.toml --measure door")]
@@ -170,6 +201,8 @@ enum Cmd {
         out: Option<PathBuf>,
         #[command(flatten)]
         variant: VariantOpts,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Fit the rail parameters to observed station-to-station times and report the error.
     #[command(after_help = "Example:\n  ringsim calibrate scenarios/asbuilt-2020.toml --observed networks/zhongyuan/observed/timetable-2021.csv")]
@@ -192,6 +225,8 @@ enum Cmd {
         /// Write the fitted values, the fit's figures and provenance to this calibration file.
         #[arg(long)]
         write: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Compare completion orders of projects: the metric after each step, the exact best and worst orders, and
     /// each project's gains and Shapley value. Writes OUT/<name>/{orders.csv, projects.csv, order_chart.png/.svg}.
@@ -200,6 +235,8 @@ enum Cmd {
         file: PathBuf,
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Compare the model with observed station-to-station times (no fitting); with --rings-from, also check each
     /// plan city's band against its fastest scheduled time from that station.
@@ -222,6 +259,8 @@ enum Cmd {
         /// `calibrate` fits and cross-validates); by default the model as the rings use it.
         #[arg(long)]
         physics: bool,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// All-pairs travel times between plan cities, counties or stations (long CSV from,to,minutes, or --wide).
     #[command(after_help = "Examples:\n  ringsim matrix scenarios/asbuilt-2025.toml --nodes cities --measure door --out matrix.csv\n  ringsim matrix scenarios/changjiang/asbuilt-2025.toml --roles core,metro,node,member-2015 --within 120 --plot pairs.png")]
@@ -246,6 +285,8 @@ enum Cmd {
         /// Draw the pair matrix (PNG or SVG by extension).
         #[arg(long)]
         plot: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Export the weighted directed search graph (from,to,seconds,wait_seconds,mode,link_id) for networkx, igraph or
     /// QGIS.
@@ -266,6 +307,8 @@ enum Cmd {
         /// Also write the nodes (node_id,kind,name,lon,lat,population,open).
         #[arg(long)]
         nodes: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Draw the isochrone map of a scenario (PNG or SVG by extension), or the minutes saved against another.
     #[command(after_help = "Examples:\n  ringsim plot scenarios/asbuilt-2025.toml --out rings-2025.png\n  ringsim plot scenarios/asbuilt-2025.toml --diff scenarios/asbuilt-2016.toml --out saved.svg\n  ringsim plot scenarios/asbuilt-2025.toml --measure door --out door.png --geojson bands.geojson")]
@@ -293,6 +336,8 @@ enum Cmd {
         scenarios: Vec<PathBuf>,
         #[arg(long, default_value = "chart.png")]
         out: PathBuf,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// Accessibility indicators per city or county: WATT, daily accessibility, potential accessibility.
     #[command(after_help = "Example:\n  ringsim indicators scenarios/base-2016.toml --compare scenarios/asbuilt-2025.toml --nodes counties --measure door --out indicators.csv")]
@@ -301,9 +346,8 @@ enum Cmd {
         /// A second scenario of the same network: adds its columns and the changes.
         #[arg(long)]
         compare: Option<PathBuf>,
-        /// cities or counties
         #[arg(long, value_enum, default_value = "cities")]
-        nodes: NodesOpt,
+        nodes: IndicatorNodesOpt,
         /// Default: the scenario's.
         #[arg(long, value_enum)]
         measure: Option<MeasureOpt>,
@@ -321,7 +365,48 @@ enum Cmd {
         /// The indicator the map shows: watt, potential or daily_<minutes> (e.g. daily_180).
         #[arg(long, default_value = "watt")]
         show: String,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
+}
+
+impl Cmd {
+    /// The CSV options of a command that writes CSV; `None` for one that writes none.
+    fn csv(&self) -> Option<CsvOpts> {
+        match self {
+            Cmd::Run { csv, .. }
+            | Cmd::Projects { csv, .. }
+            | Cmd::Od { csv, .. }
+            | Cmd::Compare { csv, .. }
+            | Cmd::Calibrate { csv, .. }
+            | Cmd::Order { csv, .. }
+            | Cmd::Validate { csv, .. }
+            | Cmd::Matrix { csv, .. }
+            | Cmd::Graph { csv, .. }
+            | Cmd::Chart { csv, .. }
+            | Cmd::Indicators { csv, .. } => Some(*csv),
+            Cmd::Trip { .. } | Cmd::Report { .. } | Cmd::Plot { .. } => None,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Cmd::Run { .. } => "run",
+            Cmd::Trip { .. } => "trip",
+            Cmd::Projects { .. } => "projects",
+            Cmd::Report { .. } => "report",
+            Cmd::Od { .. } => "od",
+            Cmd::Compare { .. } => "compare",
+            Cmd::Calibrate { .. } => "calibrate",
+            Cmd::Order { .. } => "order",
+            Cmd::Validate { .. } => "validate",
+            Cmd::Matrix { .. } => "matrix",
+            Cmd::Graph { .. } => "graph",
+            Cmd::Plot { .. } => "plot",
+            Cmd::Chart { .. } => "chart",
+            Cmd::Indicators { .. } => "indicators",
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -343,22 +428,26 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    ringsim::report::set_csv_bom(cli.bom);
+    if cli.bom && cli.cmd.csv().is_none() {
+        eprintln!("error: --bom: `{}` writes no CSV file, so there is nothing to mark; leave --bom out", cli.cmd.name());
+        return ExitCode::from(2);
+    }
+    ringsim::report::set_csv_bom(cli.bom || cli.cmd.csv().is_some_and(|c| c.bom));
     let result = match &cli.cmd {
-        Cmd::Run { scenarios, out, variant } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
+        Cmd::Run { scenarios, out, variant, .. } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
         Cmd::Trip { scenario, from, to, physics } => ringsim::app::trip(scenario, from, to, *physics),
-        Cmd::Projects { target, as_of, out } => ringsim::app::projects(target.as_deref(), as_of.as_deref(), out.as_deref()),
+        Cmd::Projects { target, as_of, out, .. } => ringsim::app::projects(target.as_deref(), as_of.as_deref(), out.as_deref()),
         Cmd::Report { scenario, compare, out, validate_with, cell_km, variant } => variant.overrides().and_then(|overrides| {
             ringsim::app::report(&ringsim::app::ReportArgs { scenario, compare: compare.as_deref(), out, validate_with: validate_with.as_deref(), cell_km: *cell_km, overrides })
         }),
-        Cmd::Od { scenario, pairs, out, by_mode, measure, window, percentiles, keep_unknown } => match window {
+        Cmd::Od { scenario, pairs, out, by_mode, measure, window, percentiles, keep_unknown, .. } => match window {
             None => ringsim::app::od(scenario, pairs, out.as_deref(), *by_mode, measure.as_deref(), *keep_unknown),
             Some(w) => ringsim::app::od_window(scenario, pairs, out.as_deref(), w, percentiles, *by_mode, measure.as_deref()),
         },
-        Cmd::Compare { a, b, out, variant } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
-        Cmd::Calibrate { scenario, observed, out, max_minutes, folds, line_folds, write } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, line_folds, write.as_deref()),
-        Cmd::Validate { scenario, observed, out, plot, rings_from, physics } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref(), *physics),
-        Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
+        Cmd::Compare { a, b, out, variant, .. } => variant.overrides().and_then(|ov| ringsim::app::compare(a, b, out.as_deref(), &ov)),
+        Cmd::Calibrate { scenario, observed, out, max_minutes, folds, line_folds, write, .. } => ringsim::app::calibrate(scenario, observed, out.as_deref(), *max_minutes, *folds, line_folds, write.as_deref()),
+        Cmd::Validate { scenario, observed, out, plot, rings_from, physics, .. } => ringsim::app::validate(scenario, observed, out.as_deref(), plot.as_deref(), rings_from.as_deref(), *physics),
+        Cmd::Matrix { scenario, nodes, measure, wide, out, roles, within, plot, .. } => ringsim::app::matrix(&ringsim::app::MatrixArgs {
             scenario,
             nodes: nodes.as_str(),
             measure: measure.map(|m| m.as_str()),
@@ -376,9 +465,9 @@ fn main() -> ExitCode {
             geojson: geojson.as_deref(),
             cell_km: *cell_km,
         }),
-        Cmd::Chart { scenarios, out } => ringsim::app::chart(scenarios, out),
-        Cmd::Graph { scenario, out, nodes } => ringsim::app::graph(scenario, out, nodes.as_deref()),
-        Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out, map, show } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
+        Cmd::Chart { scenarios, out, .. } => ringsim::app::chart(scenarios, out),
+        Cmd::Graph { scenario, out, nodes, .. } => ringsim::app::graph(scenario, out, nodes.as_deref()),
+        Cmd::Indicators { scenario, compare, nodes, measure, alpha, daily, out, map, show, .. } => ringsim::app::indicators(&ringsim::app::IndicatorArgs {
             scenario,
             compare: compare.as_deref(),
             nodes: nodes.as_str(),
@@ -389,7 +478,7 @@ fn main() -> ExitCode {
             map: map.as_deref(),
             show,
         }),
-        Cmd::Order { file, out } => ringsim::order::run(file, out),
+        Cmd::Order { file, out, .. } => ringsim::order::run(file, out),
     };
     match result {
         Ok(text) => {

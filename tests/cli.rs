@@ -472,3 +472,27 @@ fn removing_a_project_not_open_is_an_error_or_under_as_of_a_note() {
     assert!(err.contains("take it out of projects.remove, or set as_of on or after 2010-01-01"), "{err}");
     assert!(!t.path().join("p").exists());
 }
+
+/// Help lists only the options a command acts on: `--bom` for the commands that write CSV (not `trip`, `report`,
+/// `plot`), `--nodes stations` for `matrix` but not `indicators` (a station has no population to weigh).
+#[test]
+fn help_offers_only_options_that_have_an_effect() {
+    let help = |cmd: &str| {
+        let (code, out, err) = run(Path::new("."), &[cmd, "--help"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    for cmd in ["trip", "report", "plot"] {
+        assert!(!help(cmd).contains("--bom"), "{cmd} writes no CSV:\n{}", help(cmd));
+    }
+    for cmd in ["run", "od", "compare", "matrix", "indicators", "order", "calibrate", "validate", "graph", "chart", "projects"] {
+        assert!(help(cmd).contains("--bom"), "{cmd} writes CSV");
+    }
+    assert!(help("indicators").contains("[possible values: cities, counties]"), "{}", help("indicators"));
+    assert!(help("matrix").contains("[possible values: cities, counties, stations]"), "{}", help("matrix"));
+    // --bom after the command, as before it
+    let (t, sc) = tiny_copy();
+    let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap(), "--out", "o", "--bom"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(t.path().join("o/tiny-base/reach.csv")).unwrap().starts_with(b"\xEF\xBB\xBFnode_id,"));
+}

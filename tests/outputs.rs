@@ -69,7 +69,7 @@ fn indicators_by_hand_on_the_tiny_network() {
     assert_eq!(c[0]["daily_120_change"], "+500");
     // Bad options exit 2 with a message that says what to do.
     assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--alpha", "0"]).contains("positive"));
-    assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "stations"]).contains("use --nodes cities or --nodes counties"));
+    assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--nodes", "stations"]).contains("[possible values: cities, counties]"));
     assert!(fail(t.path(), &["indicators", sc.to_str().unwrap(), "--daily=60,0"]).contains("thresholds"));
 }
 
