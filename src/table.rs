@@ -227,6 +227,13 @@ impl Table {
         if text.trim().is_empty() {
             return Err(Error::Empty { path: path.to_path_buf() });
         }
+        if let Some(line) = unterminated_quote(text) {
+            return Err(Error::Csv {
+                path: path.into(),
+                line,
+                message: "unterminated quote: a field opens with `\"` on this line and no closing `\"` follows, so the rest of the file would be read into it; add the closing quote, or remove the opening one (a quote inside a quoted field is written `\"\"`)".into(),
+            });
+        }
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
         let hdr = rdr.headers().map_err(|e| csv_err(path, &e))?.clone();
         let mut headers = HashMap::new();
@@ -307,6 +314,40 @@ impl Table {
     pub fn has_column(&self, c: &str) -> bool {
         self.headers.contains_key(c)
     }
+}
+
+/// The line on which a quoted field opens that is never closed (the CSV reader would take the rest of the file
+/// into it), if any. As the csv crate reads it (RFC 4180): a quote opens a quoted field only at the start of a field,
+/// `""` inside one is a quote, and anywhere else a quote is an ordinary character.
+fn unterminated_quote(text: &str) -> Option<u64> {
+    let mut line = 1u64;
+    let mut at_start = true;
+    // the line the quoted field being read opened on
+    let mut open: Option<u64> = None;
+    let mut it = text.bytes().peekable();
+    while let Some(c) = it.next() {
+        if c == b'\n' {
+            line += 1;
+        }
+        match open {
+            Some(_) => {
+                if c == b'"' {
+                    if it.peek() == Some(&b'"') {
+                        it.next();
+                    } else {
+                        open = None;
+                        at_start = false;
+                    }
+                }
+            }
+            None => match c {
+                b'"' if at_start => open = Some(line),
+                b',' | b'\n' | b'\r' => at_start = true,
+                _ => at_start = false,
+            },
+        }
+    }
+    open
 }
 
 fn csv_err(path: &Path, e: &csv::Error) -> Error {

@@ -496,3 +496,26 @@ fn help_offers_only_options_that_have_an_effect() {
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read(t.path().join("o/tiny-base/reach.csv")).unwrap().starts_with(b"\xEF\xBB\xBFnode_id,"));
 }
+
+/// Quoted fields are read as CSV quotes them (`""` a quote inside, a comma or a line break inside); a quote that is
+/// never closed is an error at its line, not a row with too few fields.
+#[test]
+fn quoted_fields_are_read_and_an_unclosed_quote_is_named() {
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    std::fs::write(t.path().join("p.csv"), "from,to\n\"甲站\",\"乙站\"\n甲站,乙站\n").unwrap();
+    let (code, out, err) = run(t.path(), &["od", sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0], rows[1], "a quoted name is the name");
+    // a quote inside an unquoted field is an ordinary character: no station of that name
+    std::fs::write(t.path().join("p.csv"), "from,to\n甲站,乙\"站\n").unwrap();
+    let (code, _, err) = run(t.path(), &["od", sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("p.csv: line 2, field `to`") && !err.contains("unterminated"), "{err}");
+    std::fs::write(t.path().join("p.csv"), "from,to\n甲站,乙站\n\"甲站,乙站\n乙站,甲站\n").unwrap();
+    let (code, _, err) = run(t.path(), &["od", sc, "--pairs", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("p.csv: line 3: unterminated quote") && !err.contains("fields"), "{err}");
+}
