@@ -46,7 +46,7 @@ pub fn load_networks(paths: &[PathBuf], for_fit: bool) -> Result<Loaded> {
     let mut scenarios = Vec::new();
     let mut networks = BTreeMap::new();
     for p in paths {
-        let sc = Scenario::read(p)?;
+        let sc = Scenario::read(p).map_err(|e| e.for_arg("the scenario file", p))?;
         let key = std::fs::canonicalize(&sc.network_dir).map_err(|source| Error::Io { path: sc.network_dir.clone(), source })?;
         if !networks.contains_key(&key) {
             networks.insert(key.clone(), Network::load_with(&sc.network_dir, for_fit)?);
@@ -249,7 +249,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
         Some(s) => Some(crate::scenario::Measure::parse(s).ok_or_else(|| Error::Usage(format!("--measure '{s}': expected door or station")))?),
     };
     let hint = if keep_unknown { "" } else { "; leave the pair out, or keep it as a row without a time with --keep-unknown" };
-    let rows = od::read_pairs_keeping(b.net, pairs, keep_unknown, hint)?;
+    let rows = od::read_pairs_keeping(b.net, pairs, keep_unknown, hint).map_err(|e| e.for_arg("the --pairs file", pairs))?;
     for u in rows.iter().filter_map(|r| r.as_ref().err()) {
         eprintln!("od: kept without a time (--keep-unknown): {}", u.error);
     }
@@ -336,7 +336,7 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
     }
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
-    let rows = od::read_pairs(b.net, pairs)?;
+    let rows = od::read_pairs(b.net, pairs).map_err(|e| e.for_arg("the --pairs file", pairs))?;
     let q = window::station_pairs(&b, &rows, pairs)?;
     let g = build_graph(&b)?;
     let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));
@@ -624,7 +624,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         }
         None => "before (the network's parameters):".to_string(),
     };
-    let all_obs = calibrate::read_observed(b.net, observed)?;
+    let all_obs = calibrate::read_observed(b.net, observed).map_err(|e| e.for_arg("the --observed file", observed))?;
     let n_all = all_obs.len();
     let obs: Vec<_> = all_obs.into_iter().filter(|o| o.minutes <= max_minutes).collect();
     if obs.is_empty() {
@@ -760,7 +760,7 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     if physics {
         crate::services::physics_only(&mut b.services);
     }
-    let obs = calibrate::read_observed(b.net, observed)?;
+    let obs = calibrate::read_observed(b.net, observed).map_err(|e| e.for_arg("the --observed file", observed))?;
     let g = build_graph(&b)?;
     // resolve the option before the long part, so a wrong station fails at once
     let rings_from = rings_from.map(|k| crate::ringcheck::resolve_from(&b, &g, k)).transpose()?;

@@ -8,6 +8,10 @@ pub enum Error {
     #[error("{path}: cannot read the file: {source} (check the path; paths in a scenario are relative to the scenario file)")]
     Io { path: PathBuf, source: std::io::Error },
 
+    /// A file named on the command line (a scenario or orders file, `--pairs`, `--observed`) that cannot be read.
+    #[error("{path}: cannot read {what}: {source} (check the path; a path on the command line is relative to the folder ringsim runs in)")]
+    Arg { what: String, path: PathBuf, source: std::io::Error },
+
     #[error("{path}: cannot write: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 
@@ -59,6 +63,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub fn field(path: &std::path::Path, line: u64, field: &str, message: impl Into<String>) -> Error {
         Error::Field { path: path.to_path_buf(), line, field: field.to_string(), message: message.into() }
+    }
+    /// This error, but a failure to read `arg` itself, a path given on the command line as `what` ("the --pairs
+    /// file"), says so ([`Error::Arg`]) rather than pointing at paths inside a scenario.
+    pub fn for_arg(self, what: &str, arg: &std::path::Path) -> Error {
+        match self {
+            Error::Io { path, source } if path == arg => Error::Arg { what: what.to_string(), path, source },
+            other => other,
+        }
     }
     /// An error in key `field` of a TOML file; the line where the key is written is looked up in the file.
     pub fn config(path: &std::path::Path, field: &str, message: impl Into<String>) -> Error {

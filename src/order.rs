@@ -1246,7 +1246,7 @@ fn num(v: f64) -> String {
 
 /// `ringsim order FILE --out DIR`: orders.csv, projects.csv, order_chart.png/.svg and a summary.
 pub fn run(path: &Path, out: &Path) -> Result<String> {
-    let (st, _net) = Study::load(path)?;
+    let (st, _net) = Study::load(path).map_err(|e| e.for_arg("the orders file", path))?;
     let a = analyse(&st);
     // every output goes to a hidden staging folder, renamed to OUT/<name> at the end: complete or absent
     let final_dir = out.join(&st.file.name);

@@ -152,7 +152,7 @@ pub fn projects(target: Option<&Path>, as_of: Option<&str>, out: Option<&Path>) 
         } else if t.file_name().is_some_and(|f| f == "network.toml") {
             (Network::load(t.parent().unwrap_or(Path::new(".")))?, None)
         } else {
-            let sc = Scenario::read(t)?;
+            let sc = Scenario::read(t).map_err(|e| e.for_arg("the network folder or scenario file", t))?;
             let net = Network::load(&sc.network_dir)?;
             let b = sc.bind(&net)?.sc;
             (net, Some(b))
