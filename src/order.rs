@@ -238,7 +238,15 @@ impl OrdersFile {
 
     /// [`OrdersFile::read`] on text already read (`path` names the file and anchors the base's path).
     pub fn parse(path: &Path, text: &str) -> Result<OrdersFile> {
-        let value = crate::tomlfile::read(path, text, &crate::schema::ORDERS_TOML)?;
+        let value = crate::tomlfile::parse(path, text, &crate::schema::ORDERS_TOML)?;
+        // a scenario file given to `order` would only get "unknown key `as_of`"
+        if value.get("network").is_some() && value.get("base").is_none() {
+            return Err(Error::Toml {
+                path: path.to_path_buf(),
+                message: "this is a scenario file (it has `network`, not `base`); `order` takes an orders file such as scenarios/orders/zhongyuan-hsr.toml, whose `base` names a scenario file like this one (`ringsim run` takes a scenario)".into(),
+            });
+        }
+        crate::tomlfile::check(path, text, &value, &crate::schema::ORDERS_TOML, "")?;
         let raw: RawOrders = value.try_into().map_err(|e| crate::tomlfile::serde_error(path, text, e))?;
         if raw.format != 1 {
             return Err(cfg(path, "format", format!("unsupported format {}; this ringsim reads format 1", raw.format)));

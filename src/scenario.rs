@@ -125,7 +125,15 @@ impl Scenario {
 
     /// [`Scenario::read`] on text already read (`path` names the file in messages and anchors relative paths).
     pub fn parse(path: &Path, text: &str) -> Result<Scenario> {
-        let value = crate::tomlfile::read(path, text, &crate::schema::SCENARIO_TOML)?;
+        let value = crate::tomlfile::parse(path, text, &crate::schema::SCENARIO_TOML)?;
+        // an orders file given where a scenario goes would only get "unknown key `base`"
+        if value.get("base").is_some() && value.get("network").is_none() {
+            return Err(Error::Toml {
+                path: path.to_path_buf(),
+                message: "this is an orders file (it has `base`, not `network`); this command takes a scenario file such as scenarios/asbuilt-2025.toml (an orders file goes to `ringsim order`)".into(),
+            });
+        }
+        crate::tomlfile::check(path, text, &value, &crate::schema::SCENARIO_TOML, "")?;
         if let Some(p) = value.get("params") {
             if !p.is_table() {
                 return Err(Error::config(path, "params", "must be a table, e.g. [params.road.expressway] speed_kmh = 110"));
