@@ -333,6 +333,7 @@ impl Scenario {
             raw_projects: Default::default(),
             params_override: None,
             services: None,
+            options: Default::default(),
         }
     }
 
