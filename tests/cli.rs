@@ -448,6 +448,7 @@ fn od_says_why_a_pair_has_no_time() {
         let notes: Vec<&str> = err.lines().filter(|l| l.contains("no time")).collect();
         assert_eq!(notes, vec!["od: note: 郑州东 → 濮阳东: no time: station 濮阳东 is not open on the scenario's date (2020-12-31): it opens on 2022-06-20"], "{err}");
     }
+}
 
 /// `projects.remove` naming a project that is not open on `as_of` is an error in the file (there is nothing to
 /// remove); when the date is `--as-of`'s, a variant of a scenario valid on its own, it is a note and the run goes on.
