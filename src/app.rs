@@ -311,6 +311,7 @@ pub(crate) fn why_no_time(b: &Bound, g: &Graph, from: od::Endpoint, to: od::Endp
             if !g.station_open[s.i()] {
                 let st = &b.net.stations[s.i()];
                 let when = match (st.opened, st.project.as_deref()) {
+                    (_, Some(p)) if b.sc.removed.contains(p) => format!("the scenario removes project {p}, which opens it"),
                     (Some(d), _) if d > b.sc.as_of => format!("it opens on {d}"),
                     (_, Some(p)) => format!("it opens with project {p}, which the scenario does not add"),
                     _ => "no open line serves it then".to_string(),
@@ -809,9 +810,10 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     Ok(t)
 }
 
-/// A note when observed rows are dated (`as_of`) on the other side of a rail opening from the scenario's date: a
-/// time observed before a line opened, or after one the scenario lacks, is compared with another network than the
-/// one it ran on. Empty when no opening lies between (a timetable of January 2021 on the network of 2020-12-31).
+/// A note when observed rows are dated (`as_of`) on the other side of a rail opening or a line's speed change from
+/// the scenario's date: a time observed before a line opened, or after one the scenario lacks, is compared with
+/// another network than the one it ran on. Empty when nothing changes between (a timetable of January 2021 on the
+/// network of 2020-12-31).
 fn dated_rows_note(b: &Bound, obs: &[calibrate::Observed]) -> String {
     let net = b.net;
     let as_of = b.sc.as_of;
@@ -820,7 +822,10 @@ fn dated_rows_note(b: &Bound, obs: &[calibrate::Observed]) -> String {
     for o in obs {
         let Some(d) = o.as_of else { continue };
         let (lo, hi) = if d > as_of { (as_of, d) } else { (d, as_of) };
-        let between: Vec<&str> = net.sections.iter().filter(|s| s.opened.is_some_and(|x| x > lo && x <= hi)).map(|s| net.lines[s.line.i()].name_zh.as_str()).collect();
+        // a section opening, or a line's speed changing (京广's 350 km/h from 2022-06-20), between the two dates
+        let opened = net.sections.iter().filter(|s| s.opened.is_some_and(|x| x > lo && x <= hi)).map(|s| s.line);
+        let sped = net.speed_changes.iter().filter(|c| c.effective > lo && c.effective <= hi).map(|c| c.line);
+        let between: Vec<&str> = opened.chain(sped).map(|l| net.lines[l.i()].name_zh.as_str()).collect();
         if between.is_empty() {
             continue;
         }
@@ -842,7 +847,7 @@ fn dated_rows_note(b: &Bound, obs: &[calibrate::Observed]) -> String {
         (l, e) => format!("{} dated after this scenario's date ({as_of}) and {e} before it", rows(l)),
     };
     format!(
-        "  note: {which}, with rail sections opening in between ({}{}): those times ran on another network than this one; `ringsim report` measures each row on the network as built on its own date (`as_of`)\n",
+        "  note: {which}, with rail sections opening or line speeds changing in between ({}{}): those times ran on another network than this one; `ringsim report` measures each row on the network as built on its own date (`as_of`)\n",
         names.join(", "),
         if lines.len() > names.len() { format!(" and {} more", lines.len() - names.len()) } else { String::new() }
     )

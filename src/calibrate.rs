@@ -43,19 +43,14 @@ pub struct Observed {
 pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
     let t = Table::read_schema(path, &crate::schema::OBSERVED)?;
     let mut out = Vec::new();
-    let mut seen: std::collections::HashMap<(String, String), u64> = Default::default();
+    // a directed pair (by the stations its names resolve to, else by the names) on one date: given once
+    let mut seen: std::collections::HashMap<(Result<(StationIx, StationIx), (String, String)>, Option<Date>), u64> = Default::default();
     for r in t.rows() {
         let f = r.req("from")?.to_string();
         let to = r.req("to")?.to_string();
         let minutes = r.positive("minutes")?;
         if f == to {
             return Err(r.err("to", format!("'{to}' is also the `from` station; an observed trip joins two different stations")));
-        }
-        if let Some(first) = seen.insert((f.clone(), to.clone()), r.line) {
-            return Err(r.err(
-                "to",
-                format!("the pair {f} → {to} is already observed on line {first}; give each directed pair once (the fastest time), so that no pair counts twice in the error"),
-            ));
         }
         let (ends, why) = match (resolve_station_first(net, &f), resolve_station_first(net, &to)) {
             (Ok(Endpoint::Station(a)), Ok(Endpoint::Station(b))) => (Some((a, b)), String::new()),
@@ -67,6 +62,14 @@ pub fn read_observed(net: &Network, path: &Path) -> Result<Vec<Observed>> {
         let fast_train = r.get("train_code").chars().next().map(|c| matches!(c, 'G' | 'D' | 'C'));
         let trains = if r.get("n_trains").is_empty() { None } else { Some(r.u64("n_trains")?) };
         let as_of = r.opt_date("as_of")?;
+        let key = (ends.ok_or_else(|| (f.clone(), to.clone())), as_of);
+        if let Some(first) = seen.insert(key, r.line) {
+            let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+            return Err(r.err(
+                "to",
+                format!("the pair {f} → {to}{when} is already observed on line {first} (the same stations, perhaps under another name or id); give each directed pair once per date (the fastest time), so that no pair counts twice in the error"),
+            ));
+        }
         out.push(Observed { line: r.line, from: f, to, minutes, ends, why_unmatched: why, fast_train, trains, as_of });
     }
     if out.is_empty() {

@@ -303,6 +303,13 @@ fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f
 }
 
 impl Network {
+    /// The opening dates of every element of project `id` (rail sections, stations, roads; `None` for one with no
+    /// date): empty when the network models none of it.
+    pub fn project_openings(&self, id: &str) -> Vec<Option<Date>> {
+        let of = |p: &Option<String>| p.as_deref() == Some(id);
+        self.sections.iter().filter(|x| of(&x.project)).map(|x| x.opened).chain(self.stations.iter().filter(|x| of(&x.project)).map(|x| x.opened)).chain(self.roads.iter().filter(|x| of(&x.project)).map(|x| x.opened)).collect()
+    }
+
     /// Loads and validates the network folder `dir`.
     pub fn load(dir: &Path) -> Result<Network> {
         Network::load_with(dir, false)

@@ -370,8 +370,10 @@ pub fn read_calibration_lenient(path: &Path) -> Result<(toml::Value, Vec<String>
         Some(c) => format!("`{}` (the command in its [provenance])", c.replace("<this file>", &path.display().to_string())),
         None => format!("`ringsim calibrate SCENARIO --observed FILE --write {}`", path.display()),
     };
-    let regenerate = format!("regenerate the file with {rerun}, or correct the value");
-    let not_fitted = format!("remove it (set it in params.toml instead), or regenerate the file with {rerun}");
+    // `calibrate` reads this file too (its values are the fit's start), so it cannot regenerate a file that does
+    // not load: the fix is in the file first
+    let regenerate = format!("correct the value in this file (or restore the file, e.g. with git); once it loads, {rerun} regenerates it");
+    let not_fitted = format!("remove it from this file (set it in params.toml instead); once it loads, {rerun} regenerates the file");
     let check = |key: &str, x: &toml::Value| -> Result<()> {
         let Some(crate::tomlfile::TKind::Num { min, max, unit }) = crate::tomlfile::kind_of(&crate::schema::PARAMS_TOML, key) else {
             unreachable!("every fitted value is a number of params.toml's schema: {key}")

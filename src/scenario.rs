@@ -267,14 +267,7 @@ impl Scenario {
         // a project to remove must be open on as_of (some element of it opened by then): else the removal does
         // nothing, which is a mistake in the file (a note when as_of is a command-line option's, for a variant)
         for (key, id) in remove_keys.iter().zip(&remove) {
-            let opened: Vec<Option<Date>> = net
-                .sections
-                .iter()
-                .filter(|x| x.project.as_deref() == Some(id.as_str()))
-                .map(|x| x.opened)
-                .chain(net.stations.iter().filter(|x| x.project.as_deref() == Some(id.as_str())).map(|x| x.opened))
-                .chain(net.roads.iter().filter(|x| x.project.as_deref() == Some(id.as_str())).map(|x| x.opened))
-                .collect();
+            let opened = net.project_openings(id);
             if opened.iter().any(|d| d.is_some_and(|d| d <= self.as_of)) {
                 continue;
             }
@@ -314,9 +307,10 @@ impl Scenario {
         Ok(Bound { sc: self, net, origin, origin_stations, params, services })
     }
 
-    /// The network of this scenario as built on `date`: what had opened by then, with the network's own
-    /// parameters and services (no project added or removed, no parameter or service modification), measured from
-    /// every station of the origin city. What an observed time of that date is measured against (`report`).
+    /// The network of this scenario as built on `date`: what had opened by then and the network's own services (no
+    /// project added or removed, no service modification: those are the scenario's build-out, not the network of
+    /// that date), with the scenario's parameters (its model of speeds and times, which hold at any date), measured
+    /// from every station of the origin city. What an observed time of that date is measured against (`report`).
     pub fn as_built_on(&self, date: Date) -> Scenario {
         Scenario {
             path: self.path.clone(),
@@ -331,7 +325,7 @@ impl Scenario {
             added: BTreeSet::new(),
             removed: BTreeSet::new(),
             raw_projects: Default::default(),
-            params_override: None,
+            params_override: self.params_override.clone(),
             services: None,
             options: Default::default(),
         }

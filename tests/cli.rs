@@ -430,6 +430,17 @@ fn validate_says_when_observed_rows_ran_on_another_network() {
             assert!(n.contains("1 observed row dated after this scenario's date (2016-12-31)") && n.contains("measures each row on the network as built on its own date"), "{n}");
         }
     }
+    // a line's speed change between the dates is a change of network too: l1 runs at 350 km/h from 2020-06-20
+    let (t2, sc2) = tiny_copy();
+    std::fs::write(t2.path().join("obs.csv"), "from,to,minutes,as_of\n甲站,乙站,25,2021-01-01\n").unwrap();
+    let (code, out, err) = run(t2.path(), &["validate", sc2.to_str().unwrap(), "--observed", "obs.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 observed row dated after this scenario's date (2016-12-31), with rail sections opening or line speeds changing in between (一号高铁)"), "{out}");
+    // one pair observed on two dates (before and after an opening) is two observations, not a duplicate
+    std::fs::write(t.path().join("obs.csv"), "from,to,minutes,as_of\n甲站,乙站,25,2016-12-31\n甲站,乙站,24,2019-01-01\n").unwrap();
+    let (code, out, err) = run(t.path(), &["validate", sc, "--observed", "obs.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("all matched pairs: 2 pairs"), "{out}");
 }
 
 #[test]

@@ -312,8 +312,15 @@ fn difference_maps_compare_the_same_grid_and_keep_newly_reached_places() {
     // the whole region, geometry included.
     let empty = scenario_copy(t.path(), "guanzhong/asbuilt-2025.toml", "gz-nothing", Some("1900-01-01"));
     let b = repo().join("scenarios/guanzhong/asbuilt-2025.toml");
-    let (code, err) = go(&["plot", b.to_str().unwrap(), "--diff", empty.to_str().unwrap(), "--out", "n.svg", "--geojson", "n.geojson"]);
+    let (code, fwd, err) = go_out(&["plot", b.to_str().unwrap(), "--diff", empty.to_str().unwrap(), "--out", "n.svg", "--geojson", "n.geojson"]);
     assert_eq!(code, Some(0), "{err}");
+    // the other way round, the places newly reached above are the ones the older network does not reach: the map
+    // can only put them in its unreached band, and the text counts them, with the same people
+    let newly: u64 = fwd.lines().find(|l| l.contains("newly reached (not reached by gz-nothing)")).unwrap().split(')').nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    assert!(newly > 0, "{fwd}");
+    let (code, back, err) = go_out(&["plot", empty.to_str().unwrap(), "--diff", b.to_str().unwrap(), "--out", "back.svg"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(back.contains(&format!("({newly} people) are reached in gz-asbuilt-2025 but not in gz-nothing")), "{back}");
     let f = band_features(&t.path().join("n.geojson"));
     assert!(f[0]["properties"]["band"].as_str().unwrap().starts_with("newly reached"));
     assert_eq!(f[1]["properties"]["minutes"], 60.0);

@@ -124,6 +124,9 @@ pub struct MapOut {
     /// With a difference map: the county-level units this scenario reaches later than the other (count, people,
     /// the largest loss in seconds). The map shows savings only, so they fall in its lowest band.
     pub slower: Option<(usize, u64, f64)>,
+    /// With a difference map: the county-level units the other scenario reaches and this one does not (count,
+    /// people): they are in the map's "unreached" band.
+    pub lost: Option<(usize, u64)>,
 }
 
 /// The isochrone map of `b` (or, with `other`, the minutes `b` saves against it) under measure `m`.
@@ -142,6 +145,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
     let units: Vec<usize> = (0..net.places.len()).filter(|&i| net.places[i].kind.is_unit()).collect();
     let (levels, bands_meta, values, city_vals, place_vals, title, legend_title): (Vec<f64>, Vec<(String, Option<f64>, Option<f64>, plotters::style::RGBColor)>, Vec<f64>, Vec<Option<f64>>, Vec<Option<f64>>, String, String);
     let mut slower = None;
+    let mut lost_units = None;
     if let Some(other) = other {
         // Minutes saved by this scenario against the other: t_other − t_this. The contoured value is the negated
         // saving, so band 0 holds the largest savings. A point this scenario does not reach is NaN (no band);
@@ -170,6 +174,8 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
         // a unit reached later here than in the other scenario (more than a second: not a rounding)
         let lost: Vec<usize> = units.iter().copied().filter(|&i| place_vals[i].is_some_and(|v| v.is_finite() && v > 1.0)).collect();
         slower = Some((lost.len(), lost.iter().map(|&i| net.places[i].population).sum(), lost.iter().map(|&i| place_vals[i].unwrap_or(0.0)).fold(0.0, f64::max)));
+        let gone: Vec<usize> = units.iter().copied().filter(|&i| reach.places[i].get(m).is_none() && r2.places[i].get(m).is_some()).collect();
+        lost_units = Some((gone.len(), gone.iter().map(|&i| net.places[i].population).sum()));
         // the last level separates "under 5 minutes saved" (any reached point) from the unreached (NaN, no band)
         // Band 0 holds the newly reached points (−∞: not reached by the other scenario), which are no measure of
         // minutes saved and so are not merged with the largest savings.
@@ -238,7 +244,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
     }
     let mut fig = MapFigure::new(b, &surface, bands, cities, basemap, title, subtitle, legend_title);
     fig.source = source_line(b);
-    Ok(MapOut { fig, bands_meta, pops, polys, proj: surface.proj, grid: (surface.nx, surface.ny), have_basemap, slower })
+    Ok(MapOut { fig, bands_meta, pops, polys, proj: surface.proj, grid: (surface.nx, surface.ny), have_basemap, slower, lost: lost_units })
 }
 
 /// `ringsim plot`: the isochrone map of a scenario (or the minutes saved against another), PNG or SVG, and
@@ -281,6 +287,18 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
                 if n == 1 { "it lies" } else { "they lie" },
                 o.sc.path.display(),
                 b.sc.path.display()
+            ));
+        }
+    }
+    if let (Some((n, people)), Some(o)) = (mo.lost, bound.get(1)) {
+        if n > 0 {
+            text.push_str(&format!(
+                "  note: {} ({people} people) {} reached in {} but not in {}: {} in the map's unreached band\n",
+                crate::report::count(n, "county-level unit", "county-level units"),
+                if n == 1 { "is" } else { "are" },
+                o.sc.name,
+                b.sc.name,
+                if n == 1 { "it lies" } else { "they lie" }
             ));
         }
     }

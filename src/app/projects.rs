@@ -72,15 +72,7 @@ pub fn rows(net: &Network, base: Option<&Scenario>, as_of: Option<Date>) -> Vec<
                     (None, None) => None,
                 }
             };
-            for s in net.sections.iter().filter(|s| s.project.as_deref() == Some(p.id.as_str())) {
-                open.push(is_open(s.opened));
-            }
-            for s in net.stations.iter().filter(|s| s.project.as_deref() == Some(p.id.as_str())) {
-                open.push(is_open(s.opened));
-            }
-            for r in net.roads.iter().filter(|r| r.project.as_deref() == Some(p.id.as_str())) {
-                open.push(is_open(r.opened));
-            }
+            open.extend(net.project_openings(&p.id).into_iter().map(is_open));
             let state = if base.is_some_and(|sc| sc.removed.contains(&p.id)) {
                 State::Closed
             } else if open.is_empty() {

@@ -23,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Output, csv_text, fail, haversine_km, log, read_csv  # noqa: E402
+from timetable import BOARDS_AS_OF  # noqa: E402  (the boards' date: one definition)
 from netbuild import (  # noqa: E402
     LENGTH_REPORT_COLS, check_sections, length_report, track_lengths,
     ADMIN, AGREE_KM, COUNTIES, Inputs, access_connectors, add_network_files, alias_resolver, build_stations,
@@ -43,7 +44,6 @@ EXPECTED_UNITS = 19
 EXPECTED_POPULATION = 7_504_669
 
 SCHED = "rail-timetable-2021/station_schedules_2021.csv"
-BOARDS_AS_OF = "2021-01-31"  # the boards' date, as in tools/derive/timetable.py
 
 # Outside seat districts added when a station of that 12306 city is in the network: prefecture code, 12306 city.
 CAPITALS = [("140100", "太原"), ("610100", "西安")]
