@@ -377,6 +377,10 @@ fn report_opens_in_headless_chromium_with_every_section_and_no_console_error() {
     for id in ["rings", "map", "cities", "prefectures", "changes", "error", "sources"] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "section {id}");
     }
+    // --validate-with measures every row on that scenario, and says which rows ran on another network
+    assert!(html.contains("<p class=\"note\">reported-after-2021.csv: 9 observed rows dated after this scenario's date (2020-12-31)"), "the dated rows' note");
+    assert!(!html.contains("<p class=\"note\">timetable-2021.csv:"), "nothing opened between 2020-12-31 and the boards' 2021-01-31");
+    assert!(html.contains("without --validate-with, the report measures each row on the network as built on its own date"));
     // computed consistency: the prefecture table's total is the region's population of census units, and the
     // measured error is the one `validate` prints
     let (code, v, err) = run(t.path(), &["validate", &sc("asbuilt-2020.toml"), "--observed", repo().join("networks/zhongyuan/observed/timetable-2021.csv").to_str().unwrap()]);

@@ -306,6 +306,7 @@ pub fn report(a: &ReportArgs) -> Result<String> {
         let mut dated = false;
         let mut tbl = String::new();
         let mut undated = false;
+        let mut notes: Vec<String> = Vec::new();
         let _ = writeln!(tbl, "<table><thead><tr><th>观测 observed file</th><th>measured on</th><th>timing</th><th>对 pairs</th><th>n</th><th>平均绝对误差 mean abs. error</th><th>偏差 bias</th><th>90th pct</th><th>max</th></tr></thead><tbody>");
         for f in &files {
             let obs = calibrate::read_observed(vb.net, f)?;
@@ -358,10 +359,21 @@ pub fn report(a: &ReportArgs) -> Result<String> {
                 }
             }
             let _ = writeln!(tbl, "<tr><td>{}</td><td>{}</td><td></td><td>unmatched</td><td class=\"n\">{}</td><td colspan=\"4\">stations or lines the network lacks at this date</td></tr>", esc(&name), esc(&on), unmatched);
+            if a.validate_with.is_some() {
+                // the rows measured on one scenario although dated across a rail change from it: said under the table
+                let n = super::dated_rows_note(&vb, &obs);
+                if !n.is_empty() {
+                    let n = n.trim().trim_start_matches("note: ").replace("`ringsim report` measures each row", "without --validate-with, the report measures each row");
+                    notes.push(format!("{name}: {n}"));
+                }
+            }
         }
         let _ = writeln!(tbl, "</tbody></table>");
         let _ = writeln!(h, "<p>The model against observed station-to-station times (<code>ringsim validate</code>, computed for this report). Error = model − observed, over every matched pair (the fastest train of each pair: G/D/C or conventional); no pair is screened out. {} Two timings: <b>as the rings</b> use it, the timetable's trains at the boards' own times where the boards give them (an observed file of the boards' date is then reproduced, not predicted) and the physics elsewhere; and <b>the physics alone</b> (<code>validate --physics</code>), which times the lines without a timetable and the legs the boards do not show, and whose cross-validated error <code>calibrate</code> writes to the network's calibration file.</p>", if a.validate_with.is_some() { format!("Every observation is measured on scenario <b>{}</b> ({}), as <code>--validate-with</code> asks.", esc(&vb.sc.name), esc(&network_wording(&vb))) } else { format!("Each observation is measured on the network as built on its own date (the file's <code>as_of</code> column: the timetable's date, or the date of the report that gave the time), so that no time is compared with lines not yet open or opened since; {}", if undated { format!("a row without a date on scenario <b>{}</b> ({}).", esc(&vb.sc.name), esc(&network_wording(&vb))) } else { "every row has one.".to_string() }) });
         h.push_str(&tbl);
+        for n in &notes {
+            let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(n));
+        }
         if dated {
             let _ = writeln!(h, "<p class=\"note\">\"As built on\" a date: the scenario's network with what had opened by then and the network's own trains (no plan project added, no service modification of the scenario), timed with the scenario's parameters.</p>");
         }
