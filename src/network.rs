@@ -302,6 +302,9 @@ fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f
     Ok((lon, lat))
 }
 
+/// The files every network folder holds ([`Network::load`] reads each).
+pub const NETWORK_FILES: [&str; 10] = ["network.toml", "params.toml", "places.csv", "stations.csv", "cities.csv", "rail_lines.csv", "rail_sections.csv", "speed_changes.csv", "road_links.csv", "connectors.csv"];
+
 impl Network {
     /// The opening dates of every element of project `id` (rail sections, stations, roads; `None` for one with no
     /// date): empty when the network models none of it.
@@ -322,6 +325,18 @@ impl Network {
         let tpath = dir.join("network.toml");
         if !dir.is_dir() {
             return Err(Error::Io { path: dir.to_path_buf(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such network folder") });
+        }
+        // every file a network is made of, said at once (not as an unreadable path that looks like a typo)
+        let missing: Vec<&str> = NETWORK_FILES.iter().copied().filter(|f| !dir.join(f).exists()).collect();
+        if !missing.is_empty() {
+            return Err(Error::Toml {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "this network folder lacks {}: a network folder holds {} (networks/README.md describes each; tools/derive writes the bundled ones), and services.csv and project_services.csv where it has trains; or the scenario's `network` names the wrong folder",
+                    missing.join(", "),
+                    NETWORK_FILES.join(", ")
+                ),
+            });
         }
         let text = crate::table::read_text(&tpath)?;
         let value = crate::tomlfile::read(&tpath, &text, &schema::NETWORK_TOML)?;
