@@ -197,7 +197,7 @@ fn more_malformed_inputs() {
     std::fs::remove_file(t.path().join("tiny/connectors.csv")).unwrap();
     let (code, _, err) = run(t.path(), &["run", sc.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("connectors.csv") && err.contains("cannot read"), "{err}");
+    assert!(err.contains("this network folder lacks connectors.csv"), "{err}");
     // missing scenario
     let (code, _, err) = run(t.path(), &["run", "nope.toml"]);
     assert_eq!(code, 2);
