@@ -10,10 +10,10 @@
 //! - default services, generated per line from its sections by a rule stated in `params.toml` (`[rail.defaults]`):
 //!   a stopping train on every line and, on every line that has a section no as-built service uses (new lines,
 //!   projects), an express stopping only at the line's ends and at junctions (stations where rail lines of three
-//!   or more directions meet) and a semi-fast stopping there, at the stations of the plan's cities
+//!   or more directions meet) and a semi-fast stopping there and at the stations of the plan's cities
 //!   (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
-//!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations), and where the line
-//!   passes from one railway to another (万州北, where 郑万 meets 渝万). All run in both directions;
+//!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations). All run in both
+//!   directions;
 //! - `project_services.csv` of the network (optional): trains that run on across lines, a project's or (no
 //!   project) on lines as built, with a stopping pattern of the defaults or the stops a source lists
 //!   ([`load_project_services`]), run only while their whole route is open.
@@ -396,8 +396,7 @@ pub enum Pattern {
     Stopping,
     /// The ends and the junctions ([`junctions`]).
     Express,
-    /// The express's stops, the plan cities' stations (`cities.csv`) and where the line passes from one railway to
-    /// another ([`semifast_stops`]).
+    /// The express's stops and the plan cities' stations (`cities.csv`).
     Semifast,
 }
 
@@ -412,8 +411,8 @@ impl Pattern {
     }
 }
 
-/// Whether a service of `pattern` stops at each station of `route` (`hub`: the junctions, `city`: the semi-fast's
-/// other stops, [`semifast_stops`], both by station index).
+/// Whether a service of `pattern` stops at each station of `route` (`hub`: the junctions, `city`: the plan cities'
+/// stations, both by station index).
 pub fn pattern_stops(route: &[StationIx], pattern: Pattern, hub: &[bool], city: &[bool]) -> Vec<bool> {
     let n = route.len();
     (0..n)
@@ -428,31 +427,15 @@ pub fn pattern_stops(route: &[StationIx], pattern: Pattern, hub: &[bool], city: 
         .collect()
 }
 
-/// Where the semi-fast of the defaults stops besides the express's stops: the plan cities' stations (`cities.csv`)
-/// and the stations where a line passes from one railway to another, its consecutive sections built by different
-/// projects or one by a project and the other as built (万州北, where 郑万 of 2022 meets 渝万 of 2016: the end of
-/// the older railway's own trains, 54 a day on the 2021 boards, all of which end there). Like the junctions, it does
-/// not change with the scenario.
-pub fn semifast_stops(net: &Network) -> Vec<bool> {
-    let mut out = vec![false; net.stations.len()];
+/// Whether each station is a plan city's (`cities.csv`).
+fn city_stations(net: &Network) -> Vec<bool> {
+    let mut city = vec![false; net.stations.len()];
     for c in &net.cities {
         for s in &c.stations {
-            out[s.i()] = true;
+            city[s.i()] = true;
         }
     }
-    let mut by_line: BTreeMap<usize, Vec<&crate::network::Section>> = BTreeMap::new();
-    for s in &net.sections {
-        by_line.entry(s.line.i()).or_default().push(s);
-    }
-    for secs in by_line.values_mut() {
-        secs.sort_by_key(|s| s.seq);
-        for w in secs.windows(2) {
-            if w[0].to == w[1].from && w[0].project != w[1].project {
-                out[w[0].to.i()] = true;
-            }
-        }
-    }
-    out
+    city
 }
 
 /// The through services (`project_services.csv`, optional): trains that run from one line onto another, which a
@@ -471,7 +454,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
     let t = Table::read_schema(&path, &crate::schema::PROJECT_SERVICES)?;
     let pairs = sections_by_pair(net);
     let hub = junctions(net);
-    let city = semifast_stops(net);
+    let city = city_stations(net);
     let mut out: Vec<Service> = Vec::new();
     for r in t.rows() {
         let id = r.req("service_id")?.to_string();
@@ -581,7 +564,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
 /// The default services of every line (see the module documentation), given the as-built ones.
 pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
     let hub = junctions(net);
-    let city = semifast_stops(net);
+    let city = city_stations(net);
     // a section counts as used when a timetable service runs between its two stations, on whichever line's
     // section of that stretch it was assigned to (lines sharing a stretch share its trains)
     let mut used = vec![false; net.sections.len()];

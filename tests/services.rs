@@ -799,27 +799,6 @@ fn a_semi_fast_serves_the_plan_cities_stations_of_a_new_line() {
     }
 }
 
-#[test]
-fn a_semi_fast_stops_where_the_line_passes_from_one_railway_to_another() {
-    // 乙站→己站, 90 km at 300 km/h = 1080 s, and 30 s in the throat of 乙站, a junction (乙站 meets 甲站, 丙站 and
-    // 丁站). Where 己站–戊站 is a project's section and 丁站–己站 is not, 己站 is where one railway meets another
-    // (万州北, where 郑万 meets 渝万), and the semi-fast stops there without stopping at 丁站: + 60 s accelerating +
-    // 60 s braking = 20.5 min. All as built, no semi-fast runs (no plan city's station on the line but the
-    // express's), and the stopping train also stops at 丁站: + 60 + 60 and a 60 s dwell = 23.5 min. The express
-    // stops at neither (乙站 and 戊站, the line's ends).
-    for (boundary, minutes) in [(true, "20.5"), (false, "23.5")] {
-        let t = tempfile::tempdir().unwrap();
-        let sc = tiny_semifast(t.path(), false);
-        if boundary {
-            let path = t.path().join("tiny/rail_sections.csv");
-            let s = std::fs::read_to_string(&path).unwrap().replace("l2:3,l2,3,SFF,SEE,40,350,300,2012-01-01,,", "l2:3,l2,3,SFF,SEE,40,350,300,2012-01-01,p-hsr-bc,");
-            std::fs::write(&path, s).unwrap();
-        }
-        std::fs::write(t.path().join("p.csv"), "from,to\n乙站,己站\n").unwrap();
-        assert_eq!(od_minutes(t.path(), &sc), minutes, "己站 where two railways meet: {boundary}");
-    }
-}
-
 /// `trip`'s station measure leg by leg: the steps after "its trip, leg by leg" up to its total, and the seconds of
 /// each (the number before " s)").
 fn trip_steps(out: &str) -> (Vec<String>, Vec<u32>, String) {
