@@ -254,6 +254,26 @@ fn trip_explains_the_time_od_reports() {
 }
 
 #[test]
+fn zhengwans_through_semi_fast_stops_at_wanzhoubei_once_the_whole_line_is_open() {
+    // project_services.csv's 郑渝 semi-fast: 郑州东 → 万州北 by one train from 2022-06-20 (the defaults' express and
+    // semi-fast run through 万州北 to 重庆北, so it took a change at 襄阳东 onto a stopping train: 252.4 min); before
+    // 襄阳东–万州北 opened no train runs it and 万州北 is not reached by rail from 郑州东
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "万州北"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("fastest single train: service zhengyu-wanzhou-semifast (hsr, 350 km/h trains, 10 a day)\n  its stops: 郑州东 郑州航空港 平顶山西 南阳东 襄阳东 万州北 重庆北\n"), "{out}");
+    let head = out.lines().find(|l| l.starts_with("station measure (")).unwrap_or_else(|| panic!("{out}"));
+    assert!(head.ends_with(" by hsr"), "one train, no change: {out}");
+    let secs: u32 = head.rsplit(" s) by ").nth(1).unwrap().rsplit('(').next().unwrap().parse().unwrap();
+    assert!((12_000..12_600).contains(&secs), "郑州东 → 万州北 about 200 min by the semi-fast: {out}");
+    let sc = repo().join("scenarios/asbuilt-2021.toml");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "万州北"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no single train serves both stations in this scenario"), "{out}");
+}
+
+#[test]
 fn trip_shows_the_change_the_rings_take_to_jincheng() {
     // 郑州东 → 晋城东 in asbuilt-2025: the single train (via 郑州) takes 96.0 min, the rings' 69.8 min change at 郑州
     // (10 min) onto a 太焦 train; trip lists that trip's legs, which add up to the station measure's seconds
