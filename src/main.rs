@@ -1,7 +1,7 @@
 //! The `ringsim` command line: parses arguments (clap), calls the library, prints, and maps every error to
 //! exit code 2 with the message on stderr.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -388,29 +388,12 @@ impl Cmd {
             Cmd::Trip { .. } | Cmd::Report { .. } | Cmd::Plot { .. } => None,
         }
     }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Cmd::Run { .. } => "run",
-            Cmd::Trip { .. } => "trip",
-            Cmd::Projects { .. } => "projects",
-            Cmd::Report { .. } => "report",
-            Cmd::Od { .. } => "od",
-            Cmd::Compare { .. } => "compare",
-            Cmd::Calibrate { .. } => "calibrate",
-            Cmd::Order { .. } => "order",
-            Cmd::Validate { .. } => "validate",
-            Cmd::Matrix { .. } => "matrix",
-            Cmd::Graph { .. } => "graph",
-            Cmd::Plot { .. } => "plot",
-            Cmd::Chart { .. } => "chart",
-            Cmd::Indicators { .. } => "indicators",
-        }
-    }
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // parsed through the matches, which also give the subcommand's name as clap knows it (for messages)
+    let parsed = Cli::command().try_get_matches().and_then(|m| Ok((Cli::from_arg_matches(&m)?, m.subcommand_name().unwrap_or_default().to_string())));
+    let (cli, cmd_name) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -429,7 +412,7 @@ fn main() -> ExitCode {
         }
     }
     if cli.bom && cli.cmd.csv().is_none() {
-        eprintln!("error: --bom: `{}` writes no CSV file, so there is nothing to mark; leave --bom out", cli.cmd.name());
+        eprintln!("error: --bom: `{}` writes no CSV file, so there is nothing to mark; leave --bom out", cmd_name);
         return ExitCode::from(2);
     }
     ringsim::report::set_csv_bom(cli.bom || cli.cmd.csv().is_some_and(|c| c.bom));
