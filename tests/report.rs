@@ -157,8 +157,8 @@ fn run_and_compare_take_overrides_and_label_rings_and_bands() {
     for l in cities.lines().skip(1) {
         let f: Vec<&str> = l.split(',').collect();
         if let Ok(m) = f[mi].parse::<f64>() {
-            // minutes print to 0.1, the band is by the second: printed on a cutoff (信阳 in 2025, 3601 s, prints
-            // 60.0), either band
+            // minutes print to 0.1, the band is by the second: printed on a cutoff (60.0 may be 3600 s or 3601 s),
+            // either band
             let band = |m: f64| if m <= 30.0 { "0–30 min" } else if m <= 60.0 { "30–60 min" } else if m <= 90.0 { "60–90 min" } else { "over 90 min" };
             let (lo, hi) = (band(m - 0.05), band(m + 0.05));
             assert!(f[bi] == lo || f[bi] == hi, "{l}");

@@ -299,10 +299,11 @@ fn trip_shows_the_change_the_rings_take_to_jincheng() {
         assert!(steps[2].starts_with("train 2: 郑州 → 晋城东, ") && steps[2].contains(", service "), "{out}");
         assert!(last.starts_with(&format!("total {:.1} min ({total} s): 2 trains, a change at 郑州", f64::from(total) / 60.0)), "{out}");
     }
-    // a single train's trip (郑州东 → 信阳东, the station measure's 3601 s by one train) is the one explained: no legs
+    // a single train's trip (郑州东 → 信阳东, the station measure's 3600 s by one train: 66 min on the 2021 boards
+    // moved to 3601.3 s by 京广's 350 km/h, a scheduled time of 60 min) is the one explained: no legs
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "信阳东"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.ends_with(" min each): 60.0 min (3601 s) by hsr\n"), "{out}");
+    assert!(out.ends_with(" min each): 60.0 min (3600 s) by hsr\n"), "{out}");
 }
 
 /// A copy of the tiny network (and its seeds) with this `services.csv`, and a scenario that opens 乙站–丙站.
@@ -1054,14 +1055,16 @@ fn the_timetables_trains_run_at_their_scheduled_times() {
     let sc = tiny_with_boards(t.path(), &format!("{H}U,hsr,350,2,SAA|SBB,SAA|SBB,dep@SAA=07:00 dep@SAA=08:00,,assumption: test\n"), "");
     assert_eq!(od_minutes(t.path(), &sc), "22.0");
     // a scenario moves the scheduled time by what its physics changes: the trains held to 200 km/h take 1800 s
-    // + 40 + 40 = 1880 s by the physics, 560 s more than at 300, so 1620 + 560 = 2180 s = 36.3 min (the default
-    // stopping trains taken out, which would otherwise still run at 27)
+    // + 40 + 40 = 1880 s by the physics, 560 s more than at 300, so 1620 + 560 = 2180 s = 36.3 min, a scheduled
+    // time in whole minutes: 36.0 (the default stopping trains taken out, which would otherwise still run at 27)
     let t = tempfile::tempdir().unwrap();
     let extra = "[services]\nremove = [\"l1:stopping:1\", \"l1:stopping:1:rev\"]\n[[services.adjust]]\nservices = [\"U\"]\nmax_kmh = 200\nsource = \"assumption: test\"\n";
     let sc = tiny_with_boards(t.path(), &rows, extra);
-    assert_eq!(od_minutes(t.path(), &sc), "36.3");
+    assert_eq!(od_minutes(t.path(), &sc), "36.0");
     let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
     assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  to the whole minute                   -0.3 min (-20.0 s)\n    (a scheduled time: the boards' minutes moved by this scenario's physics, 36.33 min, rounded as a timetable publishes it)\n"), "{out}");
+    assert!(out.contains("  total                                36.0 min\n"), "{out}");
     assert!(out.contains("the boards' time less the physics's   +5.0 min\n    (the boards time this leg: 27 min by the fastest of the pattern's trains on the network of 2016-12-31, 22.0 min by the physics there"), "{out}");
     assert!(out.contains("  running (limits; lower near stops)   30.0 min"), "{out}");
     // validate --physics times every train by the physics alone; validate by default reproduces the boards

@@ -99,6 +99,10 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
                     let _ = writeln!(t, "    (no faster than the timetable's fastest {} train over the same stations, {:.0} min on the network of {date} by the boards, where the physics gives this service {:.1}; this scenario's physics moves it from there)", svc.class.as_str(), m(tm.boards), m(tm.boards - tm.fast));
                 }
             }
+            if p.rounding != 0.0 {
+                let _ = writeln!(t, "  to the whole minute                 {:+6.1} min ({:+.1} s)", m(p.rounding), p.rounding);
+                let _ = writeln!(t, "    (a scheduled time: the boards' minutes moved by this scenario's physics, {:.2} min, rounded as a timetable publishes it)", m(p.total() - p.rounding - p.capped));
+            }
             if p.capped != 0.0 {
                 let _ = writeln!(t, "  held to the train's timed legs      {:+6.1} min", m(p.capped));
                 let _ = writeln!(t, "    (it reaches no stop later than one further on, nor sooner than one before, by the legs the boards time)");
