@@ -27,7 +27,8 @@
 //!
 //! Where the boards time a leg of a timetable pattern (a train's departure from one stop and arrival at a later
 //! one), the leg runs at the boards' time, moved by what a scenario's physics changes against the network of the
-//! boards' date ([`attach_timetable`], [`Service::timetable`]): the physics is the model of everything the boards
+//! boards' date ([`attach_timetable`], [`Service::timetable`]), the fastest train's in whole minutes as a timetable
+//! gives a scheduled time ([`LegParts::rounding`]): the physics is the model of everything the boards
 //! do not show, and of change; the boards are the as-built timetable. [`physics_only`] takes them off, for the fit.
 
 use crate::error::{Error, Result};
