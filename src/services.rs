@@ -491,8 +491,18 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
         if route.len() < 2 || route.iter().collect::<BTreeSet<_>>().len() != route.len() {
             return Err(r.err("route", "a route needs two or more stations, each once, '|'-separated"));
         }
-        let hops = route_hops(net, &pairs, &route)
+        let mut hops = route_hops(net, &pairs, &route)
             .map_err(|(a, b)| r.err("route", format!("no rail section joins '{}' and '{}'; list every station the train passes", net.stations[a.i()].id, net.stations[b.i()].id)))?;
+        // a project's trains run on its own track where another line shares the stretch (郑州东–郑州航空港: 郑渝's
+        // section and 郑阜's), so that they need that project only, at its speed; a fixed choice, as stretch_section's
+        if let Some(project) = project {
+            for (h, w) in hops.iter_mut().zip(route.windows(2)) {
+                let k = if w[0] < w[1] { (w[0], w[1]) } else { (w[1], w[0]) };
+                if let Some(&own) = pairs.get(&k).and_then(|v| v.iter().find(|&&i| net.sections[i].project.as_deref() == Some(project))) {
+                    *h = own;
+                }
+            }
+        }
         match project {
             Some(project) if !hops.iter().any(|&si| net.sections[si].project.as_deref() == Some(project)) => {
                 return Err(r.err("route", format!("the route uses no section of project '{project}'; a project's service runs on its line")));

@@ -256,8 +256,7 @@ fn trip_explains_the_time_od_reports() {
 #[test]
 fn zhengwans_through_semi_fast_stops_at_wanzhoubei_once_the_whole_line_is_open() {
     // project_services.csv's 郑渝 semi-fast: 郑州东 → 万州北 by one train from 2022-06-20 (the defaults' express and
-    // semi-fast run through 万州北 to 重庆北, so it took a change at 襄阳东 onto a stopping train: 252.4 min); before
-    // 襄阳东–万州北 opened no train runs it and 万州北 is not reached by rail from 郑州东
+    // semi-fast run through 万州北 to 重庆北, so it took a change at 襄阳东 onto a stopping train: 252.0 min)
     let t = tempfile::tempdir().unwrap();
     let sc = repo().join("scenarios/asbuilt-2025.toml");
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "万州北"]);
@@ -267,10 +266,22 @@ fn zhengwans_through_semi_fast_stops_at_wanzhoubei_once_the_whole_line_is_open()
     assert!(head.ends_with(" by hsr"), "one train, no change: {out}");
     let secs: u32 = head.rsplit(" s) by ").nth(1).unwrap().rsplit('(').next().unwrap().parse().unwrap();
     assert!((12_000..12_600).contains(&secs), "郑州东 → 万州北 about 200 min by the semi-fast: {out}");
+    // it runs on 郑渝's own track out of 郑州东, where 郑阜 shares the stretch: without 郑阜 it still runs, at 郑渝's
+    // 310 km/h there (a project's service needs its own project's sections only)
+    assert!(out.contains("    郑州东 – 郑州航空港: 39.3 km, limit 310 km/h (郑渝高速铁路(郑万+渝万), "), "{out}");
+    let no_fu = t.path().join("no-zhengfu.toml");
+    let text = std::fs::read_to_string(&sc).unwrap().replace("network = \"../networks/zhongyuan\"", &format!("network = \"{}\"", repo().join("networks/zhongyuan").display()));
+    std::fs::write(&no_fu, format!("{text}[projects]\nremove = [\"hsr-zhengfu\"]\n")).unwrap();
+    let (code, out2, err) = ringsim(t.path(), &["trip", no_fu.to_str().unwrap(), "郑州东", "万州北"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out2.contains("fastest single train: service zhengyu-wanzhou-semifast "), "{out2}");
+    assert_eq!(out2.lines().find(|l| l.starts_with("station measure (")), Some(head), "{out2}");
+    // before 襄阳东–万州北 opened (2022-06-20) it does not run, and 万州北 is not reached by rail from 郑州东
     let sc = repo().join("scenarios/asbuilt-2021.toml");
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "万州北"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("no single train serves both stations in this scenario"), "{out}");
+    assert!(out.contains("station measure: unreachable by rail"), "{out}");
 }
 
 #[test]
