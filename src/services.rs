@@ -681,7 +681,7 @@ pub struct LegParts {
     pub scheduled: bool,
     /// For a leg the boards time, what rounds the fastest train's moved time to the whole minute: a timetable
     /// publishes whole minutes, and the boards' time, moved by what the scenario's physics changes, is the
-    /// scenario's scheduled time (郑州东 → 信阳东 in 2025: 66 min on the 2021 boards, 3600.6 s at 350 km/h, 60 min).
+    /// scenario's scheduled time (郑州东 → 信阳东 in 2025: 66 min on the 2021 boards, 3601.3 s at 350 km/h, 60 min).
     /// 0 at the boards' date (the boards' own minutes) and elsewhere.
     pub rounding: f64,
     /// What the leg is moved by so that, where the boards time the train's other legs, it reaches no stop later
@@ -1322,7 +1322,9 @@ impl Scene<'_> {
                             // the fastest train's moved time in whole minutes (a round is monotone, so a scenario
                             // whose physics is no slower still gives no later a time); any one train's is a mean
                             let total = parts.total();
-                            parts.rounding = (total / 60.0).round() * 60.0 - total;
+                            let r = (total / 60.0).round() * 60.0 - total;
+                            // at the boards' date the total is the boards' minutes up to float error: no rounding
+                            parts.rounding = if r.abs() < 1e-6 { 0.0 } else { r };
                             // any one train is never faster than the fastest (the two corrections are measured at
                             // the boards' date; a scenario's physics moves their shares of a stop apart)
                             let gap = parts.total() - one.total();

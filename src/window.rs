@@ -451,8 +451,10 @@ fn train_rides(svc: &crate::services::Service, st: &[StationIx], ride: &[Vec<u32
                     if let (true, Some(&(_, _, o)), Some(&(_, mean)), Some(l)) = (svc.timetable.contains_key(&key), own.get(&key), sched.get(&key), legs.get(&key)) {
                         // the pattern's one-train ride as the scenario moves it, before it was raised to the
                         // fastest's (that floor is applied to each train below), shifted to this train's own time
+                        // in whole minutes, as the boards give it: a train's moved board time is a scheduled time
+                        // (services::LegParts::rounding; a round is monotone, so no scenario makes it later)
                         let x = f64::from(r[k][z - k - 1]) - l.raised + o - mean;
-                        r[k][z - k - 1] = (x.round().max(0.0) as u32).max(l.fast);
+                        r[k][z - k - 1] = (((x / 60.0).round() * 60.0).max(0.0) as u32).max(l.fast);
                     }
                 }
             }

@@ -1074,10 +1074,16 @@ fn the_timetables_trains_run_at_their_scheduled_times() {
     assert_eq!(od_minutes(t.path(), &sc), "36.0");
     let (code, out, err) = ringsim(t.path(), &["trip", &sc, "甲站", "乙站"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("  to the whole minute                   -0.3 min (-20.0 s)\n    (a scheduled time: the boards' minutes moved by this scenario's physics, 36.33 min, rounded as a timetable publishes it)\n"), "{out}");
+    assert!(out.contains("  to the whole minute                  -0.33 min (-20.0 s)\n    (a scheduled time: the boards' minutes moved by this scenario's physics, 36.33 min, rounded as a timetable publishes it)\n"), "{out}");
     assert!(out.contains("  total                                36.0 min\n"), "{out}");
     assert!(out.contains("the boards' time less the physics's   +5.0 min\n    (the boards time this leg: 27 min by the fastest of the pattern's trains on the network of 2016-12-31, 22.0 min by the physics there"), "{out}");
     assert!(out.contains("  running (limits; lower near stops)   30.0 min"), "{out}");
+    // each train's own board time is moved the same way, in whole minutes too: the 07:00 train's 30 min + 560 s =
+    // 2360 s = 39.33 min rides 39 in the departure window (its 5th percentile: leaving at 07:00, no wait; 39.3
+    // before the rule)
+    let (code, out, err) = ringsim(t.path(), &["od", &sc, "--pairs", "p.csv", "--window", "07:00-07:01", "--percentiles", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().nth(1).is_some_and(|l| l.ends_with(",39.0")), "{out}");
     // validate --physics times every train by the physics alone; validate by default reproduces the boards
     std::fs::write(t.path().join("obs.csv"), "from,to,minutes,train_code,train_type,n_trains,source\n甲站,乙站,27,G1,高速动车,2,assumption: test\n").unwrap();
     let sc = tiny_with_boards(t.path(), &rows, "");

@@ -100,7 +100,7 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
                 }
             }
             if p.rounding != 0.0 {
-                let _ = writeln!(t, "  to the whole minute                 {:+6.1} min ({:+.1} s)", m(p.rounding), p.rounding);
+                let _ = writeln!(t, "  to the whole minute                 {:+6.2} min ({:+.1} s)", m(p.rounding), p.rounding);
                 let _ = writeln!(t, "    (a scheduled time: the boards' minutes moved by this scenario's physics, {:.2} min, rounded as a timetable publishes it)", m(p.total() - p.rounding - p.capped));
             }
             if p.capped != 0.0 {
