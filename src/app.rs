@@ -259,9 +259,9 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     }
     let g = build_graph(&b)?;
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
-    let ts = od::times_measured(b.net, &g, &q, measure);
+    let ts = od::times_with_modes(b.net, &g, &q, measure);
     let fmt = |t: Option<crate::units::Seconds>| t.map(|t| t.minutes().to_string()).unwrap_or_default();
-    let mut header = vec!["from", "to", "from_name", "from_kind", "to_name", "to_kind", "measure", "minutes"];
+    let mut header = vec!["from", "to", "from_name", "from_kind", "to_name", "to_kind", "measure", "minutes", "mode"];
     let (road, transit) = if by_mode {
         header.extend(["road_minutes", "transit_minutes"]);
         (od::times_by(b.net, &g, &q, od::Modes::Road), od::times_by(b.net, &g, &q, od::Modes::Transit))
@@ -283,7 +283,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
                 // (`unknown` where not), no time
                 let side = |e: Option<od::Endpoint>| e.map(|e| od::describe(b.net, e)).map(|(n, kind)| (n, kind.to_string())).unwrap_or_else(|| (String::new(), "unknown".to_string()));
                 let ((fname, fkind), (tname, tkind)) = (side(u.from.1), side(u.to.1));
-                let mut row = vec![u.from.0.clone(), u.to.0.clone(), fname, fkind, tname, tkind, String::new(), String::new()];
+                let mut row = vec![u.from.0.clone(), u.to.0.clone(), fname, fkind, tname, tkind, String::new(), String::new(), String::new()];
                 if by_mode {
                     row.extend([String::new(), String::new()]);
                 }
@@ -293,7 +293,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
         };
         let (fname, fkind) = od::describe(b.net, p.from);
         let (tname, tkind) = od::describe(b.net, p.to);
-        let mut row = vec![p.from_key.clone(), p.to_key.clone(), fname, fkind.to_string(), tname, tkind.to_string(), ts[i].1.as_str().to_string(), fmt(ts[i].0)];
+        let mut row = vec![p.from_key.clone(), p.to_key.clone(), fname, fkind.to_string(), tname, tkind.to_string(), ts[i].1.as_str().to_string(), fmt(ts[i].0), ts[i].2.clone()];
         if by_mode {
             row.extend([fmt(road[i]), fmt(transit[i])]);
         }

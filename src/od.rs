@@ -220,6 +220,12 @@ pub fn default_measure(from: Endpoint, to: Endpoint) -> crate::scenario::Measure
 /// distinct origin — the engine `run`, `matrix` and `indicators` use — in parallel; the result is in pair order,
 /// with the measure used.
 pub fn times_measured(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], measure: Option<crate::scenario::Measure>) -> Vec<(Option<Seconds>, crate::scenario::Measure)> {
+    times_with_modes(net, g, pairs, measure).into_iter().map(|t| (t.0, t.1)).collect()
+}
+
+/// As [`times_measured`], with each pair's path as `reach.csv`'s `mode` gives it (`hsr+change+hsr`: the legs in
+/// order, a change of trains between two trains; empty where there is no time).
+pub fn times_with_modes(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], measure: Option<crate::scenario::Measure>) -> Vec<(Option<Seconds>, crate::scenario::Measure, String)> {
     use crate::rings::{Origin, Targets};
     let own = crate::rings::stations_by_place(net, g);
     let (origins, index) = distinct_origins(pairs);
@@ -244,7 +250,8 @@ pub fn times_measured(net: &Network, g: &Graph, pairs: &[(Endpoint, Endpoint)], 
                 Endpoint::Place(p) => &tg.places[p.i()],
                 Endpoint::City(c) => &tg.cities[c.i()],
             };
-            (times.get(m), m)
+            let t = times.get(m);
+            (t, m, if t.is_some() { times.mode(m).to_string() } else { String::new() })
         })
         .collect()
 }

@@ -86,8 +86,12 @@ fn od_agrees_with_run_and_accepts_names() {
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 7);
-    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes
+    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes,mode
+    assert_eq!(out.lines().next(), Some("from,to,from_name,from_kind,to_name,to_kind,measure,minutes,mode"));
     assert_eq!(rows[0][7], rows[1][7], "names and ids give the same pair");
+    // the path: one high-speed train 郑州东 → 开封北; door to door from 郑州市 to 济源市 it starts and ends by road
+    assert_eq!(rows[0][8], "hsr");
+    assert!(rows[2][8].starts_with("road") && rows[2][8].ends_with("road"), "{:?}", rows[2]);
     assert_eq!((rows[0][3], rows[0][6]), ("station", "station"), "a station pair uses the station measure");
     assert_eq!((rows[2][3], rows[2][6]), ("city", "door"), "a city pair uses the door measure");
     // in a pairs file an exact station name is the station (郑州 is also the city 郑州市, which a scenario's origin
@@ -399,9 +403,9 @@ fn od_keeps_unknown_pairs_only_when_asked() {
     assert!(err.contains("line 2, field `to`") && err.contains("line 4, field `from`"), "{err}");
     let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 3);
-    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes
-    assert_eq!(rows[0], vec!["郑州东", "北京西", "郑州东", "station", "", "unknown", "", ""]);
-    assert_eq!(rows[2], vec!["BJP", "许昌东", "", "unknown", "许昌东", "station", "", ""]);
+    // columns: from,to,from_name,from_kind,to_name,to_kind,measure,minutes,mode
+    assert_eq!(rows[0], vec!["郑州东", "北京西", "郑州东", "station", "", "unknown", "", "", ""]);
+    assert_eq!(rows[2], vec!["BJP", "许昌东", "", "unknown", "许昌东", "station", "", "", ""]);
     std::fs::write(t.path().join("q.csv"), "from,to\n郑州东,信阳东\n").unwrap();
     let (code, alone, err) = run(t.path(), &["od", sc, "--pairs", "q.csv"]);
     assert_eq!(code, 0, "{err}");

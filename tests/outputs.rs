@@ -267,11 +267,25 @@ fn run_od_and_matrix_agree_on_station_pairs() {
     assert_eq!(od.len(), stations.len());
     let m = rows(&run(t.path(), &["matrix", s, "--nodes", "stations", "--measure", "station"]));
     let zzd_id = rows(&read(&net.join("stations.csv"))).into_iter().find(|r| r["name"] == "郑州东").unwrap()["station_id"].clone();
-    let mx: HashMap<String, String> = m.iter().filter(|r| r["from"] == zzd_id).map(|r| (r["to"].clone(), r["minutes"].clone())).collect();
+    let mx: HashMap<String, (String, String)> = m.iter().filter(|r| r["from"] == zzd_id).map(|r| (r["to"].clone(), (r["minutes"].clone(), r["mode"].clone()))).collect();
+    let mut checked = 0;
     for (r, o) in stations.iter().zip(&od) {
         assert_eq!(o["measure"], "station");
         assert_eq!(o["to"], r["node_id"]);
         assert_eq!(o["minutes"], r["station_minutes"], "od and run differ for 郑州东 → {}", r["name"]);
-        assert_eq!(mx[&r["node_id"]], r["station_minutes"], "matrix and run differ for 郑州东 → {}", r["name"]);
+        assert_eq!(mx[&r["node_id"]].0, r["station_minutes"], "matrix and run differ for 郑州东 → {}", r["name"]);
+        // and the same path: od's mode is run's (the scenario's measure is the station measure) and matrix's
+        assert_eq!(o["mode"], r["mode"], "od and run give 郑州东 → {} different paths", r["name"]);
+        assert_eq!(mx[&r["node_id"]].1, r["mode"], "matrix and run give 郑州东 → {} different paths", r["name"]);
+        assert!(o["mode"] == "origin" || o["mode"].starts_with("hsr") || o["mode"].starts_with("intercity") || o["mode"].starts_with("conventional") || o["mode"].starts_with("suburban") || o["mode"].starts_with("metro") || o["mode"].starts_with("walk"), "a station pair by rail: {o:?}");
+        match r["node_id"].as_str() {
+            // one train on the boards (20 min, README)
+            "KBF" => assert_eq!(o["mode"], "hsr", "郑州东 → 开封北"),
+            // by a change onto 太焦's trains (README, "The model": the through train is slower)
+            "TNV" => assert_eq!(o["mode"], "hsr+change+hsr", "郑州东 → 太原南"),
+            _ => {}
+        }
+        checked += usize::from(["KBF", "TNV"].contains(&r["node_id"].as_str()));
     }
+    assert_eq!(checked, 2, "开封北 and 太原南 are among the stations reached");
 }
