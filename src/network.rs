@@ -283,6 +283,51 @@ pub struct Network {
     station_by_id: HashMap<String, StationIx>,
 }
 
+/// The runs of a line: its sections (indices into `sections`) in `seq` order, cut where a section does not start
+/// at the station where the one before it ends. Each run is a way a train runs the line end to end; a line with
+/// a branch has a run per branch (郑西's 郑州东 branch). The line's default services run each run
+/// ([`crate::services::defaults`]).
+pub fn line_runs(sections: &[Section], line: LineIx) -> Vec<Vec<usize>> {
+    let mut secs: Vec<usize> = (0..sections.len()).filter(|&i| sections[i].line == line).collect();
+    secs.sort_by_key(|&i| sections[i].seq);
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in secs {
+        match runs.last_mut() {
+            Some(c) if sections[*c.last().expect("a run is never empty")].to == sections[i].from => c.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs
+}
+
+/// A line's `seq` must put its sections in running order: where one run of the line ends at the station where
+/// another begins, the two are one way cut in two by a `seq` out of order (or a section written the wrong way
+/// round), which would silently give the line's trains a change of trains there. `rows` are the sections' lines
+/// in `path`.
+fn check_section_order(path: &Path, sections: &[Section], rows: &[u64], stations: &[Station], lines: &[Line]) -> Result<()> {
+    for (li, line) in lines.iter().enumerate() {
+        let runs = line_runs(sections, LineIx(li as u32));
+        for a in &runs {
+            let end = &sections[*a.last().expect("a run is never empty")];
+            for b in runs.iter().filter(|b| !std::ptr::eq(*b, a)) {
+                let start = &sections[b[0]];
+                if start.from == end.to {
+                    return Err(Error::field(
+                        path,
+                        rows[b[0]],
+                        "seq",
+                        format!(
+                            "section {} (seq {}) of line '{}' starts at {} where section {} (seq {}) ends, but does not follow it in seq order, so the line's trains would stop and change there; renumber the line's seq in the order a train runs its sections (a branch starts at a station inside another run, not at its end)",
+                            start.id, start.seq, line.id, stations[start.from.i()].name, end.id, end.seq
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn require_source(t: &Table) -> Result<()> {
     for r in t.rows() {
         r.req("source")?;
@@ -466,6 +511,9 @@ impl Network {
         require_source(&t)?;
         let mut sections: Vec<Section> = Vec::new();
         let mut section_ids = HashMap::new();
+        // each section's row, and each (line, seq)'s first row: a line's seq orders its sections into runs
+        let mut section_rows: Vec<u64> = Vec::new();
+        let mut seq_rows: HashMap<(LineIx, u64), (u64, String)> = HashMap::new();
         for r in t.rows() {
             let id = r.req("section_id")?.to_string();
             if section_ids.insert(id.clone(), ()).is_some() {
@@ -473,6 +521,14 @@ impl Network {
             }
             let l = r.req("line_id")?;
             let line = *line_by_id.get(l).ok_or_else(|| r.err("line_id", format!("unknown line '{l}'; it must be a line_id in rail_lines.csv")))?;
+            let seq = r.u64("seq")?;
+            if let Some((first, other)) = seq_rows.insert((line, seq), (r.line, id.clone())) {
+                return Err(r.err(
+                    "seq",
+                    format!("line '{l}' already has a section with seq {seq} ({other}, line {first}); give each section of a line its own seq, in the order a train runs them"),
+                ));
+            }
+            section_rows.push(r.line);
             let from = station_ref(&r, "from_station")?;
             let to = station_ref(&r, "to_station")?;
             if from == to {
@@ -488,8 +544,9 @@ impl Network {
             if opened.is_none() && project.is_none() {
                 return Err(r.err("project_id", "a section that has not opened needs the project_id of the plan item that builds it"));
             }
-            sections.push(Section { id, line, seq: r.u64("seq")?, from, to, length: Km(r.positive("length_km")?), design_speed: Kmh(design), operating_speed: Kmh(operating), opened, project });
+            sections.push(Section { id, line, seq, from, to, length: Km(r.positive("length_km")?), design_speed: Kmh(design), operating_speed: Kmh(operating), opened, project });
         }
+        check_section_order(&path, &sections, &section_rows, &stations, &lines)?;
 
         // speed changes
         let path = dir.join("speed_changes.csv");

@@ -590,16 +590,8 @@ pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailPar
     }
     let mut out = Vec::new();
     for (li, line) in net.lines.iter().enumerate() {
-        let mut secs: Vec<usize> = (0..net.sections.len()).filter(|&i| net.sections[i].line.i() == li).collect();
-        secs.sort_by_key(|&i| net.sections[i].seq);
         // chains of sections joined end to start, in seq order (a break starts a new chain: a branch)
-        let mut chains: Vec<Vec<usize>> = Vec::new();
-        for i in secs {
-            match chains.last_mut() {
-                Some(c) if net.sections[*c.last().unwrap()].to == net.sections[i].from => c.push(i),
-                _ => chains.push(vec![i]),
-            }
-        }
+        let chains = crate::network::line_runs(&net.sections, crate::network::LineIx(li as u32));
         let class = line.mode;
         let cp = p.class(class);
         let express = chains.iter().flatten().any(|&i| !used[i]);
