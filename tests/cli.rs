@@ -535,3 +535,28 @@ fn quoted_fields_are_read_and_an_unclosed_quote_is_named() {
     assert_eq!(code, 2);
     assert!(err.contains("p.csv: line 3: unterminated quote") && !err.contains("fields"), "{err}");
 }
+
+/// A reader that stops early (`ringsim matrix … | head -1`) closes the pipe: the command ends quietly, exit 0, no
+/// panic (it used to panic with "failed printing to stdout: Broken pipe", exit 101).
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    use std::io::Read;
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    let mut child = std::process::Command::new(common::bin())
+        .args(["matrix", sc.to_str().unwrap(), "--nodes", "counties"])
+        .current_dir(t.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // read the header and close the pipe, as `head -1` does (the answer is megabytes, far beyond a pipe's buffer)
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with("from,to,minutes"), "{}", String::from_utf8_lossy(&first));
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(0), "{err}");
+}
