@@ -380,6 +380,28 @@ pub fn junctions(net: &Network) -> Vec<bool> {
     junctions_of(net, |_| true)
 }
 
+/// The stations where a default express stops besides its ends: the junctions, and the stations of a provincial
+/// capital among the plan cities (a prefecture code `xx0100`, GB/T 2260: 郑州 410100, 武汉 420100, 长沙 430100, 南昌
+/// 360100). A capital's stations are stops of every fast train the 2021 boards show there (郑州东, 武汉, 长沙南, 南昌西);
+/// an assumption for the defaults, which would otherwise run through 南昌西, on 沪昆 neither an end nor a junction.
+pub fn express_stations(net: &Network) -> Vec<bool> {
+    let mut out = junctions(net);
+    for c in net.cities.iter().filter(|c| is_capital_code(&c.id)) {
+        for s in &c.stations {
+            out[s.i()] = true;
+        }
+    }
+    out
+}
+
+/// Whether a 6-digit prefecture code is a provincial capital's: `xx0100` with `xx` a province's code (GB/T 2260; the
+/// first prefecture of each province and autonomous region is its capital, 石家庄 130100 … 乌鲁木齐 650100). The
+/// municipalities (北京 11, 天津 12, 上海 31, 重庆 50) are not listed: their `xx0100` is the city's districts.
+fn is_capital_code(id: &str) -> bool {
+    const PROVINCES: [&str; 27] = ["13", "14", "15", "21", "22", "23", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "51", "52", "53", "54", "61", "62", "63", "64", "65"];
+    id.len() == 6 && id.ends_with("0100") && PROVINCES.contains(&&id[..2])
+}
+
 /// Junctions over the sections `count` selects.
 pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> bool) -> Vec<bool> {
     let mut nb: Vec<BTreeSet<StationIx>> = vec![BTreeSet::new(); net.stations.len()];
@@ -395,7 +417,7 @@ pub fn junctions_of(net: &Network, count: impl Fn(&crate::network::Section) -> b
 pub enum Pattern {
     /// Every station of the route.
     Stopping,
-    /// The ends and the junctions ([`junctions`]).
+    /// The ends, the junctions and a provincial capital's stations ([`express_stations`]).
     Express,
     /// The express's stops and the plan cities' stations (`cities.csv`).
     Semifast,
@@ -412,8 +434,8 @@ impl Pattern {
     }
 }
 
-/// Whether a service of `pattern` stops at each station of `route` (`hub`: the junctions, `city`: the plan cities'
-/// stations, both by station index).
+/// Whether a service of `pattern` stops at each station of `route` (`hub`: [`express_stations`], `city`: the plan
+/// cities' stations, both by station index).
 pub fn pattern_stops(route: &[StationIx], pattern: Pattern, hub: &[bool], city: &[bool]) -> Vec<bool> {
     let n = route.len();
     (0..n)
@@ -454,7 +476,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
     }
     let t = Table::read_schema(&path, &crate::schema::PROJECT_SERVICES)?;
     let pairs = sections_by_pair(net);
-    let hub = junctions(net);
+    let hub = express_stations(net);
     let city = city_stations(net);
     let mut out: Vec<Service> = Vec::new();
     for r in t.rows() {
@@ -574,7 +596,7 @@ pub fn load_project_services(dir: &Path, net: &Network) -> Result<Vec<Service>> 
 
 /// The default services of every line (see the module documentation), given the as-built ones.
 pub fn defaults(net: &Network, timetable: &[Service], p: &crate::params::RailParams) -> Vec<Service> {
-    let hub = junctions(net);
+    let hub = express_stations(net);
     let city = city_stations(net);
     // a section counts as used when a timetable service runs between its two stations, on whichever line's
     // section of that stretch it was assigned to (lines sharing a stretch share its trains)
