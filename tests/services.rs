@@ -281,7 +281,12 @@ fn zhengwans_through_semi_fast_stops_at_wanzhoubei_once_the_whole_line_is_open()
     let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "万州北"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("no single train serves both stations in this scenario"), "{out}");
-    assert!(out.contains("station measure: unreachable by rail"), "{out}");
+    assert!(out.contains("station measure: unreachable by rail: no way between them in scenario asbuilt-2021"), "{out}");
+    // and where a station is not open yet, trip says when it opens, as od does
+    let sc = repo().join("scenarios/asbuilt-2016.toml");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc.to_str().unwrap(), "郑州东", "濮阳东"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("station measure: unreachable by rail: station 濮阳东 is not open on the scenario's date (2016-12-31): it opens on 2022-06-20"), "{out}");
 }
 
 #[test]

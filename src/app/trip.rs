@@ -137,7 +137,11 @@ pub fn trip(scenario: &Path, from: &str, to: &str, physics: bool) -> Result<Stri
             }
             write_steps(&mut t, &b, &steps, s, explained.is_some());
         }
-        (None, _) => t.push_str("station measure: unreachable by rail\n"),
+        // why, as `od` says it: a station not open on the scenario's date (and when it opens), or no way between them
+        (None, _) => {
+            let why = super::why_no_time(&b, &g, crate::od::Endpoint::Station(a), crate::od::Endpoint::Station(z));
+            let _ = writeln!(t, "station measure: unreachable by rail: {why}");
+        }
     }
     Ok(t)
 }
