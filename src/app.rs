@@ -338,6 +338,9 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let rows = od::read_pairs(b.net, pairs).map_err(|e| e.for_arg("the --pairs file", pairs))?;
+    for n in od::city_or_station_notes(b.net, rows.iter()) {
+        eprintln!("od: note: {}: {n}", pairs.display());
+    }
     let q = window::station_pairs(&b, &rows, pairs)?;
     let g = build_graph(&b)?;
     let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));

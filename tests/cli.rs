@@ -560,3 +560,15 @@ fn a_closed_stdout_pipe_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(status.code(), Some(0), "{err}");
 }
+
+/// `od --window` says, as `od` does, that a name a city shares (郑州) is taken as the station (audit).
+#[test]
+fn od_window_notes_a_name_taken_as_the_station() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2025.toml");
+    std::fs::write(t.path().join("p.csv"), "from,to\n郑州,信阳东\n").unwrap();
+    let (code, out, err) = run(t.path(), &["od", sc.to_str().unwrap(), "--pairs", "p.csv", "--window", "07:00-08:00"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("'郑州' (first on line 2) is taken as the station 郑州 (ZZF); for the city write 郑州市"), "{err}");
+    assert!(out.lines().nth(1).unwrap().starts_with("郑州,信阳东,郑州,信阳东,07:00-08:00,"), "{out}");
+}
