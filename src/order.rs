@@ -416,13 +416,7 @@ impl OrdersFile {
 fn name_to_id(file: &mut OrdersFile, net: &Network) -> Result<()> {
     let path = file.path.clone();
     let id = |k: &str| -> Result<String> { net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| cfg(&path, "projects", m)) };
-    let mut seen = BTreeSet::new();
-    for p in file.projects.iter_mut() {
-        *p = id(p)?;
-        if !seen.insert(p.clone()) {
-            return Err(cfg(&path, "projects", format!("project '{p}' is listed twice (by id and by name)")));
-        }
-    }
+    file.projects = crate::scenario::resolve_projects(net, &path, "projects", &file.projects)?;
     for r in file.rules.iter_mut() {
         *r = (id(&r.0)?, id(&r.1)?);
     }
@@ -527,11 +521,13 @@ impl Study {
             }
         }
         if let Some(i) = (0..n).find(|&i| !has_element[i]) {
-            return Err(cfg(
-                &path,
-                "projects",
-                format!("project '{}' has no rail section, station or road in network '{}' that the base scenario leaves closed, so there is nothing to order; remove it", file.projects[i], net.name),
-            ));
+            // why: the check of a scenario's projects.add (crate::scenario::opens_nothing)
+            let id = &file.projects[i];
+            let why = match crate::scenario::opens_nothing(net, id, |d, p| base.sc.is_open(d, p)) {
+                Some(crate::scenario::OpensNothing::NotModelled) => format!("has no rail section, station or road in network '{}'", net.name),
+                _ => format!("has no rail section, station or road in network '{}' that the base scenario leaves closed (every one is open on its as_of, {})", net.name, base.sc.as_of),
+            };
+            return Err(cfg(&path, "projects", format!("project '{id}' {why}, so there is nothing to order; remove it")));
         }
         // precedence (listed indices): explicit, then derived
         let mut before: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];

@@ -74,6 +74,45 @@ struct RawProjects {
     add_horizon: Vec<String>,
 }
 
+/// Project keys listed under `field` (ids, or Chinese or English names) resolved to ids, each once: a project
+/// listed twice (by the same key, or by its id and its name) is an error. A scenario's `projects.add` and
+/// `projects.remove` and an orders file's `projects` are read by it.
+pub fn resolve_projects(net: &Network, path: &Path, field: &str, keys: &[String]) -> Result<Vec<String>> {
+    let mut ids: Vec<String> = Vec::new();
+    for k in keys {
+        let id = net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| Error::config(path, field, m))?;
+        if let Some(j) = ids.iter().position(|x| *x == id) {
+            let how = if keys[j].trim() == k.trim() { String::new() } else { format!(" (as '{}' and as '{}')", keys[j].trim(), k.trim()) };
+            return Err(Error::config(path, field, format!("project '{id}' is listed twice{how}; list it once")));
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Why opening a project changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpensNothing {
+    /// The network has no rail section, station or road of the project (e.g. an airport upgrade of the seeds).
+    NotModelled,
+    /// Every element of it is already in use (`is_open` says so) without it.
+    AlreadyOpen,
+}
+
+/// Whether adding project `id` to a network where `is_open(opened, project)` says what is in use would open
+/// nothing, and why; `None` when it opens some element. A scenario's `projects.add` and an orders file's
+/// `projects` (where `is_open` is the base scenario's) are checked by it.
+pub fn opens_nothing(net: &Network, id: &str, is_open: impl Fn(Option<Date>, Option<&str>) -> bool) -> Option<OpensNothing> {
+    let openings = net.project_openings(id);
+    if openings.is_empty() {
+        Some(OpensNothing::NotModelled)
+    } else if openings.iter().all(|d| is_open(*d, Some(id))) {
+        Some(OpensNothing::AlreadyOpen)
+    } else {
+        None
+    }
+}
+
 /// The default cutoffs: the plan's 0.5 h, 1 h and 1.5 h circles around Zhengzhou (seed 001, 第二章第三节).
 pub const DEFAULT_CUTOFFS: [f64; 3] = [30.0, 60.0, 90.0];
 
@@ -235,13 +274,10 @@ impl Scenario {
             v
         };
         let (add, remove, add_status, add_horizon) = std::mem::take(&mut self.raw_projects);
-        // a project is named by its id or its Chinese (or English) name
-        let resolve = |field: &str, keys: Vec<String>| -> Result<Vec<String>> {
-            keys.iter().map(|k| net.seeds.resolve_project(k).map(|p| p.id.clone()).map_err(|m| Error::config(&path, field, m))).collect()
-        };
-        let add = resolve("projects.add", add)?;
+        let add_keys = add.clone();
+        let add = resolve_projects(net, &path, "projects.add", &add)?;
         let remove_keys = remove.clone();
-        let remove = resolve("projects.remove", remove)?;
+        let remove = resolve_projects(net, &path, "projects.remove", &remove)?;
         let statuses: BTreeSet<&str> = net.seeds.projects.iter().map(|p| p.status_zh.as_str()).collect();
         for s in &add_status {
             if !statuses.contains(s.as_str()) {
@@ -254,7 +290,7 @@ impl Scenario {
                 return Err(Error::config(&path, "projects.add_horizon", format!("no project has horizon '{h}'; horizons in use: {}", horizons.iter().copied().collect::<Vec<_>>().join(" "))));
             }
         }
-        let mut added: BTreeSet<String> = add.into_iter().collect();
+        let mut added: BTreeSet<String> = add.iter().cloned().collect();
         for p in &net.seeds.projects {
             if add_status.contains(&p.status_zh) || add_horizon.contains(&p.horizon) {
                 added.insert(p.id.clone());
@@ -284,6 +320,24 @@ impl Scenario {
                 None => {
                     let later = first.map(|d| format!(", or set as_of on or after {d}")).unwrap_or_default();
                     return Err(Error::config(&path, "projects.remove", format!("{why}; take it out of projects.remove{later}")));
+                }
+            }
+        }
+        // a project to add must have something modelled (as an orders file's); one already open on as_of changes
+        // nothing either, but a plan scenario may list a project that opened before its date: a note
+        for (key, id) in add_keys.iter().zip(&add) {
+            let named = if key.trim() == id { format!("'{id}'") } else { format!("'{}' ({id})", key.trim()) };
+            match opens_nothing(net, id, |d, p| self.is_open(d, p)) {
+                None => {}
+                Some(OpensNothing::NotModelled) => {
+                    return Err(Error::config(&path, "projects.add", format!("project {named} has no rail section, station or road in network '{}', so adding it changes nothing; take it out of projects.add", net.name)));
+                }
+                Some(OpensNothing::AlreadyOpen) => {
+                    let date = match self.options.get("as_of") {
+                        Some(opt) => format!("{} (the date of {opt})", self.as_of),
+                        None => self.as_of.to_string(),
+                    };
+                    eprintln!("note: {}", Error::config(&path, "projects.add", format!("project {named} is already open on {date}: every section, station and road of it opened by then, so adding it changes nothing")));
                 }
             }
         }

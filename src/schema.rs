@@ -347,10 +347,38 @@ pub const SCENARIO_TOML: TomlSchema = TomlSchema {
         o("projects.add_horizon", TKind::StrList { len_min: 0, len_max: 100 }),
         // checked against PARAMS_TOML once merged into the network's params
         o("params", TKind::Any),
-        // service modifications: checked key by key by services::Modifications (unknown keys are errors)
-        o("services", TKind::Any),
+        // service modifications (services::Modifications; README "Scenario modifications")
+        o("services.remove", TKind::StrList { len_min: 0, len_max: 10_000 }),
+        o("services.add", TKind::Tables { keys: SERVICE_ADD, what: "a `[[services.add]]` entry (a service the scenario adds)", len_max: 1_000 }),
+        o("services.adjust", TKind::Tables { keys: SERVICE_ADJUST, what: "a `[[services.adjust]]` entry (a change to existing services)", len_max: 1_000 }),
     ],
 };
+
+/// A train service's frequency and maximum speed: the ranges of services.csv's columns.
+const SVC_PER_DAY: TKind = TKind::Num { min: 0.01, max: 500.0, unit: "trains a day" };
+const SVC_KMH: TKind = TKind::Num { min: 40.0, max: 450.0, unit: "km/h" };
+
+/// The keys of a `[[services.add]]` entry of a scenario ([`crate::services::NewService`]).
+const SERVICE_ADD: &[Key] = &[
+    k("id", NAME),
+    k("class", NAME),
+    o("max_kmh", SVC_KMH),
+    k("trains_per_day", SVC_PER_DAY),
+    k("route", TKind::StrList { len_min: 2, len_max: 1_000 }),
+    o("stops", TKind::StrList { len_min: 2, len_max: 1_000 }),
+    o("both_directions", TKind::Bool),
+    k("source", NAME),
+];
+
+/// The keys of a `[[services.adjust]]` entry of a scenario ([`crate::services::Adjust`]).
+const SERVICE_ADJUST: &[Key] = &[
+    k("services", TKind::StrList { len_min: 1, len_max: 10_000 }),
+    o("trains_per_day", SVC_PER_DAY),
+    o("max_kmh", SVC_KMH),
+    o("add_stops", TKind::StrList { len_min: 0, len_max: 1_000 }),
+    o("remove_stops", TKind::StrList { len_min: 0, len_max: 1_000 }),
+    k("source", NAME),
+];
 
 /// Projects an orders file may order: the sets are 64-bit masks, and the order search is bounded by
 /// `search.exact_max` and the memory estimate.

@@ -788,12 +788,14 @@ pub fn leg_parts(c: &crate::params::TrainClass, hops: &[Hop], stops: &[bool], un
 }
 
 /// Service modifications of a scenario (`[services]`), in the spirit of Conveyal's add-trips, remove-trips and
-/// adjust-frequency/speed/stops modifications: applied to the network's services (timetable and defaults).
+/// adjust-frequency/speed/stops modifications: applied to the network's services (timetable and defaults). The
+/// keys are checked before serde sees them by [`crate::schema::SCENARIO_TOML`] (line and key path in errors).
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Modifications {
     /// Ids of services to take out (timetable ids from services.csv, or default ids such as
-    /// `jingguang-hsr:express:1` and `jingguang-hsr:express:1:rev`).
+    /// `jingguang-hsr:stopping:1` and `jingguang-hsr:stopping:1:rev`; `jizheng-hsr:express:1` on a line with a
+    /// section no timetable service uses).
     #[serde(default)]
     pub remove: Vec<String>,
     #[serde(default)]
@@ -877,6 +879,25 @@ fn modified_services(net: &Network, params: &crate::params::RailParams, mods: Op
             )
         })
     };
+    // an id listed twice, an adjustment of a removed service, one that changes nothing: mistakes in the file, said
+    // as such (not "no service" nor silently nothing)
+    let twice = |ids: &[String], field: &str| -> Result<()> {
+        match ids.iter().enumerate().find(|(i, id)| ids[..*i].contains(id)) {
+            Some((_, id)) => Err(Error::config(path, field, format!("'{id}' is listed twice; list each service once"))),
+            None => Ok(()),
+        }
+    };
+    twice(&m.remove, "services.remove")?;
+    for (k, a) in m.adjust.iter().enumerate() {
+        let f = |x: &str| format!("services.adjust[{k}].{x}");
+        twice(&a.services, &f("services"))?;
+        if let Some(id) = a.services.iter().find(|id| m.remove.contains(id)) {
+            return Err(Error::config(path, &f("services"), format!("'{id}' is also in services.remove, so this adjustment would change nothing; take it out of services.remove or of this entry")));
+        }
+        if a.trains_per_day.is_none() && a.max_kmh.is_none() && a.add_stops.is_empty() && a.remove_stops.is_empty() {
+            return Err(Error::config(path, &format!("services.adjust[{k}]"), "changes nothing; give trains_per_day, max_kmh, add_stops or remove_stops (or remove the entry)"));
+        }
+    }
     for (k, a) in m.adjust.iter().enumerate() {
         let f = |x: &str| format!("services.adjust[{k}].{x}");
         if a.source.trim().is_empty() {

@@ -23,6 +23,9 @@ pub enum TKind {
     StrList { len_min: usize, len_max: usize },
     /// A list of numbers, each in `[min, max]`, of a bounded length.
     NumList { min: f64, max: f64, len_min: usize, len_max: usize, unit: &'static str },
+    /// A list of tables (`[[a.b]]` entries, or `a.b = [{ … }]`), each checked against `keys` as its own small
+    /// schema (`what` names an entry in messages); errors name the entry, as in `services.add[0].trains_per_day`.
+    Tables { keys: &'static [Key], what: &'static str, len_max: usize },
     /// Anything: checked by the reader itself (or by another schema).
     Any,
 }
@@ -71,36 +74,56 @@ fn children(s: &TomlSchema, prefix: &str) -> Vec<String> {
     out
 }
 
-/// The line (1-based) where a key path is written, found by scanning the text: `[a.b]` headers, `key = ` lines
-/// and dotted keys. `None` when it cannot be found (then the message has the key path alone).
+/// The line (1-based) where a key path is written, found by scanning the text: `[a.b]` headers, `[[a.b]]` entries
+/// (the key path of the second `[[services.add]]` entry is `services.add[1]`), `key = ` lines and dotted keys.
+/// `None` when it cannot be found (then the message has the key path alone).
 pub fn locate(text: &str, path: &str) -> Option<u64> {
     let mut table = String::new();
-    let mut best = None;
+    // the line of the longest key path written that `path` is under
+    let mut best: Option<(u64, usize)> = None;
+    // the number of `[[x]]` entries seen so far, by the key path of x
+    let mut entries: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let under = |path: &str, p: &str| path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}["));
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('[') {
+            let list = line.starts_with("[[");
             let h = line.trim_start_matches('[').split(']').next().unwrap_or("").trim();
-            table = h.split('.').map(|s| s.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+            // a header inside an entry of a list of tables names the latest entry (`[a.b.c]` after `[[a.b]]`); a
+            // `[[a.b]]` header starts the next entry of list `a.b`
+            let segs: Vec<&str> = h.split('.').map(|s| s.trim().trim_matches('"')).collect();
+            let mut t = String::new();
+            for (j, seg) in segs.iter().enumerate() {
+                t = join(&t, seg);
+                if list && j + 1 == segs.len() {
+                    let n = entries.entry(t.clone()).or_insert(0);
+                    *n += 1;
+                    t = format!("{t}[{}]", *n - 1);
+                } else if let Some(n) = entries.get(&t) {
+                    t = format!("{t}[{}]", n - 1);
+                }
+            }
+            table = t;
             if table == path {
                 return Some(i as u64 + 1);
             }
-            if path.starts_with(&format!("{table}.")) && best.is_none() {
-                best = Some(i as u64 + 1);
+            if under(path, &table) && best.is_none_or(|(_, n)| table.len() > n) {
+                best = Some((i as u64 + 1, table.len()));
             }
             continue;
         }
         if let Some((k, _)) = line.split_once('=') {
             let k = k.split('.').map(|s| s.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
-            let full = if table.is_empty() { k } else { format!("{table}.{k}") };
+            let full = join(&table, &k);
             if full == path {
                 return Some(i as u64 + 1);
             }
-            if path.starts_with(&format!("{full}.")) {
-                best = Some(i as u64 + 1);
+            if under(path, &full) && best.is_none_or(|(_, n)| full.len() >= n) {
+                best = Some((i as u64 + 1, full.len()));
             }
         }
     }
-    best
+    best.map(|(l, _)| l)
 }
 
 /// The error for key `key` of the file at `path`, with the line where the key is written if found.
@@ -181,7 +204,15 @@ fn walk(path: &Path, text: &str, v: &toml::Value, s: &TomlSchema, prefix: &str, 
         let full = join(prefix, &r);
         let err = |m: String| key_error(path, text, &full, m);
         if let Some(spec) = s.keys.iter().find(|k| matches(k.path, &r)) {
-            check_value(&spec.kind, val).map_err(err)?;
+            if let TKind::Tables { keys, what, len_max } = spec.kind {
+                walk_tables(path, text, val, &TomlSchema { what, keys }, len_max, &full)?;
+            } else {
+                check_value(&spec.kind, val).map_err(|m| match (&spec.kind, spec.required) {
+                    // a required key cannot be removed to use a default
+                    (TKind::Str { .. }, true) => err(m.replace(" (or remove the key to use the default)", "")),
+                    _ => err(m),
+                })?;
+            }
         } else if is_table_prefix(s, &r) {
             if !val.is_table() {
                 return Err(err(format!("must be a table (`[{full}]`), found {}", val.type_str())));
@@ -195,6 +226,36 @@ fn walk(path: &Path, text: &str, v: &toml::Value, s: &TomlSchema, prefix: &str, 
                 if rel.is_empty() { format!("of {}", s.what) } else { format!("of [{}]", join(prefix, rel)) },
                 expected.join(", ")
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a list of tables at key path `full`: each entry against `s` (unknown keys, kinds, ranges, required keys),
+/// its errors naming the entry (`services.add[0].source`) and the line where it is written.
+fn walk_tables(path: &Path, text: &str, v: &toml::Value, s: &TomlSchema, len_max: usize, full: &str) -> Result<()> {
+    let Some(a) = v.as_array() else {
+        return Err(key_error(path, text, full, format!("must be a list of tables, found {}; write each entry as a `[[{full}]]` table with its keys", v.type_str())));
+    };
+    if a.len() > len_max {
+        return Err(key_error(path, text, full, format!("has {} entries; give at most {len_max}", a.len())));
+    }
+    for (i, e) in a.iter().enumerate() {
+        let at = format!("{full}[{i}]");
+        if !e.is_table() {
+            return Err(key_error(path, text, &at, format!("must be a table (a `[[{full}]]` entry with its keys), found {}", e.type_str())));
+        }
+        walk(path, text, e, s, &at, "")?;
+        for k in s.keys.iter().filter(|k| k.required && !k.path.contains('*')) {
+            if get(e, k.path).is_none() {
+                let names = |req: bool| s.keys.iter().filter(|k| k.required == req).map(|k| k.path).collect::<Vec<_>>().join(", ");
+                return Err(Error::Key {
+                    path: path.to_path_buf(),
+                    line: locate(text, &at),
+                    key: join(&at, k.path),
+                    message: format!("is missing; add `{}` to this entry ({} needs {}; optional: {})", k.path, s.what, names(true), names(false)),
+                });
+            }
         }
     }
     Ok(())
@@ -222,6 +283,15 @@ fn range(x: f64, min: f64, max: f64, unit: &str) -> std::result::Result<(), Stri
     }
 }
 
+/// A value's type, with the value when short (`string "many"`).
+fn found(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) if s.chars().count() <= 40 => format!("string \"{s}\""),
+        toml::Value::Boolean(b) => format!("boolean {b}"),
+        _ => v.type_str().to_string(),
+    }
+}
+
 /// The kind a schema declares for key path `key` (a `*` segment of the schema matches any key).
 pub fn kind_of(schema: &TomlSchema, key: &str) -> Option<TKind> {
     schema.keys.iter().find(|k| matches(k.path, key)).map(|k| k.kind)
@@ -229,14 +299,15 @@ pub fn kind_of(schema: &TomlSchema, key: &str) -> Option<TKind> {
 
 fn check_value(kind: &TKind, v: &toml::Value) -> std::result::Result<(), String> {
     match *kind {
-        TKind::Any => Ok(()),
+        // checked entry by entry by `walk_tables`
+        TKind::Any | TKind::Tables { .. } => Ok(()),
         TKind::Str { nonempty } => match v.as_str() {
             None => Err(format!("must be a string (in quotes), found {}", v.type_str())),
             Some(s) if nonempty && s.trim().is_empty() => Err("is empty; give a value (or remove the key to use the default)".into()),
             Some(_) => Ok(()),
         },
         TKind::Num { min, max, unit } => match num(v) {
-            None => Err(format!("must be a number, found {}", v.type_str())),
+            None => Err(format!("must be a number, found {}; give a number in [{}, {}]{}{} (without quotes)", found(v), fmt_bound(min), fmt_bound(max), if unit.is_empty() { "" } else { " " }, unit)),
             Some(x) => range(x, min, max, unit),
         },
         TKind::Int { min, max } => match v.as_integer() {

@@ -489,6 +489,30 @@ fn removing_a_project_not_open_is_an_error_or_under_as_of_a_note() {
     assert!(!t.path().join("p").exists());
 }
 
+/// Adding a project already open on as_of changes nothing: a note (a plan scenario may list one that opened before
+/// its date), the run goes on and gives the rings it gives without the addition; one that opens something: no note.
+#[test]
+fn adding_a_project_already_open_is_a_note() {
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    edit(&t.path().join("tiny/road_links.csv"), ",p-exp-ad,", "2010-01-01,p-exp-ad,");
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "without"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(t.path().join("tiny-scenarios/base.toml"), std::fs::read_to_string(sc).unwrap() + "[projects]\nadd = [\"甲丁高速\"]\n").unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "with"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: ") && err.contains("base.toml: line 6, key `projects.add`: project '甲丁高速' (p-exp-ad) is already open on 2016-12-31") && err.contains("so adding it changes nothing"),
+        "{err}"
+    );
+    let rings = |o: &str| std::fs::read_to_string(t.path().join(o).join("tiny-base/rings.csv")).unwrap();
+    assert_eq!(rings("with"), rings("without"));
+    // not open on 2005-01-01: adding it opens the road, no note
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "early", "--as-of", "2005-01-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("note"), "{err}");
+}
+
 /// Help lists only the options a command acts on: `--bom` for the commands that write CSV (not `trip`, `report`,
 /// `plot`), `--nodes stations` for `matrix` but not `indicators` (a station has no population to weigh).
 #[test]

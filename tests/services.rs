@@ -130,6 +130,31 @@ fn door_minutes(dir: &std::path::Path, sc: &str, name: &str, place: &str) -> Str
     r.records().map(|x| x.unwrap()).find(|x| &x[0] == place).unwrap()[col].to_string()
 }
 
+/// The README's `[services]` example (README "Scenario modifications"), taken verbatim from the README, runs on
+/// asbuilt-2025: its ids and route are real, so the README cannot drift from the network again. The example's
+/// express is then a service of the scenario (`trip` names it).
+#[test]
+fn readme_services_example_runs_as_written() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("  ```toml\n  [services]\n").expect("README: the [services] example block");
+    let body = &readme[start + "  ```toml\n".len()..];
+    let block: String = body[..body.find("  ```\n").expect("README: the end of the [services] example")].lines().map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l))).collect();
+    assert!(block.contains("[[services.add]]") && block.contains("[[services.adjust]]") && block.contains("remove = ["), "{block}");
+    let t = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(repo().join("scenarios/asbuilt-2025.toml")).unwrap();
+    let net = repo().join("networks/zhongyuan");
+    assert!(base.contains("network = \"../networks/zhongyuan\""));
+    let sc = t.path().join("readme.toml");
+    std::fs::write(&sc, format!("{}\n{block}", base.replace("network = \"../networks/zhongyuan\"", &format!("network = {:?}", net.display().to_string())))).unwrap();
+    let sc = sc.to_str().unwrap();
+    let (code, _, err) = ringsim(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "the README's [services] example fails:\n{block}\n{err}");
+    assert!(!err.contains("note"), "{err}");
+    let (code, out, err) = ringsim(t.path(), &["trip", sc, "濮阳东", "济南西"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("zhengji-express"), "{out}");
+}
+
 #[test]
 fn scenario_service_modifications() {
     let t = tempfile::tempdir().unwrap();
