@@ -895,13 +895,17 @@ pub(crate) fn write_or_print(out: Option<&Path>, bytes: Vec<u8>, what: &str) -> 
 }
 
 /// Adds the CSV `bytes` to `batch` as `out` (written when the batch is committed, with a command's other outputs),
-/// or returns them as text when there is no `out`.
+/// or returns them as text when there is no `out`: printed, they start with the byte-order mark under `--bom` as a
+/// file would, since `> out.csv` is how many save them for Excel.
 pub(crate) fn stage_or_print(batch: &mut Batch, out: Option<&Path>, bytes: Vec<u8>, what: &str) -> Result<String> {
     match out {
         Some(o) => {
             batch.file("--out", o, &bytes)?;
             Ok(format!("wrote {what} to {}\n", o.display()))
         }
-        None => Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings")),
+        None => {
+            let text = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
+            Ok(if report::csv_bom() && !text.starts_with('\u{feff}') { format!("\u{feff}{text}") } else { text })
+        }
     }
 }

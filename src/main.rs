@@ -12,8 +12,9 @@ struct Cli {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, global = true)]
     threads: Option<usize>,
-    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
-    /// Also RINGSIM_CSV_BOM=1, or --bom after a command that writes CSV. Default: plain UTF-8.
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names: a
+    /// file, and a CSV printed to stdout (for `> out.csv`). Also RINGSIM_CSV_BOM=1, or --bom after a command that
+    /// writes CSV. Default: plain UTF-8.
     #[arg(long)]
     bom: bool,
     #[command(subcommand)]
@@ -57,8 +58,8 @@ impl NodesOpt {
 /// `--bom` of the commands that write CSV (`trip`, `report` and `plot` write none, and do not take it).
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 struct CsvOpts {
-    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
-    /// Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names: a
+    /// file, and a CSV printed to stdout (for `> out.csv`). Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
     #[arg(long)]
     bom: bool,
 }

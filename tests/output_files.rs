@@ -1,7 +1,7 @@
 //! Where outputs go, on the real binary in a temporary directory: an output that is one of the command's inputs is
 //! refused (exit 2, naming the option and the input) and the input is left as it was; a folder replaced whole that
 //! holds an input is refused; a command that fails, on a rejected option or on an output it cannot write, leaves no
-//! new file behind.
+//! new file behind; `--bom` marks a CSV printed to stdout too.
 
 mod common;
 use common::{bin, repo};
@@ -158,5 +158,25 @@ fn a_failed_command_leaves_no_output_behind() {
     assert_eq!(code, 0, "{err}");
     for f in ["val/validation_pairs.csv", "val/validation_scatter.png", "val/validation_scatter.svg", "v.svg"] {
         assert!(d.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn bom_marks_a_csv_printed_to_stdout() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::write(d.join("p.csv"), "from,to\n甲区,乙区\n").unwrap();
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    for args in [vec!["od", sc, "--pairs", "p.csv"], vec!["matrix", sc], vec!["indicators", sc]] {
+        let (code, plain, err) = run(d, &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!plain.starts_with(BOM), "{args:?} without --bom");
+        let mut with = args.clone();
+        with.push("--bom");
+        let (code, marked, err) = run(d, &with);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(marked, [BOM, &plain[..]].concat(), "{args:?} --bom: the same CSV after a byte-order mark");
+        let o = Command::new(bin()).args(&args).current_dir(d).env("RINGSIM_CSV_BOM", "1").output().unwrap();
+        assert_eq!(o.stdout, marked, "{args:?} with RINGSIM_CSV_BOM=1");
     }
 }
