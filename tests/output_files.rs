@@ -1,7 +1,7 @@
 //! Where outputs go, on the real binary in a temporary directory: an output that is one of the command's inputs is
 //! refused (exit 2, naming the option and the input) and the input is left as it was; a folder replaced whole that
 //! holds an input is refused; a command that fails, on a rejected option or on an output it cannot write, leaves no
-//! new file behind; `--bom` marks a CSV printed to stdout too.
+//! new file behind; `--bom` marks a CSV printed to stdout too; `chart` writes its CSV beside the image.
 
 mod common;
 use common::{bin, repo};
@@ -179,4 +179,18 @@ fn bom_marks_a_csv_printed_to_stdout() {
         let o = Command::new(bin()).args(&args).current_dir(d).env("RINGSIM_CSV_BOM", "1").output().unwrap();
         assert_eq!(o.stdout, marked, "{args:?} with RINGSIM_CSV_BOM=1");
     }
+}
+
+#[test]
+fn chart_writes_its_csv_beside_the_image_and_the_readme_says_so() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    let (code, out, err) = run(d, &["chart", sc, "--out", "c.svg"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("c.svg").is_file());
+    let csv = std::fs::read_to_string(d.join("c.csv")).unwrap();
+    assert!(csv.starts_with("scenario,as_of,cutoff_min,population,plan_cities,counties\n"), "{csv}");
+    assert!(String::from_utf8_lossy(&out).contains("c.csv"));
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(readme.contains("**`chart`: `F.csv`**"), "README's Output files should describe the CSV chart writes beside its image");
 }
