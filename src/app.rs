@@ -9,7 +9,7 @@ use crate::od;
 use crate::report;
 use crate::rings::Reach;
 use crate::scenario::{Bound, Scenario};
-use crate::table::{write_atomic, CsvOut};
+use crate::table::{write_atomic, Batch, CsvOut};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,6 +47,9 @@ pub fn load_networks(paths: &[PathBuf], for_fit: bool) -> Result<Loaded> {
     let mut networks = BTreeMap::new();
     for p in paths {
         let sc = Scenario::read(p).map_err(|e| e.for_arg("the scenario file", p))?;
+        // inputs no output of the command may replace (`crate::outputs`)
+        crate::outputs::input("the scenario file", p);
+        crate::outputs::input(&format!("the network folder of {}", p.display()), &sc.network_dir);
         let key = std::fs::canonicalize(&sc.network_dir).map_err(|source| Error::Io { path: sc.network_dir.clone(), source })?;
         if !networks.contains_key(&key) {
             networks.insert(key.clone(), Network::load_with(&sc.network_dir, for_fit)?);
@@ -223,18 +226,26 @@ pub fn check_reach(b: &Bound, r: &Reach) -> Result<()> {
 pub fn run(paths: &[PathBuf], out: &Path, ov: &Overrides) -> Result<String> {
     let loaded = load_with(paths, ov)?;
     let bound = loaded.bind_all()?;
+    // each scenario's folder is replaced whole: refused before any work if it holds an input
+    for b in &bound {
+        crate::outputs::check_folder("--out", &out.join(&b.sc.name))?;
+    }
     let outputs: Vec<RunOutput> = bound.par_iter().map(run_one).collect::<Result<_>>()?;
     let mut text = String::new();
+    // the three files of each scenario go into a staging folder renamed to OUT/<name>: complete or absent; every
+    // folder is staged before the first is renamed, so that a failure leaves none of them changed
+    let mut staged = Vec::new();
     for o in &outputs {
-        // the three files are written into a staging folder renamed to OUT/<name> at the end: complete or absent
-        let dir = out.join(&o.name);
-        let staged = crate::table::Staged::new(&dir)?;
-        write_atomic(&staged.join("reach.csv"), &o.reach)?;
-        write_atomic(&staged.join("cities.csv"), &o.cities)?;
-        write_atomic(&staged.join("rings.csv"), &o.rings)?;
-        staged.commit()?;
+        let s = crate::table::Staged::new("--out", &out.join(&o.name))?;
+        write_atomic(&s.join("reach.csv"), &o.reach)?;
+        write_atomic(&s.join("cities.csv"), &o.cities)?;
+        write_atomic(&s.join("rings.csv"), &o.rings)?;
+        staged.push(s);
+    }
+    for (o, s) in outputs.iter().zip(staged) {
+        s.commit()?;
         text.push_str(&o.summary);
-        text.push_str(&format!("  wrote {}\n", dir.display()));
+        text.push_str(&format!("  wrote {}\n", out.join(&o.name).display()));
     }
     Ok(text)
 }
@@ -735,22 +746,25 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     }
     t.push_str("fitted values:\n");
     t.push_str(&f.lines().filter(|l| !l.starts_with('#')).map(|l| format!("  {l}\n")).collect::<String>());
+    // the calibration file and the pairs files, written together: all or none
+    let mut batch = Batch::new();
     if let Some(w) = write {
-        write_atomic(w, f.as_bytes())?;
+        batch.file("--write", w, f.as_bytes())?;
         t.push_str(&format!("wrote {}\n", w.display()));
     }
     if let Some(o) = out {
-        write_atomic(&o.join("calibration_pairs.csv"), &pairs_csv(&after))?;
-        write_atomic(&o.join("cross_validation_pairs.csv"), &pairs_csv(&cv))?;
+        batch.file("--out", &o.join("calibration_pairs.csv"), &pairs_csv(&after))?;
+        batch.file("--out", &o.join("cross_validation_pairs.csv"), &pairs_csv(&cv))?;
         let line_of: BTreeMap<(&str, &str), &str> = obs.iter().zip(&lines).map(|(o, l)| ((o.from.as_str(), o.to.as_str()), l.as_deref().unwrap_or(""))).collect();
         let mut wrote = vec![o.join("calibration_pairs.csv"), o.join("cross_validation_pairs.csv")];
         if let Some(cv_line) = &cv_line {
             let p = o.join("cross_validation_by_line_pairs.csv");
-            write_atomic(&p, &pairs_csv_with(cv_line, Some(("line", &|f: &str, to: &str| line_of.get(&(f, to)).copied().unwrap_or("").to_string()))))?;
+            batch.file("--out", &p, &pairs_csv_with(cv_line, Some(("line", &|f: &str, to: &str| line_of.get(&(f, to)).copied().unwrap_or("").to_string()))))?;
             wrote.push(p);
         }
         t.push_str(&format!("wrote {}\n", wrote.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")));
     }
+    batch.commit()?;
     Ok(t)
 }
 
@@ -759,6 +773,9 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 /// that station ([`crate::ringcheck`]): a table, a summary line and, with `out`, `plan_city_rings.csv`. With
 /// `physics`, every train is timed by the physics alone ([`crate::services::physics_only`]), as `calibrate` fits it.
 pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>, rings_from: Option<&str>, physics: bool) -> Result<String> {
+    if let Some(p) = plot {
+        crate::plot::Format::from_path(p)?;
+    }
     let loaded = load(&[scenario.to_path_buf()])?;
     let mut b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;
     if physics {
@@ -788,17 +805,19 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
     }
     t.push_str(&dated_rows_note(&b, &obs));
     t.push_str(&eval_report(&e, 15));
+    // every output is written together at the end: all or none
+    let mut batch = Batch::new();
     if let Some(o) = out {
-        write_atomic(&o.join("validation_pairs.csv"), &pairs_csv(&e))?;
+        batch.file("--out", &o.join("validation_pairs.csv"), &pairs_csv(&e))?;
         t.push_str(&format!("wrote {}\n", o.join("validation_pairs.csv").display()));
         for ext in ["png", "svg"] {
             let p = o.join(format!("validation_scatter.{ext}"));
-            crate::plot::render(&scatter(&b.sc.name, observed, &e, physics), &p)?;
+            batch.file("--out", &p, &crate::plot::encode(&scatter(&b.sc.name, observed, &e, physics), &p)?)?;
             t.push_str(&format!("wrote {}\n", p.display()));
         }
     }
     if let Some(p) = plot {
-        crate::plot::render(&scatter(&b.sc.name, observed, &e, physics), p)?;
+        batch.file("--plot", p, &crate::plot::encode(&scatter(&b.sc.name, observed, &e, physics), p)?)?;
         t.push_str(&format!("wrote {}\n", p.display()));
     }
     if let Some(from) = rings_from {
@@ -806,10 +825,11 @@ pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Opti
         let rc = crate::ringcheck::check(&b, &g, &boards, from);
         t.push_str(&rc.text(b.net));
         if let Some(o) = out {
-            write_atomic(&o.join("plan_city_rings.csv"), &rc.csv(b.net))?;
+            batch.file("--out", &o.join("plan_city_rings.csv"), &rc.csv(b.net))?;
             t.push_str(&format!("wrote {}\n", o.join("plan_city_rings.csv").display()));
         }
     }
+    batch.commit()?;
     Ok(t)
 }
 
@@ -869,13 +889,26 @@ pub(crate) fn measure_or(flag: Option<&str>, b: &Bound) -> Result<crate::scenari
     }
 }
 
-/// Writes `bytes` to `out`, or returns them as text when there is no `out`.
+/// Writes the CSV `bytes` to `out`, or returns them as text when there is no `out` ([`stage_or_print`]).
 pub(crate) fn write_or_print(out: Option<&Path>, bytes: Vec<u8>, what: &str) -> Result<String> {
+    let mut batch = Batch::new();
+    let text = stage_or_print(&mut batch, out, bytes, what)?;
+    batch.commit()?;
+    Ok(text)
+}
+
+/// Adds the CSV `bytes` to `batch` as `out` (written when the batch is committed, with a command's other outputs),
+/// or returns them as text when there is no `out`: printed, they start with the byte-order mark under `--bom` as a
+/// file would, since `> out.csv` is how many save them for Excel.
+pub(crate) fn stage_or_print(batch: &mut Batch, out: Option<&Path>, bytes: Vec<u8>, what: &str) -> Result<String> {
     match out {
         Some(o) => {
-            write_atomic(o, &bytes)?;
+            batch.file("--out", o, &bytes)?;
             Ok(format!("wrote {what} to {}\n", o.display()))
         }
-        None => Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings")),
+        None => {
+            let text = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
+            Ok(if report::csv_bom() && !text.starts_with('\u{feff}') { format!("\u{feff}{text}") } else { text })
+        }
     }
 }

@@ -9,7 +9,8 @@
 //! (figures); [`matrix`], [`indicators`] and [`export`] (all-pairs times, accessibility indicators, the graph as
 //! CSV); [`order`] compares completion orders of projects, with [`lattice`] evaluating build states fast; [`ringcheck`]
 //! checks each plan city's band against its fastest scheduled time; [`window`] times trips over a departure window
-//! on the timetable's clock times (percentiles, as Conveyal R5 reports them).
+//! on the timetable's clock times (percentiles, as Conveyal R5 reports them). [`outputs`] keeps every command's
+//! outputs off its inputs.
 
 pub mod app;
 pub mod calibrate;
@@ -25,6 +26,7 @@ pub mod matrix;
 pub mod network;
 pub mod od;
 pub mod order;
+pub mod outputs;
 pub mod params;
 pub mod plot;
 pub mod report;

@@ -2,7 +2,7 @@
 //! exit code 2 with the message on stderr.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -12,8 +12,9 @@ struct Cli {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, global = true)]
     threads: Option<usize>,
-    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
-    /// Also RINGSIM_CSV_BOM=1, or --bom after a command that writes CSV. Default: plain UTF-8.
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names: a
+    /// file, and a CSV printed to stdout (for `> out.csv`). Also RINGSIM_CSV_BOM=1, or --bom after a command that
+    /// writes CSV. Default: plain UTF-8.
     #[arg(long)]
     bom: bool,
     #[command(subcommand)]
@@ -57,8 +58,8 @@ impl NodesOpt {
 /// `--bom` of the commands that write CSV (`trip`, `report` and `plot` write none, and do not take it).
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 struct CsvOpts {
-    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names.
-    /// Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
+    /// Start every CSV written with a UTF-8 byte-order mark, so Excel (e.g. on Chinese Windows) shows the names: a
+    /// file, and a CSV printed to stdout (for `> out.csv`). Also RINGSIM_CSV_BOM=1. Default: plain UTF-8.
     #[arg(long)]
     bom: bool,
 }
@@ -329,7 +330,8 @@ enum Cmd {
         #[arg(long, default_value_t = 2.0)]
         cell_km: f64,
     },
-    /// Chart population and plan cities within each cutoff across scenarios (over years for as-built sets).
+    /// Chart population and plan cities within each cutoff across scenarios (over years for as-built sets); the
+    /// numbers also go to a CSV beside the image (--out X.png writes X.csv too, replacing one there).
     #[command(after_help = "Examples:\n  ringsim chart scenarios/asbuilt-*.toml --out asbuilt.png\n  ringsim chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out plans.svg")]
     Chart {
         #[arg(required = true)]
@@ -370,6 +372,9 @@ enum Cmd {
     },
 }
 
+/// A path with what it is ("the --pairs file") or the option that names it ("--out").
+type Named<P> = (&'static str, P);
+
 impl Cmd {
     /// The CSV options of a command that writes CSV; `None` for one that writes none.
     fn csv(&self) -> Option<CsvOpts> {
@@ -387,6 +392,74 @@ impl Cmd {
             | Cmd::Indicators { csv, .. } => Some(*csv),
             Cmd::Trip { .. } | Cmd::Report { .. } | Cmd::Plot { .. } => None,
         }
+    }
+
+    /// The files the command reads as named on the command line (what, path), and the files it writes (option,
+    /// path), for [`ringsim::outputs::guard`]. A folder an output is written into (`--out DIR` of `validate`,
+    /// `calibrate`, `run`, `order`) is checked where the files in it are named, by the writers themselves.
+    fn files(&self) -> (Vec<Named<&Path>>, Vec<Named<PathBuf>>) {
+        let one = |o: &Option<PathBuf>| o.iter().cloned().collect::<Vec<_>>();
+        let mut inputs: Vec<Named<&Path>> = Vec::new();
+        let mut outputs: Vec<Named<PathBuf>> = Vec::new();
+        match self {
+            Cmd::Run { scenarios, .. } => inputs.extend(scenarios.iter().map(|s| ("the scenario file", s.as_path()))),
+            Cmd::Chart { scenarios, out, .. } => {
+                inputs.extend(scenarios.iter().map(|s| ("the scenario file", s.as_path())));
+                // the numbers go to a CSV beside the image
+                outputs.extend([("--out", out.clone()), ("--out (its CSV beside the image)", out.with_extension("csv"))]);
+            }
+            Cmd::Trip { scenario, .. } => inputs.push(("the scenario file", scenario)),
+            Cmd::Projects { target, out, .. } => {
+                inputs.extend(target.iter().map(|t| ("the network folder or scenario file", t.as_path())));
+                outputs.extend(one(out).into_iter().map(|o| ("--out", o)));
+            }
+            Cmd::Report { scenario, compare, out, validate_with, .. } => {
+                inputs.push(("the scenario file", scenario));
+                inputs.extend(compare.iter().map(|c| ("the --compare scenario", c.as_path())));
+                inputs.extend(validate_with.iter().map(|c| ("the --validate-with scenario", c.as_path())));
+                outputs.push(("--out", out.clone()));
+            }
+            Cmd::Od { scenario, pairs, out, .. } => {
+                inputs.extend([("the scenario file", scenario.as_path()), ("the --pairs file", pairs.as_path())]);
+                outputs.extend(one(out).into_iter().map(|o| ("--out", o)));
+            }
+            Cmd::Compare { a, b, out, .. } => {
+                inputs.extend([("scenario A", a.as_path()), ("scenario B", b.as_path())]);
+                outputs.extend(one(out).into_iter().map(|o| ("--out", o)));
+            }
+            Cmd::Calibrate { scenario, observed, write, .. } => {
+                inputs.extend([("the scenario file", scenario.as_path()), ("the --observed file", observed.as_path())]);
+                outputs.extend(one(write).into_iter().map(|o| ("--write", o)));
+            }
+            Cmd::Order { file, .. } => inputs.push(("the orders file", file)),
+            Cmd::Validate { scenario, observed, plot, .. } => {
+                inputs.extend([("the scenario file", scenario.as_path()), ("the --observed file", observed.as_path())]);
+                outputs.extend(one(plot).into_iter().map(|o| ("--plot", o)));
+            }
+            Cmd::Matrix { scenario, out, plot, .. } => {
+                inputs.push(("the scenario file", scenario));
+                outputs.extend(one(out).into_iter().map(|o| ("--out", o)));
+                outputs.extend(one(plot).into_iter().map(|o| ("--plot", o)));
+            }
+            Cmd::Graph { scenario, out, nodes, .. } => {
+                inputs.push(("the scenario file", scenario));
+                outputs.push(("--out", out.clone()));
+                outputs.extend(one(nodes).into_iter().map(|o| ("--nodes", o)));
+            }
+            Cmd::Plot { scenario, out, diff, geojson, .. } => {
+                inputs.push(("the scenario file", scenario));
+                inputs.extend(diff.iter().map(|d| ("the --diff scenario", d.as_path())));
+                outputs.push(("--out", out.clone()));
+                outputs.extend(one(geojson).into_iter().map(|o| ("--geojson", o)));
+            }
+            Cmd::Indicators { scenario, compare, out, map, .. } => {
+                inputs.push(("the scenario file", scenario));
+                inputs.extend(compare.iter().map(|c| ("the --compare scenario", c.as_path())));
+                outputs.extend(one(out).into_iter().map(|o| ("--out", o)));
+                outputs.extend(one(map).into_iter().map(|o| ("--map", o)));
+            }
+        }
+        (inputs, outputs)
     }
 }
 
@@ -416,6 +489,13 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     ringsim::report::set_csv_bom(cli.bom || cli.cmd.csv().is_some_and(|c| c.bom));
+    // no output may replace an input of the command: refused before any work
+    let (inputs, outputs) = cli.cmd.files();
+    let outputs: Vec<(&str, &Path)> = outputs.iter().map(|(o, p)| (*o, p.as_path())).collect();
+    if let Err(e) = ringsim::outputs::guard(&inputs, &outputs) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let result = match &cli.cmd {
         Cmd::Run { scenarios, out, variant, .. } => variant.overrides().and_then(|ov| ringsim::app::run(scenarios, out, &ov)),
         Cmd::Trip { scenario, from, to, physics } => ringsim::app::trip(scenario, from, to, *physics),

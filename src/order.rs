@@ -1250,11 +1250,15 @@ fn num(v: f64) -> String {
 
 /// `ringsim order FILE --out DIR`: orders.csv, projects.csv, order_chart.png/.svg and a summary.
 pub fn run(path: &Path, out: &Path) -> Result<String> {
-    let (st, _net) = Study::load(path).map_err(|e| e.for_arg("the orders file", path))?;
+    let (st, net) = Study::load(path).map_err(|e| e.for_arg("the orders file", path))?;
+    // what the study read besides the orders file, so that the folder it replaces holds neither
+    crate::outputs::input("the orders file's base scenario", &st.file.base);
+    crate::outputs::input("the network folder of the base scenario", &net.dir);
+    let final_dir = out.join(&st.file.name);
+    crate::outputs::check_folder("--out", &final_dir)?;
     let a = analyse(&st);
     // every output goes to a hidden staging folder, renamed to OUT/<name> at the end: complete or absent
-    let final_dir = out.join(&st.file.name);
-    let staged = crate::table::Staged::new(&final_dir)?;
+    let staged = crate::table::Staged::new("--out", &final_dir)?;
     let dir = staged.tmp.clone();
     let metric_desc = st.file.metric.describe(st.file.measure);
     // orders.csv

@@ -63,13 +63,19 @@ pub fn err<E: std::fmt::Display>(e: E) -> String {
 
 /// Renders `fig` to `path` (PNG or SVG by extension) through a temporary file and a rename.
 pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
+    crate::table::write_atomic(path, &encode(fig, path)?)
+}
+
+/// The bytes of `fig` as the file `path` (PNG or SVG by extension) holds them, for a command that writes its
+/// figure together with other outputs ([`crate::table::Batch`]).
+pub fn encode<F: Figure>(fig: &F, path: &Path) -> Result<Vec<u8>> {
     register_font();
     let format = Format::from_path(path)?;
     let perr = |message: String| Error::Plot { path: path.to_path_buf(), message };
     match format {
         Format::Svg => {
             let svg = svg_string(fig).map_err(perr)?;
-            crate::table::write_atomic(path, embed_font(&svg).as_bytes())
+            Ok(embed_font(&svg).into_bytes())
         }
         Format::Png => {
             let (w, h) = fig.size();
@@ -81,7 +87,7 @@ pub fn render<F: Figure>(fig: &F, path: &Path) -> Result<()> {
             }
             let mut png = Vec::new();
             encode_png(&buf, w, h, &mut png).map_err(perr)?;
-            crate::table::write_atomic(path, &png)
+            Ok(png)
         }
     }
 }

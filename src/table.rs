@@ -2,8 +2,8 @@
 //!
 //! [`Table`] reads a whole CSV file, checks that it is UTF-8 and has the expected header, and hands out [`Row`]s
 //! whose typed getters fail with an error naming the file, the line and the field. [`write_atomic`] writes an
-//! output file through a temporary file and a rename, so a reader never sees half a file; [`Staged`] does the same
-//! for a whole output folder.
+//! output file through a temporary file and a rename, so a reader never sees half a file; [`Batch`] does the same
+//! for a command's several output files together, and [`Staged`] for a whole output folder.
 //!
 //! Strict schemas: [`Table::read_schema`] reads a file against a [`Schema`] (declared in [`crate::schema`], one
 //! place for every input): every header must be a declared column (an unknown or misspelled one is an error that
@@ -437,7 +437,8 @@ impl<'a> Row<'a> {
 
 /// An output folder written complete or not at all: files go into a hidden temporary folder next to it, and
 /// [`Staged::commit`] replaces the final folder with it (the old one is moved aside first and removed after).
-/// A killed command leaves at most a hidden `.NAME.tmp*` folder, never a partial set at the final name.
+/// A killed command leaves at most a hidden `.NAME.tmp*` folder, never a partial set at the final name. A folder
+/// that holds an input of the command is refused ([`crate::outputs::check_folder`]): replacing it would delete it.
 pub struct Staged {
     pub tmp: PathBuf,
     pub dest: PathBuf,
@@ -445,7 +446,9 @@ pub struct Staged {
 }
 
 impl Staged {
-    pub fn new(dest: &Path) -> Result<Staged> {
+    /// `option` names the folder's option in an error ("--out").
+    pub fn new(option: &str, dest: &Path) -> Result<Staged> {
+        crate::outputs::check_folder(option, dest)?;
         let werr = |source| Error::Write { path: dest.to_path_buf(), source };
         let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
         let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -505,26 +508,92 @@ pub fn check_memory(bytes: f64, what: &str, fix: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename (a [`Batch`] of one).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let werr = |source| Error::Write { path: path.to_path_buf(), source };
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
+    let mut b = Batch::new();
+    b.file("", path, bytes)?;
+    b.commit()
+}
+
+/// A command's output files, written together: complete or absent. [`Batch::file`] writes each to a temporary file
+/// beside its destination (after [`crate::outputs::check_file`]: never over an input of the command), and
+/// [`Batch::commit`] renames them all into place once every one is written. Dropped before that (a later output
+/// could not be written, or the command failed), it removes its temporary files and the folders it created, so a
+/// failed command leaves no new file behind and the destinations as they were.
+#[derive(Default)]
+pub struct Batch {
+    /// (temporary file, destination) of every file written and not yet renamed.
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Folders created for the outputs, parents before their children.
+    created: Vec<PathBuf>,
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`; `option` names the output in an error ("--out"). A CSV
+    /// starts with a byte-order mark under `--bom`.
+    pub fn file(&mut self, option: &str, path: &Path, bytes: &[u8]) -> Result<()> {
+        crate::outputs::check_file(option, path)?;
+        let real = crate::outputs::resolve(path);
+        if let Some((_, other)) = self.staged.iter().find(|(_, d)| crate::outputs::resolve(d) == real) {
+            return Err(Error::Usage(format!("{}: {} is written there too; give each output its own path", path.display(), other.display())));
+        }
+        let werr = |source| Error::Write { path: path.to_path_buf(), source };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // a folder on the way that is a file: say so, rather than the system's "File exists"
+            if let Some(f) = dir.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir()) {
+                let named = if option.is_empty() { path.display().to_string() } else { format!("{option} {}", path.display()) };
+                return Err(Error::Usage(format!("{named}: cannot write: {} is a file, not a folder; give a path in a folder", f.display())));
+            }
+            // the folders this creates, so that a failed command can take them away again
+            let missing: Vec<PathBuf> = dir.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(Path::to_path_buf).collect();
             std::fs::create_dir_all(dir).map_err(werr)?;
+            self.created.extend(missing.into_iter().rev());
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp).map_err(werr)?;
+        // recorded at once, so that a failed write below still removes it
+        self.staged.push((tmp, path.to_path_buf()));
+        // `--bom`: a UTF-8 byte-order mark before every CSV, for Excel
+        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv && crate::report::csv_bom() && !bytes.starts_with(b"\xEF\xBB\xBF") {
+            f.write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+        }
+        f.write_all(bytes).map_err(werr)?;
+        f.sync_all().map_err(werr)
+    }
+
+    /// Renames every file written into place, in the order written.
+    pub fn commit(mut self) -> Result<()> {
+        let staged = std::mem::take(&mut self.staged);
+        let mut it = staged.into_iter();
+        while let Some((tmp, dest)) = it.next() {
+            if let Err(source) = std::fs::rename(&tmp, &dest) {
+                // the ones not renamed are removed on drop
+                self.staged.push((tmp, dest.clone()));
+                self.staged.extend(it);
+                return Err(Error::Write { path: dest, source });
+            }
+        }
+        self.created.clear();
+        Ok(())
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        // children first; `remove_dir` leaves a folder that holds anything else
+        for d in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(d);
         }
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(werr)?;
-    // `--bom`: a UTF-8 byte-order mark before every CSV, for Excel
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv && crate::report::csv_bom() && !bytes.starts_with(b"\xEF\xBB\xBF") {
-        f.write_all(b"\xEF\xBB\xBF").map_err(werr)?;
-    }
-    f.write_all(bytes).map_err(werr)?;
-    f.sync_all().map_err(werr)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(werr)
 }
 
 /// Builds CSV text in memory (header + rows) for [`write_atomic`].

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
-use crate::table::{write_atomic, CsvOut};
+use crate::table::{Batch, CsvOut};
 use super::load;
 use std::path::Path;
 use super::maps::millions;
@@ -91,7 +91,9 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     cities.y_range = Some((0.0, (cmax * 1.1).max(1.0) + 1.0));
     cities.footnote = format!("来源 Source: ringsim model of network '{}'; population: 2020 census; each scenario's own network (as built or plan)", first.net.name);
     let fig = Stack { charts: vec![pop, cities], size: (1300, 1300) };
-    crate::plot::render(&fig, out)?;
+    // the image and its numbers as CSV beside it are written together: both or neither
+    let mut batch = Batch::new();
+    batch.file("--out", out, &crate::plot::encode(&fig, out)?)?;
     let mut w = CsvOut::new(&["scenario", "as_of", "cutoff_min", "population", "plan_cities", "counties"]);
     let mut text = format!("== {} scenarios, origin {origin}, {m} measure ==\n", bound.len());
     for &i in &order {
@@ -103,7 +105,8 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
         text.push_str(&format!("  {:<20} {}  {}\n", b.sc.name, b.sc.as_of, cells.join(", ")));
     }
     let csv_path = out.with_extension("csv");
-    write_atomic(&csv_path, &w.into_bytes())?;
+    batch.file("--out (its CSV beside the image)", &csv_path, &w.into_bytes())?;
+    batch.commit()?;
     text.push_str(&format!("wrote {} and {}\n", out.display(), csv_path.display()));
     Ok(text)
 }

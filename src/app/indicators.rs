@@ -4,7 +4,8 @@ use crate::error::{Error, Result};
 use crate::rings::fmt_cutoff;
 use crate::scenario::Bound;
 
-use super::{load, measure_or, write_or_print};
+use super::{load, measure_or, stage_or_print};
+use crate::table::Batch;
 use std::path::Path;
 
 /// Options of `ringsim indicators`.
@@ -36,26 +37,47 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
         return Err(Error::Usage(format!("'{}' and '{}' use different networks; indicators compare scenarios of one network", bound[0].sc.name, bound[1].sc.name)));
     }
     let cfg = crate::indicators::Config::new(measure_or(a.measure, &bound[0])?, a.alpha, a.daily.clone())?;
+    // the map's options are checked before any work, so that a wrong one leaves no file behind
+    if let Some(path) = a.map {
+        crate::plot::Format::from_path(path)?;
+        check_show(a.show, &cfg)?;
+    }
     let results: Vec<Vec<crate::indicators::Indicators>> = bound
         .iter()
         .map(|b| crate::indicators::compute(b.net, &super::build_graph(b)?, set, &cfg))
         .collect::<Result<_>>()?;
     let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
-    let mut text = if a.out.is_some() || a.map.is_none() { write_or_print(a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))? } else { String::new() };
+    // the table and the map are written together: both or neither
+    let mut batch = Batch::new();
+    let mut text = if a.out.is_some() || a.map.is_none() { stage_or_print(&mut batch, a.out, bytes, &format!("indicators of {} {}", results[0].len(), a.nodes))? } else { String::new() };
     if let Some(path) = a.map {
-        text.push_str(&indicator_map(a, &bound, &cfg, set, &results, path)?);
+        text.push_str(&indicator_map(a, &bound, &cfg, set, &results, path, &mut batch)?);
     }
+    batch.commit()?;
     Ok(text)
+}
+
+/// The daily-accessibility columns' names, `daily_<minutes>`, one per threshold.
+fn daily_names(cfg: &crate::indicators::Config) -> Vec<String> {
+    cfg.daily.iter().map(|d| format!("daily_{}", fmt_cutoff(*d))).collect()
+}
+
+/// Refuses a `--show` that names no indicator of the table.
+fn check_show(show: &str, cfg: &crate::indicators::Config) -> Result<()> {
+    let names = daily_names(cfg);
+    if show != "watt" && show != "potential" && !names.iter().any(|d| d == show) {
+        return Err(Error::Usage(format!("--show '{show}': choose watt, potential or one of {}", names.join(", "))));
+    }
+    Ok(())
 }
 
 /// The choropleth of `ringsim indicators --map`: counties on the basemap's census units, cities on their
 /// prefectures, in five quantile classes; with `--compare`, the change towards the second scenario.
-fn indicator_map(a: &IndicatorArgs, bound: &[Bound], cfg: &crate::indicators::Config, set: crate::matrix::NodeSet, results: &[Vec<crate::indicators::Indicators>], path: &Path) -> Result<String> {
+fn indicator_map(a: &IndicatorArgs, bound: &[Bound], cfg: &crate::indicators::Config, set: crate::matrix::NodeSet, results: &[Vec<crate::indicators::Indicators>], path: &Path, batch: &mut Batch) -> Result<String> {
     use crate::map::{Band, Basemap, MapFigure};
     use plotters::style::RGBColor;
-    crate::plot::Format::from_path(path)?;
     let b = &bound[0];
-    let daily_names: Vec<String> = cfg.daily.iter().map(|d| format!("daily_{}", fmt_cutoff(*d))).collect();
+    let daily_names = daily_names(cfg);
     let pick = |r: &crate::indicators::Indicators| -> Option<f64> {
         match a.show {
             "watt" => r.watt.map(|w| w.0),
@@ -65,9 +87,6 @@ fn indicator_map(a: &IndicatorArgs, bound: &[Bound], cfg: &crate::indicators::Co
             s => r.watt.and_then(|_| daily_names.iter().position(|d| d == s).map(|k| r.daily[k] as f64 / 1e6)),
         }
     };
-    if a.show != "watt" && a.show != "potential" && !daily_names.iter().any(|d| d == a.show) {
-        return Err(Error::Usage(format!("--show '{}': choose watt, potential or one of {}", a.show, daily_names.join(", "))));
-    }
     // lower WATT is better; with a comparison the map shows the improvement (this − other for WATT).
     let values: Vec<Option<f64>> = match results.get(1) {
         None => results[0].iter().map(pick).collect(),
@@ -161,7 +180,7 @@ fn indicator_map(a: &IndicatorArgs, bound: &[Bound], cfg: &crate::indicators::Co
     let mut fig = MapFigure::over(shown, proj, rect, bands, labels, basemap, title, subtitle, "五分位 quintile classes".into());
     fig.fills = fills;
     fig.source = super::maps::source_line(b);
-    crate::plot::render(&fig, path)?;
+    batch.file("--map", path, &crate::plot::encode(&fig, path)?)?;
     let mut t = format!("wrote {}\n", path.display());
     if lo == hi {
         t.push_str(&format!("  NOTE: every mapped {} has the same value ({lo:.1}{}): the map cannot tell them apart\n", a.nodes, if unit.is_empty() { String::new() } else { format!(" {unit}") }));

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::rings::{fmt_cutoff, Reach};
 use crate::scenario::Bound;
 use crate::scenario::Measure;
-use crate::table::write_atomic;
+use crate::table::Batch;
 use super::{load, measure_or};
 use std::path::Path;
 
@@ -269,7 +269,9 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
     }
     let m = measure_or(a.measure, b)?;
     let mo = map_figure(b, bound.get(1), m, a.cell_km)?;
-    crate::plot::render(&mo.fig, a.out)?;
+    // the map and its GeoJSON are written together at the end: both or neither
+    let mut batch = Batch::new();
+    batch.file("--out", a.out, &crate::plot::encode(&mo.fig, a.out)?)?;
     let mut text = format!("== map of {} ({} measure, {} × {} grid of {} km) ==\n", b.sc.name, m.as_str(), mo.grid.0, mo.grid.1, a.cell_km);
     for (k, ((label, _, _, _), pop)) in mo.bands_meta.iter().zip(&mo.pops).enumerate() {
         let area = crate::contour::total_area(&mo.polys[k]);
@@ -322,8 +324,9 @@ pub fn plot(a: &PlotArgs) -> Result<String> {
                 polygons: poly.as_slice(),
             })
             .collect();
-        write_atomic(gj, &crate::map::geojson(&mo.proj, &rows))?;
+        batch.file("--geojson", gj, &crate::map::geojson(&mo.proj, &rows))?;
         text.push_str(&format!("wrote {}\n", gj.display()));
     }
+    batch.commit()?;
     Ok(text)
 }

@@ -3,8 +3,8 @@
 use crate::error::{Error, Result};
 use crate::rings::fmt_cutoff;
 
-use crate::table::write_atomic;
-use super::{bind_one, load, measure_or, write_or_print};
+use crate::table::Batch;
+use super::{bind_one, load, measure_or, stage_or_print};
 use std::path::Path;
 
 /// Options of `ringsim matrix`.
@@ -34,6 +34,9 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
             return Err(Error::Usage(format!("--within {w}: give the target in minutes, between 0 and 10080 (a week), e.g. 120")));
         }
     }
+    if let Some(p) = a.plot {
+        crate::plot::Format::from_path(p)?;
+    }
     let loaded = load(&[a.scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let m = measure_or(a.measure, &b)?;
@@ -58,8 +61,10 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
     }
     let bytes = if a.wide { mx.wide_csv() } else { mx.long_csv() };
     let n = mx.members.len();
+    // the matrix and its chart are written together: both or neither
+    let mut batch = Batch::new();
     let mut text = if a.out.is_some() || a.within.is_none() {
-        write_or_print(a.out, bytes, &format!("{n} × {n} times ({}, measure {})", a.nodes, m.as_str()))?
+        stage_or_print(&mut batch, a.out, bytes, &format!("{n} × {n} times ({}, measure {})", a.nodes, m.as_str()))?
     } else {
         String::new()
     };
@@ -100,9 +105,10 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
             cells: mx.times.iter().map(|r| r.iter().map(|t| t.map(|t| t.0 as f64 / 60.0)).collect()).collect(),
             limit: a.within.unwrap_or(120.0),
         };
-        crate::plot::render(&fig, p)?;
+        batch.file("--plot", p, &crate::plot::encode(&fig, p)?)?;
         text.push_str(&format!("wrote {}\n", p.display()));
     }
+    batch.commit()?;
     Ok(text)
 }
 
@@ -111,11 +117,14 @@ pub fn graph(scenario: &Path, out: &Path, nodes: Option<&Path>) -> Result<String
     let loaded = load(&[scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
     let g = super::build_graph(&b)?;
-    write_atomic(out, &crate::export::edges_csv(b.net, &g))?;
+    // edges and nodes are written together: both or neither
+    let mut batch = Batch::new();
+    batch.file("--out", out, &crate::export::edges_csv(b.net, &g))?;
     let mut t = format!("wrote {} edges of '{}' to {}\n", g.edge_count(), b.sc.name, out.display());
     if let Some(n) = nodes {
-        write_atomic(n, &crate::export::nodes_csv(b.net, &g))?;
+        batch.file("--nodes", n, &crate::export::nodes_csv(b.net, &g))?;
         t.push_str(&format!("wrote {} nodes to {}\n", g.node_count(), n.display()));
     }
+    batch.commit()?;
     Ok(t)
 }

@@ -1,0 +1,196 @@
+//! Where outputs go, on the real binary in a temporary directory: an output that is one of the command's inputs is
+//! refused (exit 2, naming the option and the input) and the input is left as it was; a folder replaced whole that
+//! holds an input is refused; a command that fails, on a rejected option or on an output it cannot write, leaves no
+//! new file behind; `--bom` marks a CSV printed to stdout too; `chart` writes its CSV beside the image.
+
+mod common;
+use common::{bin, repo};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, Vec<u8>, String) {
+    let o = Command::new(bin()).args(args).current_dir(dir).env_remove("RINGSIM_CSV_BOM").output().expect("run ringsim");
+    (o.status.code().unwrap_or(-1), o.stdout, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A copy of the tiny network, its seeds and its scenarios in a fresh temp dir; the path of `base.toml` relative
+/// to it.
+fn tiny_copy() -> (tempfile::TempDir, &'static str) {
+    let t = tempfile::tempdir().unwrap();
+    for sub in ["tiny", "tiny-seeds", "tiny-scenarios"] {
+        copy_dir(&repo().join("tests/data").join(sub), &t.path().join(sub));
+    }
+    (t, "tiny-scenarios/base.toml")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// Every file under `dir` (relative paths, sorted), hidden ones included, with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                v.push((p.strip_prefix(dir).unwrap().to_path_buf(), Vec::new()));
+                stack.push(p);
+            } else {
+                v.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// Runs a command that must fail with exit 2, and checks that it changed nothing in the temp dir (no input
+/// replaced, no output or temporary file or folder left); returns its message.
+fn fails_leaving_nothing(dir: &Path, args: &[&str]) -> String {
+    let before = tree(dir);
+    let (code, _, err) = run(dir, args);
+    assert_eq!(code, 2, "ringsim {args:?} should exit 2; stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let after = tree(dir);
+    let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&before), names(&after), "ringsim {args:?} left files behind or removed some");
+    assert!(before == after, "ringsim {args:?} changed a file");
+    err
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::write(d.join("p.csv"), "from,to\n甲区,乙区\n").unwrap();
+    std::fs::write(d.join("obs.csv"), "from,to,minutes\n甲站,乙站,25\n").unwrap();
+    let full = "tiny-scenarios/full.toml";
+    // (arguments, the option named in the message, the input named in it)
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["od", sc, "--pairs", "p.csv", "--out", "p.csv"], "--out p.csv", "the --pairs file"),
+        (vec!["od", sc, "--pairs", "p.csv", "--out", "./tiny/../p.csv"], "--out ./tiny/../p.csv", "the --pairs file"),
+        (vec!["compare", sc, full, "--out", full], "--out", "scenario B"),
+        (vec!["matrix", sc, "--out", sc], "--out", "the scenario file"),
+        (vec!["matrix", sc, "--out", "m.csv", "--plot", sc], "--plot", "the scenario file"),
+        (vec!["plot", sc, "--out", "x.svg", "--geojson", sc], "--geojson", "the scenario file"),
+        (vec!["plot", sc, "--diff", full, "--out", "x.svg", "--geojson", full], "--geojson", "the --diff scenario"),
+        (vec!["indicators", sc, "--compare", full, "--out", full], "--out", "the --compare scenario"),
+        (vec!["graph", sc, "--out", "e.csv", "--nodes", sc], "--nodes", "the scenario file"),
+        (vec!["projects", sc, "--out", sc], "--out", "scenario file"),
+        (vec!["calibrate", sc, "--observed", "obs.csv", "--write", "obs.csv"], "--write", "the --observed file"),
+        (vec!["validate", sc, "--observed", "obs.csv", "--plot", sc], "--plot", "the scenario file"),
+        (vec!["report", sc, "--compare", "tiny-scenarios/plan.toml", "--out", "tiny-scenarios/plan.toml"], "--out", "the --compare scenario"),
+        // the CSV `chart` writes beside its image (a scenario may have any file name)
+        (vec!["chart", "tiny-scenarios/b.csv", "--out", "tiny-scenarios/b.png"], "CSV beside the image", "the scenario file"),
+        // an output folder that would be replaced whole (OUT/<name>) holds the orders file
+        (vec!["order", "o/tiny-order/ord.toml", "--out", "o"], "--out", "the orders file"),
+        // two outputs on one file
+        (vec!["graph", sc, "--out", "e.csv", "--nodes", "./e.csv"], "--nodes", "writes there too"),
+    ];
+    std::fs::copy(d.join(sc), d.join("tiny-scenarios/b.csv")).unwrap();
+    std::fs::create_dir_all(d.join("o/tiny-order")).unwrap();
+    std::fs::write(d.join("o/tiny-order/ord.toml"), "format = 1\nname = \"tiny-order\"\nbase = \"../../tiny-scenarios/base.toml\"\nprojects = [\"p-hsr-bc\", \"p-exp-ad\"]\n").unwrap();
+    for (args, option, input) in cases {
+        let err = fails_leaving_nothing(d, &args);
+        assert!(err.contains(option) && err.contains(input), "ringsim {args:?}: the message should name {option:?} and {input:?}:\n{err}");
+    }
+}
+
+#[test]
+fn run_refuses_to_replace_a_folder_that_holds_its_inputs() {
+    let (t, _) = tiny_copy();
+    let d = t.path();
+    // the scenario inside OUT/<its name>
+    std::fs::create_dir_all(d.join("o/tiny-base")).unwrap();
+    let s = std::fs::read_to_string(d.join("tiny-scenarios/base.toml")).unwrap().replace("\"../tiny\"", "\"../../tiny\"");
+    std::fs::write(d.join("o/tiny-base/s.toml"), s).unwrap();
+    let err = fails_leaving_nothing(d, &["run", "o/tiny-base/s.toml", "--out", "o"]);
+    assert!(err.contains("--out") && err.contains("the scenario file") && err.contains("o/tiny-base"), "{err}");
+    // the scenario's network folder inside OUT/<its name>: replacing the folder would delete the network
+    copy_dir(&d.join("tiny"), &d.join("w/tiny-base/tiny"));
+    copy_dir(&d.join("tiny-seeds"), &d.join("w/tiny-base/tiny-seeds"));
+    let s = std::fs::read_to_string(d.join("tiny-scenarios/base.toml")).unwrap().replace("\"../tiny\"", "\"../w/tiny-base/tiny\"");
+    std::fs::write(d.join("tiny-scenarios/w.toml"), s).unwrap();
+    let err = fails_leaving_nothing(d, &["run", "tiny-scenarios/w.toml", "--out", "w"]);
+    assert!(err.contains("network folder"), "{err}");
+    // elsewhere, the same run writes its folder
+    let (code, _, err) = run(d, &["run", "tiny-scenarios/w.toml", "--out", "elsewhere"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("elsewhere/tiny-base/reach.csv").is_file());
+}
+
+#[test]
+fn a_failed_command_leaves_no_output_behind() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::write(d.join("afile"), "a regular file, not a folder").unwrap();
+    std::fs::write(d.join("obs.csv"), "from,to,minutes\n甲站,乙站,25\n").unwrap();
+    for (args, says) in [
+        // options rejected only after the first output was written
+        (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.jpg"], "unknown image format"),
+        (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.png", "--show", "daily_999"], "--show"),
+        (vec!["matrix", sc, "--out", "mat.csv", "--plot", "m.gif"], "unknown image format"),
+        (vec!["validate", sc, "--observed", "obs.csv", "--out", "val", "--plot", "v.gif"], "unknown image format"),
+        // the map cannot be drawn (the tiny network has no basemap) once the table is ready
+        (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.png"], "basemap"),
+        // the second output cannot be written: a folder on its path is a file
+        (vec!["graph", sc, "--out", "e.csv", "--nodes", "afile/n.csv"], "afile is a file"),
+        (vec!["graph", sc, "--out", "new/sub/e.csv", "--nodes", "afile/n.csv"], "--nodes"),
+        (vec!["plot", sc, "--out", "x.svg", "--geojson", "afile/x.geojson"], "--geojson"),
+        (vec!["validate", sc, "--observed", "obs.csv", "--out", "val", "--plot", "afile/v.png"], "--plot"),
+        (vec!["matrix", sc, "--out", "mat.csv", "--plot", "afile/m.png"], "--plot"),
+        (vec!["chart", sc, "--out", "afile/c.png"], "--out"),
+    ] {
+        let err = fails_leaving_nothing(d, &args);
+        assert!(err.contains(says), "ringsim {args:?}: expected {says:?} in:\n{err}");
+    }
+    // and with valid options the same commands write every output
+    let (code, _, err) = run(d, &["graph", sc, "--out", "new/sub/e.csv", "--nodes", "n.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("new/sub/e.csv").is_file() && d.join("n.csv").is_file());
+    let (code, _, err) = run(d, &["validate", sc, "--observed", "obs.csv", "--out", "val", "--plot", "v.svg"]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["val/validation_pairs.csv", "val/validation_scatter.png", "val/validation_scatter.svg", "v.svg"] {
+        assert!(d.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn bom_marks_a_csv_printed_to_stdout() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::write(d.join("p.csv"), "from,to\n甲区,乙区\n").unwrap();
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    for args in [vec!["od", sc, "--pairs", "p.csv"], vec!["matrix", sc], vec!["indicators", sc]] {
+        let (code, plain, err) = run(d, &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!plain.starts_with(BOM), "{args:?} without --bom");
+        let mut with = args.clone();
+        with.push("--bom");
+        let (code, marked, err) = run(d, &with);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(marked, [BOM, &plain[..]].concat(), "{args:?} --bom: the same CSV after a byte-order mark");
+        let o = Command::new(bin()).args(&args).current_dir(d).env("RINGSIM_CSV_BOM", "1").output().unwrap();
+        assert_eq!(o.stdout, marked, "{args:?} with RINGSIM_CSV_BOM=1");
+    }
+}
+
+#[test]
+fn chart_writes_its_csv_beside_the_image_and_the_readme_says_so() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    let (code, out, err) = run(d, &["chart", sc, "--out", "c.svg"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("c.svg").is_file());
+    let csv = std::fs::read_to_string(d.join("c.csv")).unwrap();
+    assert!(csv.starts_with("scenario,as_of,cutoff_min,population,plan_cities,counties\n"), "{csv}");
+    assert!(String::from_utf8_lossy(&out).contains("c.csv"));
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(readme.contains("**`chart`: `F.csv`**"), "README's Output files should describe the CSV chart writes beside its image");
+}
