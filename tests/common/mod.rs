@@ -167,7 +167,14 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
         "format = 1\nname = \"random\"\ndescription = \"random test network\"\nseeds = \"seeds\"\ndefault_origin = \"100000\"\nbbox = [100.0, 20.0, 130.0, 50.0]\n",
     )
     .unwrap();
-    projects
+    // the projects something is assigned to: a scenario may not add a project with nothing in the network
+    let used = |p: &str| {
+        ["stations.csv", "rail_sections.csv", "road_links.csv"].iter().any(|f| {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+            text.lines().skip(1).any(|l| l.split(',').any(|x| x == p))
+        })
+    };
+    projects.into_iter().filter(|p| used(p)).collect()
 }
 
 /// Writes a scenario for `net_dir` with the given projects added.
