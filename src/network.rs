@@ -317,7 +317,7 @@ fn check_section_order(path: &Path, sections: &[Section], rows: &[u64], stations
                         rows[b[0]],
                         "seq",
                         format!(
-                            "section {} (seq {}) of line '{}' starts at {} where section {} (seq {}) ends, but does not follow it in seq order, so the line's trains would stop and change there; renumber the line's seq in the order a train runs its sections (a branch starts at a station inside another run, not at its end)",
+                            "section {} (seq {}) of line '{}' starts at {} where section {} (seq {}) ends, but does not follow it in seq order, so the line's trains would stop and change there; renumber the line's seq in the order a train runs its sections, or in a derived network reorder the line's stretches in facts/rail_stretches.csv and rederive (a branch starts at a station inside another run, not at its end)",
                             start.id, start.seq, line.id, stations[start.from.i()].name, end.id, end.seq
                         ),
                     ));
