@@ -87,7 +87,7 @@ pub fn input(what: &str, path: &Path) {
 }
 
 /// How a message names an output: "--out p.csv", or the path alone when no option names it.
-fn named(option: &str, path: &Path) -> String {
+pub fn named(option: &str, path: &Path) -> String {
     if option.is_empty() {
         path.display().to_string()
     } else {

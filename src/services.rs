@@ -9,9 +9,9 @@
 //!   `tools/derive/services.py` (one row per distinct pattern, with its number of trains);
 //! - default services, generated per line from its sections by a rule stated in `params.toml` (`[rail.defaults]`):
 //!   a stopping train on every line and, on every line that has a section no as-built service uses (new lines,
-//!   projects), an express stopping only at the line's ends, at junctions and at a provincial capital's stations (stations where rail lines of three
-//!   or more directions meet) and a semi-fast stopping there and at the stations of the plan's cities
-//!   (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
+//!   projects), an express stopping only at the line's ends, at junctions (stations where rail lines of three or
+//!   more directions meet) and at a provincial capital's stations ([`express_stations`]), and a semi-fast
+//!   stopping there and at the stations of the plan's cities (`cities.csv`), as the fast trains of a new line serve its prefecture stations (郑州东–濮阳东 on 济郑: 52 min
 //!   by the fastest train at opening, which stops at 濮阳东 and skips the county stations). All run in both
 //!   directions;
 //! - `project_services.csv` of the network (optional): trains that run on across lines, a project's or (no

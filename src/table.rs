@@ -545,8 +545,7 @@ impl Batch {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // a folder on the way that is a file: say so, rather than the system's "File exists"
             if let Some(f) = dir.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir()) {
-                let named = if option.is_empty() { path.display().to_string() } else { format!("{option} {}", path.display()) };
-                return Err(Error::Usage(format!("{named}: cannot write: {} is a file, not a folder; give a path in a folder", f.display())));
+                return Err(Error::Usage(format!("{}: cannot write: {} is a file, not a folder; give a path in a folder", crate::outputs::named(option, path), f.display())));
             }
             // the folders this creates, so that a failed command can take them away again
             let missing: Vec<PathBuf> = dir.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(Path::to_path_buf).collect();
