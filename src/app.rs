@@ -262,11 +262,11 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     let hint = if keep_unknown { "" } else { "; leave the pair out, or keep it as a row without a time with --keep-unknown" };
     let rows = od::read_pairs_keeping(b.net, pairs, keep_unknown, hint).map_err(|e| e.for_arg("the --pairs file", pairs))?;
     for u in rows.iter().filter_map(|r| r.as_ref().err()) {
-        eprintln!("od: kept without a time (--keep-unknown): {}", u.error);
+        crate::note!("od: kept without a time (--keep-unknown): {}", u.error);
     }
     let ps: Vec<&od::Pair> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
     for n in od::city_or_station_notes(b.net, ps.iter().copied()) {
-        eprintln!("od: note: {}: {n}", pairs.display());
+        crate::note!("od: note: {}: {n}", pairs.display());
     }
     let g = build_graph(&b)?;
     let q: Vec<_> = ps.iter().map(|p| (p.from, p.to)).collect();
@@ -281,7 +281,7 @@ pub fn od(scenario: &Path, pairs: &Path, out: Option<&Path>, by_mode: bool, meas
     };
     for (p, t) in ps.iter().zip(&ts) {
         if t.0.is_none() {
-            eprintln!("od: note: {} → {}: no time: {}", p.from_key, p.to_key, why_no_time(&b, &g, p.from, p.to));
+            crate::note!("od: note: {} → {}: no time: {}", p.from_key, p.to_key, why_no_time(&b, &g, p.from, p.to));
         }
     }
     let mut w = CsvOut::new(&header);
@@ -350,14 +350,14 @@ pub fn od_window(scenario: &Path, pairs: &Path, out: Option<&Path>, window: &str
     let b = bind_one(&loaded)?;
     let rows = od::read_pairs(b.net, pairs).map_err(|e| e.for_arg("the --pairs file", pairs))?;
     for n in od::city_or_station_notes(b.net, rows.iter()) {
-        eprintln!("od: note: {}: {n}", pairs.display());
+        crate::note!("od: note: {}: {n}", pairs.display());
     }
     let q = window::station_pairs(&b, &rows, pairs)?;
     let g = build_graph(&b)?;
     let stat = od::times_measured(b.net, &g, &q.iter().map(|(a, z)| (od::Endpoint::Station(*a), od::Endpoint::Station(*z))).collect::<Vec<_>>(), Some(crate::scenario::Measure::Station));
     for (i, (a, z)) in q.iter().enumerate() {
         if stat[i].0.is_none() {
-            eprintln!("od: note: {} → {}: no time: {}", rows[i].from_key, rows[i].to_key, why_no_time(&b, &g, od::Endpoint::Station(*a), od::Endpoint::Station(*z)));
+            crate::note!("od: note: {} → {}: no time: {}", rows[i].from_key, rows[i].to_key, why_no_time(&b, &g, od::Endpoint::Station(*a), od::Endpoint::Station(*z)));
         }
     }
     let sch = window::Schedules::build(&b, &g);
@@ -634,7 +634,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     crate::services::physics_only(&mut b.services);
     let before_label = match &b.net.calibration_lacks {
         Some(why) => {
-            eprintln!("calibrate: {why}");
+            crate::note!("calibrate: {why}");
             format!("before (the network's parameters; {why}):")
         }
         None => "before (the network's parameters):".to_string(),
@@ -647,7 +647,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     }
     let mut before = calibrate::evaluate(&build_graph(&b)?, &obs);
     crate::cause::explain(&b, &b.params, &mut before);
-    let (p, fitted_on) = calibrate::fit(&b, &obs, |_| true, |m| eprintln!("calibrate: {m}"));
+    let (p, fitted_on) = calibrate::fit(&b, &obs, |_| true, |m| crate::note!("calibrate: {m}"));
     if fitted_on == 0 {
         return Err(Error::Usage(format!(
             "{}: no observed pair is served by a single modelled train in {} (every one is unmatched or needs a change of trains), so nothing identifies the rail physics; check the file's station names against the network's stations and the scenario's date",
@@ -658,14 +658,14 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     let g = crate::graph::build(b.net, &p, &b.services, |o, pr| b.sc.is_open(o, pr), b.sc.as_of);
     let mut after = calibrate::evaluate(&g, &obs);
     crate::cause::explain(&b, &p, &mut after);
-    let cv = calibrate::cross_validate(&b, &obs, &calibrate::folds(&obs, folds), |m| eprintln!("calibrate: {m}"));
+    let cv = calibrate::cross_validate(&b, &obs, &calibrate::folds(&obs, folds), |m| crate::note!("calibrate: {m}"));
     // the stricter test of a physics meant for lines without a timetable: whole lines held out, each pair
     // predicted by a fit that saw no pair whose train runs mostly on the same line (lines from the fit's start)
     let lines = calibrate::main_lines(&b, &calibrate::start_params(&b), &obs);
     let n_lines = lines.iter().flatten().collect::<std::collections::BTreeSet<_>>().len();
     // with one line there is nothing to hold out: a fit on no pair would only give the starting values
     let line_k = line_k.unwrap_or(n_lines);
-    let cv_line = (n_lines >= 2).then(|| calibrate::cross_validate(&b, &obs, &calibrate::folds_by_line(&obs, &lines, line_k), |m| eprintln!("calibrate (by line): {m}")));
+    let cv_line = (n_lines >= 2).then(|| calibrate::cross_validate(&b, &obs, &calibrate::folds_by_line(&obs, &lines, line_k), |m| crate::note!("calibrate (by line): {m}")));
     let line_folds_used = line_k.min(n_lines);
     let mut t = format!(
         "== calibration of {} on {} ({} of {} rows: observed times up to {} min) ==\n{before_label}\n",

@@ -78,3 +78,28 @@ impl Error {
         Error::Key { path: path.to_path_buf(), line, key: field.to_string(), message: message.into() }
     }
 }
+
+/// Writes a note (or a progress line) to standard error, and ignores a failure to: a reader that closed the pipe
+/// (`ringsim od … 2>&1 | head -1`) must not turn a finished answer into a panic, as `eprintln!` would.
+pub fn note(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_fmt(args);
+    let _ = e.flush();
+}
+
+/// `eprintln!` that never panics: [`note`] with a newline.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::error::note(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` that never panics: [`note`] without a newline (a progress bar redrawn with `\r`).
+#[macro_export]
+macro_rules! note_part {
+    ($($arg:tt)*) => {
+        $crate::error::note(format_args!($($arg)*))
+    };
+}

@@ -476,16 +476,16 @@ fn main() -> ExitCode {
     };
     if let Some(n) = cli.threads {
         if n == 0 || n > 1024 {
-            eprintln!("error: --threads {n}: give between 1 and 1024 worker threads (default: all cores)");
+            ringsim::note!("error: --threads {n}: give between 1 and 1024 worker threads (default: all cores)");
             return ExitCode::from(2);
         }
         if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
-            eprintln!("error: cannot start {n} threads: {e}");
+            ringsim::note!("error: cannot start {n} threads: {e}");
             return ExitCode::from(2);
         }
     }
     if cli.bom && cli.cmd.csv().is_none() {
-        eprintln!("error: --bom: `{}` writes no CSV file, so there is nothing to mark; leave --bom out", cmd_name);
+        ringsim::note!("error: --bom: `{}` writes no CSV file, so there is nothing to mark; leave --bom out", cmd_name);
         return ExitCode::from(2);
     }
     ringsim::report::set_csv_bom(cli.bom || cli.cmd.csv().is_some_and(|c| c.bom));
@@ -493,7 +493,7 @@ fn main() -> ExitCode {
     let (inputs, outputs) = cli.cmd.files();
     let outputs: Vec<(&str, &Path)> = outputs.iter().map(|(o, p)| (*o, p.as_path())).collect();
     if let Err(e) = ringsim::outputs::guard(&inputs, &outputs) {
-        eprintln!("error: {e}");
+        ringsim::note!("error: {e}");
         return ExitCode::from(2);
     }
     let result = match &cli.cmd {
@@ -553,13 +553,13 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: cannot write to standard output: {e}");
+                    ringsim::note!("error: cannot write to standard output: {e}");
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            ringsim::note!("error: {e}");
             ExitCode::from(2)
         }
     }

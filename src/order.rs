@@ -1215,10 +1215,10 @@ where
                 while !done.load(Ordering::Relaxed) {
                     let c = counter.load(Ordering::Relaxed).min(total);
                     let w = 40 * c as usize / total.max(1) as usize;
-                    eprint!("\r[{}{}] {c}/{total} {what} ({:.0} s)", "#".repeat(w), " ".repeat(40 - w), start.elapsed().as_secs_f64());
+                    crate::note_part!("\r[{}{}] {c}/{total} {what} ({:.0} s)", "#".repeat(w), " ".repeat(40 - w), start.elapsed().as_secs_f64());
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
-                eprintln!("\r[{}] {total}/{total} {what} ({:.1} s)", "#".repeat(40), start.elapsed().as_secs_f64());
+                crate::note!("\r[{}] {total}/{total} {what} ({:.1} s)", "#".repeat(40), start.elapsed().as_secs_f64());
             });
         }
         let out = work(&counter);

@@ -316,7 +316,7 @@ impl Scenario {
                 format!("project {named} is not open on {}: none of its {} sections, stations or roads has opened by then{when}, so there is nothing to remove", self.as_of, opened.len())
             };
             match self.options.get("as_of") {
-                Some(opt) => eprintln!("note: {}", Error::config(&path, "projects.remove", format!("{why} on the date of {opt}"))),
+                Some(opt) => crate::note!("note: {}", Error::config(&path, "projects.remove", format!("{why} on the date of {opt}"))),
                 None => {
                     let later = first.map(|d| format!(", or set as_of on or after {d}")).unwrap_or_default();
                     return Err(Error::config(&path, "projects.remove", format!("{why}; take it out of projects.remove{later}")));
@@ -337,7 +337,7 @@ impl Scenario {
                         Some(opt) => format!("{} (the date of {opt})", self.as_of),
                         None => self.as_of.to_string(),
                     };
-                    eprintln!("note: {}", Error::config(&path, "projects.add", format!("project {named} is already open on {date}: every section, station and road of it opened by then, so adding it changes nothing")));
+                    crate::note!("note: {}", Error::config(&path, "projects.add", format!("project {named} is already open on {date}: every section, station and road of it opened by then, so adding it changes nothing")));
                 }
             }
         }

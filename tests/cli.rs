@@ -585,6 +585,52 @@ fn a_closed_stdout_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0), "{err}");
 }
 
+/// A note to a closed stderr (`ringsim od … 2>&1 | head -1`, the reader gone) is dropped, not a panic: the answer
+/// on stdout is complete and the exit code 0 (review: `eprintln!` panicked there, intermittently).
+#[test]
+fn a_closed_stderr_pipe_drops_the_notes_quietly() {
+    use std::io::Read;
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/asbuilt-2020.toml");
+    // 郑州 is a station and a city (a note), 濮阳东 is not open at the end of 2020 (a note for the pair)
+    std::fs::write(t.path().join("p.csv"), "from,to\n郑州,信阳东\n郑州东,濮阳东\n").unwrap();
+    let mut child = std::process::Command::new(common::bin())
+        .args(["od", sc.to_str().unwrap(), "--pairs", "p.csv"])
+        .current_dir(t.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the reader of stderr goes away before the command has loaded the network, let alone written a note
+    drop(child.stderr.take());
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{out}");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.lines().nth(1).unwrap().starts_with("郑州,信阳东,"), "{out}");
+    assert_eq!(out.lines().nth(2), Some("郑州东,濮阳东,郑州东,station,濮阳东,station,station,,"), "{out}");
+}
+
+/// Every note goes through `ringsim::note!` (which drops a note the closed stderr cannot take), none through
+/// `eprintln!`/`eprint!`, which panic there: the test above covers one command, this one every line of the source.
+#[test]
+fn no_source_line_writes_to_stderr_with_eprintln() {
+    let mut bad = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(repo().join("src")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() > 20, "{files:?}");
+    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+        for (i, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") && (code.contains("eprintln!(") || code.contains("eprint!(")) {
+                bad.push(format!("{}:{}: {}", f.display(), i + 1, code));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "use ringsim::note! (or crate::note!) instead:\n{}", bad.join("\n"));
+}
+
 /// `od --window` says, as `od` does, that a name a city shares (郑州) is taken as the station (audit).
 #[test]
 fn od_window_notes_a_name_taken_as_the_station() {
