@@ -52,7 +52,9 @@ pub fn load_networks(paths: &[PathBuf], for_fit: bool) -> Result<Loaded> {
         crate::outputs::input(&format!("the network folder of {}", p.display()), &sc.network_dir);
         let key = std::fs::canonicalize(&sc.network_dir).map_err(|source| Error::Io { path: sc.network_dir.clone(), source })?;
         if !networks.contains_key(&key) {
-            networks.insert(key.clone(), Network::load_with(&sc.network_dir, for_fit)?);
+            let net = Network::load_with(&sc.network_dir, for_fit)?;
+            net.register_input(&p.display().to_string());
+            networks.insert(key.clone(), net);
         }
         scenarios.push(sc);
     }
@@ -749,6 +751,14 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
     // the calibration file and the pairs files, written together: all or none
     let mut batch = Batch::new();
     if let Some(w) = write {
+        // replacing the network's own fit is what --write is for, and a new fit may be written beside the network's
+        // files before params.toml names it; every other file there (the network's, its facts) stays refused
+        let real = crate::outputs::resolve(w);
+        let is_fit = b.net.calibration_file().is_some_and(|c| crate::outputs::resolve(&c) == real);
+        let beside = real.starts_with(crate::outputs::resolve(&b.net.dir)) && !real.exists();
+        if is_fit || beside {
+            crate::outputs::replaceable(w);
+        }
         batch.file("--write", w, f.as_bytes())?;
         t.push_str(&format!("wrote {}\n", w.display()));
     }

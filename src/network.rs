@@ -351,6 +351,24 @@ fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f
 pub const NETWORK_FILES: [&str; 10] = ["network.toml", "params.toml", "places.csv", "stations.csv", "cities.csv", "rail_lines.csv", "rail_sections.csv", "speed_changes.csv", "road_links.csv", "connectors.csv"];
 
 impl Network {
+    /// The calibration file params.toml names (`rail.calibration`, relative to the network folder), if any.
+    pub fn calibration_file(&self) -> Option<PathBuf> {
+        self.params.rail.calibration.as_ref().map(|c| self.dir.join(c))
+    }
+
+    /// Registers the network as an input of the running command ([`crate::outputs`]): its folder and its seeds
+    /// folder, inside which no output may go, and its calibration file, which may lie outside both. `of` says whose
+    /// network it is, for messages ("the scenario s.toml").
+    pub fn register_input(&self, of: &str) {
+        crate::outputs::input(&format!("the network folder of {of}"), &self.dir);
+        if let Some(seeds) = self.seeds.projects_path.parent() {
+            crate::outputs::input(&format!("the seeds folder of the network of {of}"), seeds);
+        }
+        if let Some(c) = self.calibration_file() {
+            crate::outputs::input(&format!("the calibration file of the network of {of}"), &c);
+        }
+    }
+
     /// The opening dates of every element of project `id` (rail sections, stations, roads; `None` for one with no
     /// date): empty when the network models none of it.
     pub fn project_openings(&self, id: &str) -> Vec<Option<Date>> {

@@ -1253,7 +1253,7 @@ pub fn run(path: &Path, out: &Path) -> Result<String> {
     let (st, net) = Study::load(path).map_err(|e| e.for_arg("the orders file", path))?;
     // what the study read besides the orders file, so that the folder it replaces holds neither
     crate::outputs::input("the orders file's base scenario", &st.file.base);
-    crate::outputs::input("the network folder of the base scenario", &net.dir);
+    net.register_input("the base scenario");
     let final_dir = out.join(&st.file.name);
     crate::outputs::check_folder("--out", &final_dir)?;
     let a = analyse(&st);

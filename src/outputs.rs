@@ -26,10 +26,15 @@ struct Input {
     /// [`resolve`]d.
     real: PathBuf,
     id: Option<FileId>,
+    /// A folder (a network's): no output may be written anywhere inside it.
+    folder: bool,
 }
 
 /// The inputs of the running command (one command per process).
 static INPUTS: Mutex<Vec<Input>> = Mutex::new(Vec::new());
+
+/// [`resolve`]d paths inside an input folder that an output may replace all the same ([`replaceable`]).
+static REPLACEABLE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Device and inode of an existing file: the same file under another name (a hard link) has the same.
 type FileId = (u64, u64);
@@ -82,8 +87,16 @@ pub fn input(what: &str, path: &Path) {
     let real = resolve(path);
     let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
     if !inputs.iter().any(|i| i.real == real) {
-        inputs.push(Input { what: what.to_string(), path: path.to_path_buf(), id: file_id(&real), real });
+        let folder = real.is_dir();
+        inputs.push(Input { what: what.to_string(), path: path.to_path_buf(), id: file_id(&real), real, folder });
     }
+}
+
+/// Lets one output be written where [`check_file`] would refuse it: `calibrate --write` to the network's calibration
+/// file, which it exists to replace, or to a file not yet in the network folder (a fit params.toml will name); the
+/// caller decides, and no other output is let through.
+pub fn replaceable(path: &Path) {
+    REPLACEABLE.lock().unwrap_or_else(|e| e.into_inner()).push(resolve(path));
 }
 
 /// How a message names an output: "--out p.csv", or the path alone when no option names it.
@@ -95,9 +108,14 @@ pub fn named(option: &str, path: &Path) -> String {
     }
 }
 
-/// Refuses an output file that is one of the registered inputs: writing it would overwrite the input.
+/// Refuses an output file that is one of the registered inputs (writing it would overwrite the input), or that lies
+/// inside an input folder (a network's: any file there may be one the network is made of, `places.csv`, or one it
+/// documents or derives from, `facts/`), unless it is the one file let through by [`replaceable`].
 pub fn check_file(option: &str, out: &Path) -> Result<()> {
     let real = resolve(out);
+    if REPLACEABLE.lock().unwrap_or_else(|e| e.into_inner()).contains(&real) {
+        return Ok(());
+    }
     let id = file_id(&real);
     let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
     for i in inputs.iter() {
@@ -114,14 +132,33 @@ pub fn check_file(option: &str, out: &Path) -> Result<()> {
             )));
         }
     }
+    if let Some(i) = inputs.iter().find(|i| i.folder && real.starts_with(&i.real)) {
+        return Err(Error::Usage(format!(
+            "{}: this lies inside {} ({}), which the command reads; an output there could replace a file the network is made of. Give the output a path outside that folder",
+            named(option, out),
+            i.what,
+            i.path.display()
+        )));
+    }
     Ok(())
 }
 
 /// Refuses to replace the folder `dir` whole when a registered input (a file, or a folder such as a network's)
-/// lies inside it: replacing the folder would delete the input.
+/// lies inside it: replacing the folder would delete the input; or when `dir` lies inside an input folder (a
+/// network's), as [`check_file`] refuses a file there.
 pub fn check_folder(option: &str, dir: &Path) -> Result<()> {
     let real = resolve(dir);
     let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = inputs.iter().find(|i| i.folder && real.starts_with(&i.real) && real != i.real) {
+        return Err(Error::Usage(format!(
+            "{}the folder {} lies inside {} ({}), which the command reads; an output there could replace a file the network is made of. Give {} a folder outside it",
+            if option.is_empty() { String::new() } else { format!("{option}: ") },
+            dir.display(),
+            i.what,
+            i.path.display(),
+            if option.is_empty() { "the output" } else { option }
+        )));
+    }
     for i in inputs.iter() {
         if i.real.starts_with(&real) {
             return Err(Error::Usage(format!(

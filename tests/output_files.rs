@@ -102,6 +102,56 @@ fn an_output_that_is_an_input_is_refused() {
     }
 }
 
+/// No output goes inside the network folder or the seeds folder a command reads (any file there may be one the
+/// network is made of), nor over the network's calibration file wherever it lies; `calibrate --write` alone may
+/// replace that file, or write a new one in the network folder for params.toml to name (review of session 18:
+/// `matrix S --out networks/zhongyuan/places.csv` replaced the network's places and succeeded).
+#[test]
+fn no_output_goes_inside_a_network_or_over_its_files() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::write(d.join("p.csv"), "from,to\n甲区,乙区\n").unwrap();
+    let mut obs = String::from("from,to,minutes,train_code,train_type,n_trains,source\n");
+    for (a, b, m) in [("甲站", "乙站", 20), ("乙站", "丙站", 18), ("甲站", "丙站", 36)] {
+        obs.push_str(&format!("{a},{b},{m},G1,高速,1,assumption: test\n{b},{a},{m},G2,高速,1,assumption: test\n"));
+    }
+    std::fs::write(d.join("obs.csv"), obs).unwrap();
+    std::fs::create_dir_all(d.join("o")).unwrap();
+    std::fs::write(d.join("o/ord.toml"), "format = 1\nname = \"tiny-order\"\nbase = \"../tiny-scenarios/base.toml\"\nprojects = [\"p-hsr-bc\", \"p-exp-ad\"]\n").unwrap();
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["matrix", sc, "--out", "tiny/places.csv"], "--out tiny/places.csv", "lies inside the network folder of tiny-scenarios/base.toml"),
+        (vec!["matrix", sc, "--out", "tiny/new.csv"], "--out tiny/new.csv", "lies inside the network folder"),
+        (vec!["od", sc, "--pairs", "p.csv", "--out", "tiny-seeds/projects.csv"], "--out tiny-seeds/projects.csv", "lies inside the seeds folder of the network of tiny-scenarios/base.toml"),
+        (vec!["run", sc, "--out", "tiny"], "--out: the folder tiny/tiny-base", "lies inside the network folder"),
+        (vec!["projects", "tiny", "--out", "tiny/p.csv"], "--out tiny/p.csv", "lies inside"),
+        (vec!["order", "o/ord.toml", "--out", "tiny-seeds"], "--out", "lies inside the seeds folder of the network of the base scenario"),
+        (vec!["validate", sc, "--observed", "obs.csv", "--out", "tiny/val"], "--out", "lies inside the network folder"),
+        // --write may not replace a file of the network either
+        (vec!["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/params.toml"], "--write tiny/params.toml", "lies inside the network folder"),
+    ];
+    for (args, option, input) in cases {
+        let err = fails_leaving_nothing(d, &args);
+        assert!(err.contains(option) && err.contains(input), "ringsim {args:?}: the message should name {option:?} and {input:?}:\n{err}");
+    }
+    // a calibration file outside the network folder is the network's input too; calibrate --write replaces it
+    let params = std::fs::read_to_string(d.join("tiny/params.toml")).unwrap();
+    let (code, _, err) = run(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "cal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(d.join("tiny/params.toml"), params.replace("unknown_stop_ratio = 0.5\n", "unknown_stop_ratio = 0.5\ncalibration = \"../cal.toml\"\n")).unwrap();
+    let err = fails_leaving_nothing(d, &["matrix", sc, "--out", "cal.toml"]);
+    assert!(err.contains("--out cal.toml") && err.contains("the calibration file of the network of tiny-scenarios/base.toml"), "{err}");
+    std::fs::write(d.join("cal.toml"), std::fs::read_to_string(d.join("cal.toml")).unwrap() + "# replaced below\n").unwrap();
+    let (code, _, err) = run(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "cal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::read_to_string(d.join("cal.toml")).unwrap().contains("# replaced below"));
+    // a new fit written in the network folder (for params.toml to name), but not over a file already there
+    let (code, _, err) = run(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/cal2.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("tiny/cal2.toml").is_file());
+    let err = fails_leaving_nothing(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/cal2.toml"]);
+    assert!(err.contains("--write tiny/cal2.toml") && err.contains("lies inside the network folder"), "{err}");
+}
+
 #[test]
 fn run_refuses_to_replace_a_folder_that_holds_its_inputs() {
     let (t, _) = tiny_copy();

@@ -149,6 +149,7 @@ pub fn projects(target: Option<&Path>, as_of: Option<&str>, out: Option<&Path>) 
             let b = sc.bind(&net)?.sc;
             (net, Some(b))
         };
+        net.register_input(&t.display().to_string());
         if sc.is_some() && as_of.is_some() {
             return Err(Error::Usage("--as-of is for a network; a scenario has its own as_of (use --as-of with `run` to change it)".into()));
         }
