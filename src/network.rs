@@ -302,11 +302,39 @@ pub fn line_runs(sections: &[Section], line: LineIx) -> Vec<Vec<usize>> {
 
 /// A line's `seq` must put its sections in running order: where one run of the line ends at the station where
 /// another begins, the two are one way cut in two by a `seq` out of order (or a section written the wrong way
-/// round), which would silently give the line's trains a change of trains there. `rows` are the sections' lines
-/// in `path`.
+/// round), which would silently give the line's trains a change of trains there; and a run between two others
+/// that ends where the one before it ends and starts where the one after it starts is a stretch written the wrong
+/// way round. `rows` are the sections' lines in `path`.
 fn check_section_order(path: &Path, sections: &[Section], rows: &[u64], stations: &[Station], lines: &[Line]) -> Result<()> {
     for (li, line) in lines.iter().enumerate() {
         let runs = line_runs(sections, LineIx(li as u32));
+        // first the more particular shape: a stretch written the wrong way round in the middle of a line ([A→B],
+        // [C→B], [C→D] in seq order): the run before it ends where it ends and the run after it starts where it
+        // starts. (At a line's ends the same shapes are a branch that merges into the line or leaves it, so they are
+        // left alone.)
+        for w in runs.windows(3) {
+            let (before, mid, after) = (&w[0], &w[1], &w[2]);
+            let (first, last) = (&sections[mid[0]], &sections[*mid.last().expect("a run is never empty")]);
+            if sections[*before.last().expect("a run is never empty")].to == last.to && sections[after[0]].from == first.from {
+                return Err(Error::field(
+                    path,
+                    rows[mid[0]],
+                    "from_station",
+                    format!(
+                        "section {} (seq {}) of line '{}' runs from {} towards {}{}, but the line's sections before it in seq order end at {} and those after it start at {}: it looks written the wrong way round, which would cut the line in three and give its trains a change at both stations; swap from_station and to_station of {} (or in a derived network write the stretch in running order in facts/rail_stretches.csv and rederive)",
+                        first.id,
+                        first.seq,
+                        line.id,
+                        stations[first.from.i()].name,
+                        stations[last.to.i()].name,
+                        if mid.len() > 1 { format!(" (with the {} sections after it)", mid.len() - 1) } else { String::new() },
+                        stations[last.to.i()].name,
+                        stations[first.from.i()].name,
+                        if mid.len() > 1 { "each of these sections, and reverse their seq" } else { "this section" }
+                    ),
+                ));
+            }
+        }
         for a in &runs {
             let end = &sections[*a.last().expect("a run is never empty")];
             for b in runs.iter().filter(|b| !std::ptr::eq(*b, a)) {
