@@ -784,7 +784,7 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
 /// `physics`, every train is timed by the physics alone ([`crate::services::physics_only`]), as `calibrate` fits it.
 pub fn validate(scenario: &Path, observed: &Path, out: Option<&Path>, plot: Option<&Path>, rings_from: Option<&str>, physics: bool) -> Result<String> {
     if let Some(p) = plot {
-        crate::plot::Format::from_path(p)?;
+        crate::plot::Format::of_option("--plot", p)?;
     }
     let loaded = load(&[scenario.to_path_buf()])?;
     let mut b = loaded.scenarios[0].clone().bind(loaded.network_of(&loaded.scenarios[0]))?;

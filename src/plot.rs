@@ -37,13 +37,15 @@ pub enum Format {
 
 impl Format {
     pub fn from_path(path: &Path) -> Result<Format> {
+        Format::of_option("", path)
+    }
+
+    /// [`Format::from_path`] for the image an `option` names (`--map`), which the message names with it.
+    pub fn of_option(option: &str, path: &Path) -> Result<Format> {
         match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
             Some("png") => Ok(Format::Png),
             Some("svg") => Ok(Format::Svg),
-            _ => Err(Error::Usage(format!(
-                "{}: unknown image format; end the file name in .png or .svg",
-                path.display()
-            ))),
+            _ => Err(Error::Usage(format!("{}: unknown image format; end the file name in .png or .svg", crate::outputs::named(option, path)))),
         }
     }
 }

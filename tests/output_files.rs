@@ -183,10 +183,12 @@ fn a_failed_command_leaves_no_output_behind() {
     std::fs::write(d.join("obs.csv"), "from,to,minutes\n甲站,乙站,25\n").unwrap();
     for (args, says) in [
         // options rejected only after the first output was written
-        (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.jpg"], "unknown image format"),
+        (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.jpg"], "--map m.jpg: unknown image format"),
         (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.png", "--show", "daily_999"], "--show"),
-        (vec!["matrix", sc, "--out", "mat.csv", "--plot", "m.gif"], "unknown image format"),
-        (vec!["validate", sc, "--observed", "obs.csv", "--out", "val", "--plot", "v.gif"], "unknown image format"),
+        (vec!["matrix", sc, "--out", "mat.csv", "--plot", "m.gif"], "--plot m.gif: unknown image format"),
+        (vec!["validate", sc, "--observed", "obs.csv", "--out", "val", "--plot", "v.gif"], "--plot v.gif: unknown image format"),
+        (vec!["plot", sc, "--out", "map.jpg"], "--out map.jpg: unknown image format"),
+        (vec!["chart", sc, "--out", "chart.pdf"], "--out chart.pdf: unknown image format"),
         // the map cannot be drawn (the tiny network has no basemap) once the table is ready
         (vec!["indicators", sc, "--out", "ind.csv", "--map", "m.png"], "basemap"),
         // the second output cannot be written: a folder on its path is a file

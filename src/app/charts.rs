@@ -15,7 +15,7 @@ use std::path::PathBuf;
 /// year; any other set as grouped bars, one group per scenario. Also writes the numbers as CSV next to the image.
 pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     use crate::plot::{colour, Chart, Series, Stack};
-    crate::plot::Format::from_path(out)?;
+    crate::plot::Format::of_option("--out", out)?;
     let loaded = load(paths)?;
     let bound = loaded.bind_all()?;
     let first = &bound[0];

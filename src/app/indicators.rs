@@ -39,7 +39,7 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
     let cfg = crate::indicators::Config::new(measure_or(a.measure, &bound[0])?, a.alpha, a.daily.clone())?;
     // the map's options are checked before any work, so that a wrong one leaves no file behind
     if let Some(path) = a.map {
-        crate::plot::Format::from_path(path)?;
+        crate::plot::Format::of_option("--map", path)?;
         check_show(a.show, &cfg)?;
     }
     let results: Vec<Vec<crate::indicators::Indicators>> = bound

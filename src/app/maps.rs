@@ -250,7 +250,7 @@ pub fn map_figure(b: &Bound, other: Option<&Bound>, m: Measure, cell_km: f64) ->
 /// `ringsim plot`: the isochrone map of a scenario (or the minutes saved against another), PNG or SVG, and
 /// optionally the bands as GeoJSON.
 pub fn plot(a: &PlotArgs) -> Result<String> {
-    crate::plot::Format::from_path(a.out)?;
+    crate::plot::Format::of_option("--out", a.out)?;
     if !(a.cell_km.is_finite() && a.cell_km >= 0.25 && a.cell_km <= 20.0) {
         return Err(Error::Usage(format!("--cell-km {}: use a cell size between 0.25 and 20 km (2 is the default)", a.cell_km)));
     }

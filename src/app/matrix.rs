@@ -35,7 +35,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<String> {
         }
     }
     if let Some(p) = a.plot {
-        crate::plot::Format::from_path(p)?;
+        crate::plot::Format::of_option("--plot", p)?;
     }
     let loaded = load(&[a.scenario.to_path_buf()])?;
     let b = bind_one(&loaded)?;
