@@ -897,6 +897,18 @@ fn modified_services(net: &Network, params: &crate::params::RailParams, mods: Op
         if a.trains_per_day.is_none() && a.max_kmh.is_none() && a.add_stops.is_empty() && a.remove_stops.is_empty() {
             return Err(Error::config(path, &format!("services.adjust[{k}]"), "changes nothing; give trains_per_day, max_kmh, add_stops or remove_stops (or remove the entry)"));
         }
+        // two entries may change one service in different ways, not set one value twice (the last would win)
+        for (j, b) in m.adjust[..k].iter().enumerate() {
+            let Some(id) = a.services.iter().find(|id| b.services.contains(id)) else { continue };
+            let both = [("trains_per_day", a.trains_per_day.is_some() && b.trains_per_day.is_some()), ("max_kmh", a.max_kmh.is_some() && b.max_kmh.is_some())];
+            if let Some((key, _)) = both.iter().find(|(_, x)| *x) {
+                return Err(Error::config(path, &f(key), format!("'{id}' also has its {key} set in services.adjust[{j}], and only one value can hold; set it once")));
+            }
+            let stop_keys = |x: &Adjust| x.add_stops.iter().chain(&x.remove_stops).cloned().collect::<BTreeSet<String>>();
+            if let Some(st) = stop_keys(a).intersection(&stop_keys(b)).next() {
+                return Err(Error::config(path, &f(if a.add_stops.contains(st) { "add_stops" } else { "remove_stops" }), format!("'{id}' also has its stop at '{st}' changed in services.adjust[{j}], and only one change can hold; change it once")));
+            }
+        }
     }
     for (k, a) in m.adjust.iter().enumerate() {
         let f = |x: &str| format!("services.adjust[{k}].{x}");
