@@ -542,6 +542,9 @@ impl Batch {
             return Err(Error::Usage(format!("{}: {} is written there too; give each output its own path", path.display(), other.display())));
         }
         let werr = |source| Error::Write { path: path.to_path_buf(), source };
+        if path.is_dir() {
+            return Err(Error::Usage(format!("{}: cannot write: this is a folder; give a file name (such as {})", crate::outputs::named(option, path), path.join("out.csv").display())));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // a folder on the way that is a file: say so, rather than the system's "File exists"
             if let Some(f) = dir.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir()) {
@@ -566,16 +569,56 @@ impl Batch {
         f.sync_all().map_err(werr)
     }
 
-    /// Renames every file written into place, in the order written.
+    /// Renames every file written into place, in the order written: all of them or none. A file an output replaces
+    /// is kept under a second name (a hard link, else a copy) until every rename has succeeded; if one fails, the
+    /// outputs already renamed are put back as they were (the old file, or no file) and the error is returned.
     pub fn commit(mut self) -> Result<()> {
         let staged = std::mem::take(&mut self.staged);
-        let mut it = staged.into_iter();
-        while let Some((tmp, dest)) = it.next() {
-            if let Err(source) = std::fs::rename(&tmp, &dest) {
+        // (destination, its old file kept under this name, if it had one)
+        let mut kept: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+        let mut result = Ok(());
+        for (k, (tmp, dest)) in staged.iter().enumerate() {
+            let old = if dest.exists() {
+                let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let bak = dest.with_file_name(format!(".{name}.old{}", std::process::id()));
+                let _ = std::fs::remove_file(&bak);
+                if let Err(source) = std::fs::hard_link(dest, &bak).or_else(|_| std::fs::copy(dest, &bak).map(|_| ())) {
+                    result = Err(Error::Write { path: dest.clone(), source });
+                    self.staged.extend(staged[k..].iter().cloned());
+                    break;
+                }
+                Some(bak)
+            } else {
+                None
+            };
+            if let Err(source) = std::fs::rename(tmp, dest) {
+                if let Some(b) = &old {
+                    let _ = std::fs::remove_file(b);
+                }
+                result = Err(Error::Write { path: dest.clone(), source });
                 // the ones not renamed are removed on drop
-                self.staged.push((tmp, dest.clone()));
-                self.staged.extend(it);
-                return Err(Error::Write { path: dest, source });
+                self.staged.extend(staged[k..].iter().cloned());
+                break;
+            }
+            kept.push((dest.clone(), old));
+        }
+        if result.is_err() {
+            // put back what was renamed: the old file, or none
+            for (dest, old) in kept.iter().rev() {
+                match old {
+                    Some(b) => {
+                        let _ = std::fs::rename(b, dest);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(dest);
+                    }
+                }
+            }
+            return result;
+        }
+        for (_, old) in kept {
+            if let Some(b) = old {
+                let _ = std::fs::remove_file(b);
             }
         }
         self.created.clear();

@@ -246,3 +246,47 @@ fn chart_writes_its_csv_beside_the_image_and_the_readme_says_so() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(readme.contains("**`chart`: `F.csv`**"), "README's Output files should describe the CSV chart writes beside its image");
 }
+
+/// A batch of outputs is renamed into place all or none: when a rename fails after others succeeded (here the
+/// second destination turns into a folder after it was written), the first output's old file is put back, the new
+/// file it would have had is taken away, and no temporary or kept file is left.
+#[test]
+fn a_batch_whose_rename_fails_puts_back_what_it_replaced() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::write(d.join("a.csv"), "old a\n").unwrap();
+    let mut b = ringsim::table::Batch::new();
+    b.file("--out", &d.join("a.csv"), b"new a\n").unwrap();
+    b.file("--out", &d.join("new.csv"), b"new\n").unwrap();
+    b.file("--plot", &d.join("c.svg"), b"<svg/>").unwrap();
+    std::fs::create_dir(d.join("c.svg")).unwrap();
+    std::fs::write(d.join("c.svg/keep"), "x").unwrap();
+    let e = b.commit().unwrap_err().to_string();
+    assert!(e.contains("c.svg"), "{e}");
+    let mut names: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    names.sort();
+    assert_eq!(names, vec!["a.csv", "c.svg"]);
+    assert_eq!(std::fs::read_to_string(d.join("a.csv")).unwrap(), "old a\n");
+    // and when every rename succeeds, the old file is replaced and nothing else is left
+    let mut b = ringsim::table::Batch::new();
+    b.file("--out", &d.join("a.csv"), b"new a\n").unwrap();
+    b.file("--out", &d.join("new.csv"), b"new\n").unwrap();
+    b.commit().unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    names.sort();
+    assert_eq!(names, vec!["a.csv", "c.svg", "new.csv"]);
+    assert_eq!(std::fs::read_to_string(d.join("a.csv")).unwrap(), "new a\n");
+}
+
+/// An output path that is a folder is refused when it is named, before anything is written.
+#[test]
+fn an_output_that_is_a_folder_is_refused() {
+    let (t, sc) = tiny_copy();
+    let d = t.path();
+    std::fs::create_dir_all(d.join("m.csv")).unwrap();
+    let err = fails_leaving_nothing(d, &["matrix", sc, "--out", "m.csv"]);
+    assert!(err.contains("--out m.csv: cannot write: this is a folder"), "{err}");
+    std::fs::create_dir_all(d.join("p.png")).unwrap();
+    let err = fails_leaving_nothing(d, &["matrix", sc, "--out", "mat.csv", "--plot", "p.png"]);
+    assert!(err.contains("--plot p.png: cannot write: this is a folder"), "{err}");
+}
