@@ -755,7 +755,8 @@ pub fn calibrate(scenario: &Path, observed: &Path, out: Option<&Path>, max_minut
         // files before params.toml names it; every other file there (the network's, its facts) stays refused
         let real = crate::outputs::resolve(w);
         let is_fit = b.net.calibration_file().is_some_and(|c| crate::outputs::resolve(&c) == real);
-        let beside = real.starts_with(crate::outputs::resolve(&b.net.dir)) && !real.exists();
+        // (a new .toml file directly in the network folder: no file the network reads, optional ones included)
+        let beside = real.parent() == Some(crate::outputs::resolve(&b.net.dir).as_path()) && !real.exists() && real.extension().is_some_and(|e| e == "toml");
         if is_fit || beside {
             crate::outputs::replaceable(w);
         }

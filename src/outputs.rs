@@ -93,7 +93,7 @@ pub fn input(what: &str, path: &Path) {
 }
 
 /// Lets one output be written where [`check_file`] would refuse it: `calibrate --write` to the network's calibration
-/// file, which it exists to replace, or to a file not yet in the network folder (a fit params.toml will name); the
+/// file, which it exists to replace, or to a new `.toml` file directly in the network folder (a fit params.toml will name); the
 /// caller decides, and no other output is let through.
 pub fn replaceable(path: &Path) {
     REPLACEABLE.lock().unwrap_or_else(|e| e.into_inner()).push(resolve(path));
@@ -112,6 +112,9 @@ pub fn named(option: &str, path: &Path) -> String {
 /// inside an input folder (a network's: any file there may be one the network is made of, `places.csv`, or one it
 /// documents or derives from, `facts/`), unless it is the one file let through by [`replaceable`].
 pub fn check_file(option: &str, out: &Path) -> Result<()> {
+    if out.is_dir() {
+        return Err(Error::Usage(format!("{}: cannot write: this is a folder; give a file name (such as {})", named(option, out), out.join("out.csv").display())));
+    }
     let real = resolve(out);
     if REPLACEABLE.lock().unwrap_or_else(|e| e.into_inner()).contains(&real) {
         return Ok(());

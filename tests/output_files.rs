@@ -144,6 +144,9 @@ fn no_output_goes_inside_a_network_or_over_its_files() {
     let (code, _, err) = run(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "cal.toml"]);
     assert_eq!(code, 0, "{err}");
     assert!(!std::fs::read_to_string(d.join("cal.toml")).unwrap().contains("# replaced below"));
+    // --write may not create a file the network reads when present (nor anything in its subfolders)
+    let err = fails_leaving_nothing(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/services.csv"]);
+    assert!(err.contains("--write tiny/services.csv") && err.contains("lies inside the network folder"), "{err}");
     // a new fit written in the network folder (for params.toml to name), but not over a file already there
     let (code, _, err) = run(d, &["calibrate", sc, "--observed", "obs.csv", "--folds", "2", "--write", "tiny/cal2.toml"]);
     assert_eq!(code, 0, "{err}");
