@@ -94,6 +94,26 @@ pub fn report(a: &ReportArgs) -> Result<String> {
         }
     }
     let net = b.net;
+    // The measured error is the report's network's: a scenario of another network would put that network's error
+    // (its observed files, its trains) under this report's rings. Checked before any work.
+    let vloaded = match a.validate_with {
+        None => None,
+        Some(p) => Some(super::load(&[p.to_path_buf()])?),
+    };
+    if let (Some(p), Some(v)) = (a.validate_with, &vloaded) {
+        let canon = |d: &Path| std::fs::canonicalize(d).map_err(|source| Error::Io { path: d.to_path_buf(), source });
+        let vsc = &v.scenarios[0];
+        if canon(&vsc.network_dir)? != canon(&b.sc.network_dir)? {
+            return Err(Error::Usage(format!(
+                "--validate-with {}: '{}' uses network '{}' but the report's scenario '{}' uses network '{}'; give a scenario of the report's network (its observed times are the ones measured)",
+                p.display(),
+                vsc.name,
+                v.network_of(vsc).name,
+                b.sc.name,
+                net.name
+            )));
+        }
+    }
     let m = b.sc.measure;
     let g = super::build_graph(b)?;
     let r = Reach::compute(b, &g);
@@ -287,13 +307,9 @@ pub fn report(a: &ReportArgs) -> Result<String> {
 
     // 6. measured error
     let _ = writeln!(h, "<section id=\"error\"><h2>模型误差 Measured error</h2>");
-    let vloaded;
-    let vb: Bound = match a.validate_with {
+    let vb: Bound = match &vloaded {
         None => b.sc.clone().bind(net)?,
-        Some(p) => {
-            vloaded = super::load(&[p.to_path_buf()])?;
-            super::bind_one(&vloaded)?
-        }
+        Some(v) => super::bind_one(v)?,
     };
     let files = observed_files(&vb.sc.network_dir);
     if files.is_empty() {
