@@ -10,7 +10,7 @@ use crate::params::Params;
 use crate::seeds::Seeds;
 use crate::schema;
 use crate::table::Table;
-use crate::units::{Date, Km, Kmh};
+use crate::units::{great_circle, Date, Km, Kmh};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -375,6 +375,22 @@ fn check_lonlat(r: &crate::table::Row, bbox: &[f64; 4], what: &str) -> Result<(f
     Ok((lon, lat))
 }
 
+/// A length may fall short of the straight line between its ends by this much: lengths are given to the metre, the
+/// great circle is computed from positions to 1e-6° (about 0.1 m); the same tolerance as tools/derive/check_networks.py.
+const LENGTH_TOLERANCE_KM: f64 = 0.0005;
+
+/// A track, road or connector is never shorter than the great circle between its ends: a shorter length is a wrong
+/// length or a wrong position of an end, and would make the trip faster than the ground allows.
+fn no_shorter_than_straight(r: &crate::table::Row, length: f64, straight: f64, ends: &str) -> Result<()> {
+    if length < straight - LENGTH_TOLERANCE_KM {
+        return Err(r.err(
+            "length_km",
+            format!("{length} km is shorter than the {straight:.3} km between {ends} in a straight line; correct the length, or the position of an end (stations.csv, places.csv)"),
+        ));
+    }
+    Ok(())
+}
+
 /// The files every network folder holds ([`Network::load`] reads each).
 pub const NETWORK_FILES: [&str; 10] = ["network.toml", "params.toml", "places.csv", "stations.csv", "cities.csv", "rail_lines.csv", "rail_sections.csv", "speed_changes.csv", "road_links.csv", "connectors.csv"];
 
@@ -442,6 +458,9 @@ impl Network {
         }
         let seeds = Seeds::load(&seeds_dir)?;
         let (params, params_value, params_start, calibration_lacks) = Params::load_with(&dir.join("params.toml"), for_fit)?;
+        // the derivation's cap on a section's length against its great-circle distance, checked here too so that a
+        // hand-edited network is held to it (tools/derive/check_networks.py checks the derived files the same way)
+        let section_max_circuity = params.derive.as_ref().map(|d| d.section_max_circuity);
 
         // places
         let path = dir.join("places.csv");
@@ -590,7 +609,24 @@ impl Network {
             if opened.is_none() && project.is_none() {
                 return Err(r.err("project_id", "a section that has not opened needs the project_id of the plan item that builds it"));
             }
-            sections.push(Section { id, line, seq, from, to, length: Km(r.positive("length_km")?), design_speed: Kmh(design), operating_speed: Kmh(operating), opened, project });
+            let length = r.positive("length_km")?;
+            let (sa, sb) = (&stations[from.i()], &stations[to.i()]);
+            let straight = great_circle(sa.lon, sa.lat, sb.lon, sb.lat).0;
+            no_shorter_than_straight(&r, length, straight, &format!("{} and {}", sa.name, sb.name))?;
+            if let Some(cap) = section_max_circuity {
+                if length > cap * straight + LENGTH_TOLERANCE_KM && !r.get("source").contains("length-exception:") {
+                    return Err(r.err(
+                        "length_km",
+                        format!(
+                            "{length} km is {:.2} times the {straight:.3} km between {} and {} in a straight line, more than params.toml's derive.section_max_circuity ({cap}); check the length and the two stations' positions, or state why the track is that long with 'length-exception: …' in `source`",
+                            length / straight,
+                            sa.name,
+                            sb.name
+                        ),
+                    ));
+                }
+            }
+            sections.push(Section { id, line, seq, from, to, length: Km(length), design_speed: Kmh(design), operating_speed: Kmh(operating), opened, project });
         }
         check_section_order(&path, &sections, &section_rows, &stations, &lines)?;
 
@@ -628,7 +664,10 @@ impl Network {
             if from == to {
                 return Err(r.err("to_place", "a road link must join two different places"));
             }
-            roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(r.positive("length_km")?), speed: r.opt_positive("speed_kmh")?.map(Kmh), opened: r.opt_date("opened")?, project: project_ref(&r)? });
+            let length = r.positive("length_km")?;
+            let (pa, pb) = (&places[from.i()], &places[to.i()]);
+            no_shorter_than_straight(&r, length, great_circle(pa.lon, pa.lat, pb.lon, pb.lat).0, &format!("{} and {}", pa.name, pb.name))?;
+            roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(length), speed: r.opt_positive("speed_kmh")?.map(Kmh), opened: r.opt_date("opened")?, project: project_ref(&r)? });
         }
 
         // connectors
@@ -662,7 +701,14 @@ impl Network {
                 return Err(r.err("kind", "an access connector joins a place and a station"));
             }
             let minutes = r.opt_positive("minutes")?;
-            connectors.push(Connector { from, to, kind, length: Km(r.positive("length_km")?), minutes, opened: r.opt_date("opened")? });
+            let length = r.positive("length_km")?;
+            let at = |n: NodeRef| match n {
+                NodeRef::Place(p) => (places[p.i()].lon, places[p.i()].lat, places[p.i()].name.as_str()),
+                NodeRef::Station(st) => (stations[st.i()].lon, stations[st.i()].lat, stations[st.i()].name.as_str()),
+            };
+            let ((xa, ya, na), (xb, yb, nb)) = (at(from), at(to));
+            no_shorter_than_straight(&r, length, great_circle(xa, ya, xb, yb).0, &format!("{na} and {nb}"))?;
+            connectors.push(Connector { from, to, kind, length: Km(length), minutes, opened: r.opt_date("opened")? });
         }
 
         // cities
@@ -680,7 +726,25 @@ impl Network {
             }
             let mut st = Vec::new();
             for s in r.get("stations").split('|').map(str::trim).filter(|s| !s.is_empty()) {
-                st.push(*station_by_id.get(s).ok_or_else(|| r.err("stations", format!("unknown station '{s}'")))?);
+                let ix = *station_by_id.get(s).ok_or_else(|| r.err("stations", format!("unknown station '{s}'")))?;
+                if st.contains(&ix) {
+                    return Err(r.err("stations", format!("station '{s}' is listed twice; list it once")));
+                }
+                // A city's station lies in the city: in one of its prefecture's units, or (a county-level city
+                // such as 侯马市) in the city's own unit. Another city's station here would make that city the
+                // origin (time 0) or reach it through a station it does not have.
+                let station = &stations[ix.i()];
+                let pl = &places[station.place.i()];
+                if pl.prefecture_id != id && pl.id != id {
+                    return Err(r.err(
+                        "stations",
+                        format!(
+                            "station '{s}' ({}) lies in {} ({}, prefecture {}), not in city {id} ({}); list only the city's own stations",
+                            station.name, pl.name, pl.id, pl.prefecture, seed.name_zh
+                        ),
+                    ));
+                }
+                st.push(ix);
             }
             if cities.iter().any(|c: &City| c.id == id) {
                 return Err(r.err("city_id", format!("duplicate city '{id}'; give each city one row")));

@@ -143,3 +143,58 @@ fn every_network_loads_and_its_sections_fit_their_stations() {
     }
     assert!(checked > 400, "{checked} sections checked");
 }
+
+/// tests/data/tiny and its seeds copied into a temporary folder, with `edit` applied to the copy's files.
+fn tiny_copy(edit: impl Fn(&std::path::Path)) -> (tempfile::TempDir, std::path::PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    for sub in ["tiny", "tiny-seeds"] {
+        std::fs::create_dir_all(t.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(repo().join("tests/data").join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), t.path().join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    let net = t.path().join("tiny");
+    edit(&net);
+    (t, net)
+}
+
+fn replace_in(path: &std::path::Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(path).unwrap();
+    assert_eq!(s.matches(from).count(), 1, "{from} in {}", path.display());
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn lengths_at_the_straight_line_and_stated_exceptions_to_the_circuity_cap_load() {
+    // 甲站 (113.01, 34.0) – 乙站 (114.01, 34.0): 92.185 km of great circle; 甲区 – 乙区 the same. A length equal to
+    // the straight line, to the metre, loads; a metre less is refused.
+    for (length, ok) in [("92.185", true), ("92.184", false)] {
+        let (_t, net) = tiny_copy(|n| {
+            replace_in(&n.join("rail_sections.csv"), "l1:1,l1,1,SAA,SBB,100,", &format!("l1:1,l1,1,SAA,SBB,{length},"));
+            replace_in(&n.join("road_links.csv"), "r1,100101,200101,expressway,G1,120,", &format!("r1,100101,200101,expressway,G1,{length},"));
+        });
+        let r = Network::load(&net);
+        assert_eq!(r.is_ok(), ok, "{length} km: {:?}", r.err().map(|e| e.to_string()));
+        if !ok {
+            let e = r.err().unwrap().to_string();
+            assert!(e.contains("rail_sections.csv: line 2, field `length_km`: 92.184 km is shorter than the 92.185 km between 甲站 and 乙站"), "{e}");
+        }
+    }
+    // With the derivation's cap (1.6 × the straight line) in params.toml, 2000 km of track between them loads only
+    // when its source says why the track is that long.
+    let derive = "\n[derive]\naccess_radius_km = 40.0\ntrunk_neighbours = 4\ntrunk_radius_km = 60.0\nstation_osm_agree_km = 1.0\nstation_city_max_km = 80.0\ntrack_snap_km = 1.0\ntrack_join_m = 50.0\nsection_max_circuity = 1.6\nroute_to_track = 1.0\nrail_circuity = 1.05\nsplit_published_rest = true\nsource = \"assumption: test\"\n";
+    for (length, source, ok) in [("147.4", "assumption: test", true), ("147.6", "assumption: test", false), ("2000", "assumption: test", false), ("2000", "assumption: test ; length-exception: a loop round a mountain", true)] {
+        let (_t, net) = tiny_copy(|n| {
+            replace_in(&n.join("rail_sections.csv"), "l1:1,l1,1,SAA,SBB,100,350,300,2010-01-01,,assumption: test", &format!("l1:1,l1,1,SAA,SBB,{length},350,300,2010-01-01,,{source}"));
+            let p = std::fs::read_to_string(n.join("params.toml")).unwrap();
+            std::fs::write(n.join("params.toml"), p + derive).unwrap();
+        });
+        let r = Network::load(&net);
+        assert_eq!(r.is_ok(), ok, "{length} km, source {source}: {:?}", r.err().map(|e| e.to_string()));
+        if !ok {
+            let e = r.err().unwrap().to_string();
+            assert!(e.contains("more than params.toml's derive.section_max_circuity (1.6)") && e.contains("length-exception:"), "{e}");
+        }
+    }
+}

@@ -803,7 +803,7 @@ fn tiny_junction(dir: &std::path::Path, date: Option<&str>) -> String {
     let sc = tiny_with_services(dir, "service_id,class,max_kmh,trains_per_day,route,stops,unknown,reverses,source\nT,hsr,350,10,SAA|SBB|SDD,SAA|SBB|SDD,,,assumption: test\n");
     let net = dir.join("tiny");
     let add = |file: &str, rows: &str| append_rows(&net.join(file), rows);
-    add("stations.csv", "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,33.5,2014-01-01,,single:test,assumption: test\n");
+    add("stations.csv", "SDD,丁站,SDD,300121,丙市,114.01,34.4,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,33.6,2014-01-01,,single:test,assumption: test\n");
     add("rail_lines.csv", "l2,二号高铁,Line 2 HSR,hsr,350,assumption: test\nl3,三号高铁,Line 3 HSR,hsr,350,assumption: test\n");
     add("rail_sections.csv", "l2:1,l2,1,SBB,SDD,50,350,300,2012-01-01,,assumption: test\nl3:1,l3,1,SBB,SEE,50,350,300,2014-01-01,,assumption: test\n");
     if let Some(d) = date {
@@ -837,7 +837,7 @@ fn tiny_semifast(dir: &std::path::Path, city: bool) -> String {
     let add = |file: &str, rows: &str| append_rows(&net.join(file), rows);
     add(
         "stations.csv",
-        "SDD,丁站,SDD,300121,丙市,114.01,34.5,2012-01-01,,single:test,assumption: test\nSFF,己站,SFF,300121,丙市,114.01,34.86,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,35.22,2012-01-01,,single:test,assumption: test\n",
+        "SDD,丁站,SDD,300121,丙市,114.01,34.4,2012-01-01,,single:test,assumption: test\nSFF,己站,SFF,300121,丙市,114.01,34.7,2012-01-01,,single:test,assumption: test\nSEE,戊站,SEE,300121,丙市,114.01,35.0,2012-01-01,,single:test,assumption: test\n",
     );
     add("rail_lines.csv", "l2,二号高铁,Line 2 HSR,hsr,350,assumption: test\n");
     add("rail_sections.csv", "l2:1,l2,1,SBB,SDD,50,350,300,2012-01-01,,assumption: test\nl2:2,l2,2,SDD,SFF,40,350,300,2012-01-01,,assumption: test\nl2:3,l2,3,SFF,SEE,40,350,300,2012-01-01,,assumption: test\n");

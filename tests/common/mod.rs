@@ -35,6 +35,13 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The longer of `length` km and the great circle between `a` and `b`, rounded up to the 0.1 km a length is written
+/// with: the engine refuses a track or road shorter than the straight line between its ends.
+fn at_least_straight(length: f64, a: (f64, f64), b: (f64, f64)) -> f64 {
+    let straight = ringsim::units::great_circle(a.0, a.1, b.0, b.1).0;
+    (length.max(straight) * 10.0).ceil() / 10.0
+}
+
 /// Writes a random network (places, stations, two rail lines, roads, connectors, cities, seeds) into `dir` and
 /// returns the ids of its projects. Every rail section and road link either opened in 2010 or belongs to a project.
 pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String> {
@@ -48,7 +55,10 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
     let mut places = String::from("place_id,name,kind,prefecture_id,prefecture,province,lon,lat,population,area_km2,source\n");
     let mut coords = Vec::new();
     for i in 0..n_places {
-        let (lon, lat) = (112.0 + rng.f64() * 4.0, 33.0 + rng.f64() * 3.0);
+        // a box about 90 × 80 km, so that the random lengths below, not the straight lines, set most lengths
+        let (lon, lat) = (112.0 + rng.f64(), 33.0 + rng.f64() * 0.75);
+        // the positions as written (to 1e-4°), from which the engine measures the straight line between two ends
+        let (lon, lat) = ((lon * 1e4).round() / 1e4, (lat * 1e4).round() / 1e4);
         coords.push((lon, lat));
         writeln!(places, "{},P{i},county,{},C{},省,{lon:.4},{lat:.4},{},{:.1},assumption: random", 100000 + i, 100000 + (i % 3) * 100, i % 3, 1000 + rng.below(100000), 10.0 + rng.f64() * 100.0).unwrap();
     }
@@ -93,7 +103,8 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
         for s in 0..len.min(order.len()) - 1 {
             let (o, p) = pick_project(rng);
             let v = [120, 160, 200, 250, 300][rng.below(5) as usize];
-            writeln!(sections, "l{l}:{s},l{l},{},S{},S{},{:.1},350,{v},{o},{p},assumption: random", s + 1, order[s], order[s + 1], 5.0 + rng.f64() * 80.0).unwrap();
+            let length = at_least_straight(5.0 + rng.f64() * 80.0, coords[st_place[order[s]]], coords[st_place[order[s + 1]]]);
+            writeln!(sections, "l{l}:{s},l{l},{},S{},S{},{length:.1},350,{v},{o},{p},assumption: random", s + 1, order[s], order[s + 1]).unwrap();
         }
         // a timetable service on part of the line, in one or both directions, with random stops and stations
         // whose stop is unknown
@@ -135,14 +146,16 @@ pub fn random_network(dir: &Path, rng: &mut Rng, n_places: usize) -> Vec<String>
     for i in 1..n_places {
         // a spanning path keeps every place reachable by road
         let j = rng.below(i as u64) as usize;
-        writeln!(roads, "r{k},{},{},trunk,,{:.1},,,assumption: random", 100000 + i, 100000 + j, 5.0 + rng.f64() * 60.0).unwrap();
+        let length = at_least_straight(5.0 + rng.f64() * 60.0, coords[i], coords[j]);
+        writeln!(roads, "r{k},{},{},trunk,,{length:.1},,,assumption: random", 100000 + i, 100000 + j).unwrap();
         k += 1;
     }
     for _ in 0..n_places {
         let (a, b) = (rng.below(n_places as u64) as usize, rng.below(n_places as u64) as usize);
         if a != b {
             let (o, p) = pick_project(rng);
-            writeln!(roads, "r{k},{},{},expressway,G1,{:.1},{o},{p},assumption: random", 100000 + a, 100000 + b, 5.0 + rng.f64() * 100.0).unwrap();
+            let length = at_least_straight(5.0 + rng.f64() * 100.0, coords[a], coords[b]);
+            writeln!(roads, "r{k},{},{},expressway,G1,{length:.1},{o},{p},assumption: random", 100000 + a, 100000 + b).unwrap();
             k += 1;
         }
     }
