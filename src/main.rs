@@ -331,7 +331,7 @@ enum Cmd {
         cell_km: f64,
     },
     /// Chart population and plan cities within each cutoff across scenarios (over years for as-built sets); the
-    /// numbers also go to a CSV beside the image (--out X.png writes X.csv too, replacing one there).
+    /// numbers also go to a CSV beside the image (--out X.png writes X.csv too, replacing only an earlier chart's CSV).
     #[command(after_help = "Examples:\n  ringsim chart scenarios/asbuilt-*.toml --out asbuilt.png\n  ringsim chart scenarios/base-2016.toml scenarios/plan-2020.toml scenarios/plan-2025.toml scenarios/full-buildout.toml --out plans.svg")]
     Chart {
         #[arg(required = true)]

@@ -248,6 +248,24 @@ fn chart_writes_its_csv_beside_the_image_and_the_readme_says_so() {
     assert!(String::from_utf8_lossy(&out).contains("c.csv"));
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(readme.contains("**`chart`: `F.csv`**"), "README's Output files should describe the CSV chart writes beside its image");
+
+    // a rerun replaces the chart's own CSV, with or without a byte-order mark
+    for bom in [false, true] {
+        let mut args = vec!["chart", sc, "--out", "c.svg"];
+        if bom {
+            args.insert(0, "--bom");
+        }
+        let (code, _, err) = run(d, &args);
+        assert_eq!(code, 0, "bom {bom}: {err}");
+        assert_eq!(std::fs::read(d.join("c.csv")).unwrap().starts_with("\u{feff}scenario,".as_bytes()), bom);
+    }
+    // but never another file that happens to share the image's name: refused before any work, both files untouched
+    std::fs::write(d.join("pairs.csv"), "from,to\n甲站,乙站\n").unwrap();
+    let (code, _, err) = run(d, &["chart", sc, "--out", "pairs.png"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--out pairs.png: chart writes its numbers to pairs.csv beside the image, but a file there is not a chart's CSV (its first line is 'from,to')"), "{err}");
+    assert_eq!(std::fs::read_to_string(d.join("pairs.csv")).unwrap(), "from,to\n甲站,乙站\n");
+    assert!(!d.join("pairs.png").exists());
 }
 
 /// A batch of outputs is renamed into place all or none: when a rename fails after others succeeded (here the

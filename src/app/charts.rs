@@ -10,12 +10,35 @@ use super::maps::millions;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+/// The columns of the CSV `chart` writes beside its image.
+const CSV_COLUMNS: [&str; 6] = ["scenario", "as_of", "cutoff_min", "population", "plan_cities", "counties"];
+
+/// The CSV beside the image replaces an earlier chart's CSV (a rerun), never another file the user did not name:
+/// `--out scenarios/zhengkai/commute-pairs.png` would otherwise replace the pairs file `od` reads. A file there
+/// whose first line is not a chart's header (with or without a byte-order mark) is refused before any work.
+fn only_a_chart_csv_there(out: &Path, csv_path: &Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(csv_path) else { return Ok(()) };
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim_end_matches('\r');
+    if first == CSV_COLUMNS.join(",") {
+        return Ok(());
+    }
+    let shown: String = first.chars().take(60).collect();
+    Err(Error::Usage(format!(
+        "--out {}: chart writes its numbers to {} beside the image, but a file there is not a chart's CSV (its first line is '{shown}'), and chart replaces only its own; give --out another name, or move that file",
+        out.display(),
+        csv_path.display()
+    )))
+}
+
 /// `ringsim chart`: population and plan cities within each cutoff, per scenario. As-built scenarios (no projects
 /// added or removed, all of one network, origin and measure, distinct dates) are drawn as lines over their `as_of`
 /// year; any other set as grouped bars, one group per scenario. Also writes the numbers as CSV next to the image.
 pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     use crate::plot::{colour, Chart, Series, Stack};
     crate::plot::Format::of_option("--out", out)?;
+    let csv_path = out.with_extension("csv");
+    only_a_chart_csv_there(out, &csv_path)?;
     let loaded = load(paths)?;
     let bound = loaded.bind_all()?;
     let first = &bound[0];
@@ -94,7 +117,7 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
     // the image and its numbers as CSV beside it are written together: both or neither
     let mut batch = Batch::new();
     batch.file("--out", out, &crate::plot::encode(&fig, out)?)?;
-    let mut w = CsvOut::new(&["scenario", "as_of", "cutoff_min", "population", "plan_cities", "counties"]);
+    let mut w = CsvOut::new(&CSV_COLUMNS);
     let mut text = format!("== {} scenarios, origin {origin}, {m} measure ==\n", bound.len());
     for &i in &order {
         let b = &bound[i];
@@ -104,7 +127,6 @@ pub fn chart(paths: &[PathBuf], out: &Path) -> Result<String> {
         let cells: Vec<String> = sums[i].iter().map(|r| format!("{}: {} ({} cities)", fmt_cutoff(r.cutoff), millions(r.population), r.cities.len())).collect();
         text.push_str(&format!("  {:<20} {}  {}\n", b.sc.name, b.sc.as_of, cells.join(", ")));
     }
-    let csv_path = out.with_extension("csv");
     batch.file("--out (its CSV beside the image)", &csv_path, &w.into_bytes())?;
     batch.commit()?;
     text.push_str(&format!("wrote {} and {}\n", out.display(), csv_path.display()));
