@@ -381,11 +381,12 @@ const LENGTH_TOLERANCE_KM: f64 = 0.0005;
 
 /// A track, road or connector is never shorter than the great circle between its ends: a shorter length is a wrong
 /// length or a wrong position of an end, and would make the trip faster than the ground allows.
-fn no_shorter_than_straight(r: &crate::table::Row, length: f64, straight: f64, ends: &str) -> Result<()> {
+/// `positions` names the file(s) holding the ends' positions.
+fn no_shorter_than_straight(r: &crate::table::Row, length: f64, straight: f64, ends: &str, positions: &str) -> Result<()> {
     if length < straight - LENGTH_TOLERANCE_KM {
         return Err(r.err(
             "length_km",
-            format!("{length} km is shorter than the {straight:.3} km between {ends} in a straight line; correct the length, or the position of an end (stations.csv, places.csv)"),
+            format!("{length} km is shorter than the {straight:.3} km between {ends} in a straight line; correct the length, or the position of an end ({positions})"),
         ));
     }
     Ok(())
@@ -612,9 +613,18 @@ impl Network {
             let length = r.positive("length_km")?;
             let (sa, sb) = (&stations[from.i()], &stations[to.i()]);
             let straight = great_circle(sa.lon, sa.lat, sb.lon, sb.lat).0;
-            no_shorter_than_straight(&r, length, straight, &format!("{} and {}", sa.name, sb.name))?;
+            no_shorter_than_straight(&r, length, straight, &format!("{} and {}", sa.name, sb.name), "stations.csv")?;
             if let Some(cap) = section_max_circuity {
                 if length > cap * straight + LENGTH_TOLERANCE_KM && !r.get("source").contains("length-exception:") {
+                    if straight < LENGTH_TOLERANCE_KM {
+                        return Err(r.err(
+                            "length_km",
+                            format!(
+                                "{} and {} are at the same position (stations.csv), so no length of track between them is within params.toml's derive.section_max_circuity ({cap}); give one of them its own position, or state why with 'length-exception: …' in `source`",
+                                sa.name, sb.name
+                            ),
+                        ));
+                    }
                     return Err(r.err(
                         "length_km",
                         format!(
@@ -666,7 +676,7 @@ impl Network {
             }
             let length = r.positive("length_km")?;
             let (pa, pb) = (&places[from.i()], &places[to.i()]);
-            no_shorter_than_straight(&r, length, great_circle(pa.lon, pa.lat, pb.lon, pb.lat).0, &format!("{} and {}", pa.name, pb.name))?;
+            no_shorter_than_straight(&r, length, great_circle(pa.lon, pa.lat, pb.lon, pb.lat).0, &format!("{} and {}", pa.name, pb.name), "places.csv")?;
             roads.push(RoadLink { id, from, to, class, route: r.get("route").into(), length: Km(length), speed: r.opt_positive("speed_kmh")?.map(Kmh), opened: r.opt_date("opened")?, project: project_ref(&r)? });
         }
 
@@ -703,11 +713,12 @@ impl Network {
             let minutes = r.opt_positive("minutes")?;
             let length = r.positive("length_km")?;
             let at = |n: NodeRef| match n {
-                NodeRef::Place(p) => (places[p.i()].lon, places[p.i()].lat, places[p.i()].name.as_str()),
-                NodeRef::Station(st) => (stations[st.i()].lon, stations[st.i()].lat, stations[st.i()].name.as_str()),
+                NodeRef::Place(p) => (places[p.i()].lon, places[p.i()].lat, places[p.i()].name.as_str(), "places.csv"),
+                NodeRef::Station(st) => (stations[st.i()].lon, stations[st.i()].lat, stations[st.i()].name.as_str(), "stations.csv"),
             };
-            let ((xa, ya, na), (xb, yb, nb)) = (at(from), at(to));
-            no_shorter_than_straight(&r, length, great_circle(xa, ya, xb, yb).0, &format!("{na} and {nb}"))?;
+            let ((xa, ya, na, fa), (xb, yb, nb, fb)) = (at(from), at(to));
+            let files = if fa == fb { fa.to_string() } else { format!("{fa}, {fb}") };
+            no_shorter_than_straight(&r, length, great_circle(xa, ya, xb, yb).0, &format!("{na} and {nb}"), &files)?;
             connectors.push(Connector { from, to, kind, length: Km(length), minutes, opened: r.opt_date("opened")? });
         }
 

@@ -16,8 +16,8 @@ pub struct Params {
     pub connector: ConnectorParams,
     pub rail: RailParams,
     pub door: DoorParams,
-    /// The derivation's modelling rules (`tools/derive`, networks/README.md): read by the derivation only; the
-    /// engine checks their types so that a typo fails here too.
+    /// The derivation's modelling rules (`tools/derive`, networks/README.md): the engine checks their types so that
+    /// a typo fails here too, and holds every rail section to `section_max_circuity` when it loads the network.
     #[serde(default)]
     pub derive: Option<DeriveParams>,
 }
@@ -313,6 +313,14 @@ impl Params {
         ] {
             if !(v.is_finite() && v >= lo && v <= hi) {
                 return Err(Error::config(path, k, format!("{v} is outside the plausible range {lo}–{hi}")));
+            }
+        }
+        if let Some(d) = &self.derive {
+            // the engine holds every section to this cap (network.rs), so it must be a real bound: a track can be
+            // no shorter than the straight line, so a cap of 1 or less would refuse every curve
+            let c = d.section_max_circuity;
+            if !(c.is_finite() && c > 1.0 && c <= 10.0) {
+                return Err(Error::config(path, "derive.section_max_circuity", format!("{c} is not a usable cap on track length over the straight line: give a number above 1 and up to 10 (1.6 in the bundled networks)")));
             }
         }
         if let Some(d) = &self.rail.hub_lines_as_of {

@@ -178,6 +178,13 @@ impl Scenario {
                 return Err(Error::config(path, "params", "must be a table, e.g. [params.road.expressway] speed_kmh = 110"));
             }
             crate::tomlfile::check_present(path, text, p, &crate::schema::PARAMS_TOML, "params")?;
+            if p.get("derive").is_some() {
+                return Err(Error::config(
+                    path,
+                    "params.derive",
+                    "the derivation's rules shape the network's files and take effect only when the network is derived again (tools/derive); a scenario cannot change them. Remove [params.derive], or change the network's params.toml and derive it again",
+                ));
+            }
         }
         let raw: RawScenario = value.try_into().map_err(|e| crate::tomlfile::serde_error(path, text, e))?;
         if raw.format != 1 {

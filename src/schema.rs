@@ -324,7 +324,7 @@ pub const PARAMS_TOML: TomlSchema = TomlSchema {
         k("door.boarding_s", P_SECS),
         k("door.alighting_s", P_SECS),
         k("door.source", NAME),
-        // tools/derive's own settings (issue 12), not read by ringsim
+        // tools/derive's own settings (issue 12); ringsim reads only derive.section_max_circuity (network.rs)
         o("derive", TKind::Any),
     ],
 };

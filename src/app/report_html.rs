@@ -105,12 +105,14 @@ pub fn report(a: &ReportArgs) -> Result<String> {
         let vsc = &v.scenarios[0];
         if canon(&vsc.network_dir)? != canon(&b.sc.network_dir)? {
             return Err(Error::Usage(format!(
-                "--validate-with {}: '{}' uses network '{}' but the report's scenario '{}' uses network '{}'; give a scenario of the report's network (its observed times are the ones measured)",
+                "--validate-with {}: '{}' uses network '{}' but the report's scenario '{}' uses network '{}' (folders {} and {}); give a scenario of the report's network (its observed times are the ones measured)",
                 p.display(),
                 vsc.name,
                 v.network_of(vsc).name,
                 b.sc.name,
-                net.name
+                net.name,
+                vsc.network_dir.display(),
+                b.sc.network_dir.display()
             )));
         }
     }

@@ -175,6 +175,10 @@ class SectionChecks(unittest.TestCase):
                                     {"l:1": "facts/rail_stretches.csv, line 7 (stretch 甲–乙)"})
         self.assertIn("section l:1 length_km", str(e.exception))
         self.assertIn("facts/rail_stretches.csv, line 7", str(e.exception))
+        # a stated exception excuses a long track only, as in the engine
+        with self.assertRaises(InputError):
+            netbuild.check_sections([section("l:1", "AAA", "BBB", self.gc - 1, "length-exception: test")], self.st,
+                                    RULES, "x.csv", LINES)
 
     def test_longer_than_cap_fails_unless_a_reason_is_stated(self):
         with self.assertRaises(InputError):
