@@ -490,12 +490,34 @@ impl Network {
             if place_by_id.insert(id.clone(), PlaceIx(places.len() as u32)).is_some() {
                 return Err(r.err("place_id", format!("duplicate id '{id}'; every place id must be unique")));
             }
+            let prefecture_id = r.req("prefecture_id")?.to_string();
+            let prefecture = r.req("prefecture")?.to_string();
+            // A place of the region lies in one of the plan's cities: a prefecture id of none of them would drop its
+            // people from every city's total while the region's total keeps them.
+            if kind != PlaceKind::Outside && seeds.city(&prefecture_id).is_none() {
+                let ids: Vec<&str> = seeds.cities.iter().map(|c| c.id.as_str()).collect();
+                return Err(r.err(
+                    "prefecture_id",
+                    format!(
+                        "'{prefecture_id}' is none of the plan's cities ({}: {}); give the id of the city the place lies in, or kind `outside` for a place beyond the region",
+                        seeds.dir.join("cities.csv").display(),
+                        ids.join(", ")
+                    ),
+                ));
+            }
+            // one prefecture, one name: the reports group by id and print the name
+            if let Some(other) = places.iter().find(|p: &&Place| p.prefecture_id == prefecture_id && p.prefecture != prefecture) {
+                return Err(r.err(
+                    "prefecture",
+                    format!("'{prefecture}', but {} ({}) names prefecture {prefecture_id} '{}'; give one prefecture one name", other.name, other.id, other.prefecture),
+                ));
+            }
             places.push(Place {
                 id,
                 name: r.req("name")?.to_string(),
                 kind,
-                prefecture_id: r.req("prefecture_id")?.to_string(),
-                prefecture: r.req("prefecture")?.to_string(),
+                prefecture_id,
+                prefecture,
                 province: r.req("province")?.to_string(),
                 lon,
                 lat,
