@@ -88,6 +88,15 @@ pub fn note(args: std::fmt::Arguments) {
     let _ = e.flush();
 }
 
+/// [`note`] of a line, printed once per run however often it is reached (a scenario is bound again for each
+/// date or subset a command measures).
+pub fn note_once(line: String) {
+    static SEEN: std::sync::Mutex<std::collections::BTreeSet<String>> = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    if SEEN.lock().unwrap_or_else(|e| e.into_inner()).insert(line.clone()) {
+        note(format_args!("{line}\n"));
+    }
+}
+
 /// `eprintln!` that never panics: [`note`] with a newline.
 #[macro_export]
 macro_rules! note {

@@ -654,3 +654,18 @@ fn od_window_notes_a_name_taken_as_the_station() {
     assert!(err.contains("'郑州' (first on line 2) is taken as the station 郑州 (ZZF); for the city write 郑州市"), "{err}");
     assert!(out.lines().nth(1).unwrap().starts_with("郑州,信阳东,郑州,信阳东,07:00-08:00,"), "{out}");
 }
+
+/// A date before the network's first railway leaves roads only: a note, once, naming the first opening; none on a
+/// date with a railway.
+#[test]
+fn a_date_before_any_railway_is_a_note() {
+    let (t, sc) = tiny_copy();
+    let sc = sc.to_str().unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no rail section"), "{err}");
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "p", "--as-of", "2009-12-31"]);
+    assert_eq!(code, 0, "{err}");
+    let note = "key `as_of`: no rail section of network 'tiny' is open on 2009-12-31 (the date of --as-of 2009-12-31): the first opens 2010-01-01, so every trip is by road; check the date";
+    assert_eq!(err.matches(note).count(), 1, "{err}");
+}
