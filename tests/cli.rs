@@ -507,10 +507,12 @@ fn adding_a_project_already_open_is_a_note() {
     );
     let rings = |o: &str| std::fs::read_to_string(t.path().join(o).join("tiny-base/rings.csv")).unwrap();
     assert_eq!(rings("with"), rings("without"));
-    // not open on 2005-01-01: adding it opens the road, no note
+    // not open on 2005-01-01: adding it opens the road, no note of it (only that no railway is open yet)
     let (code, _, err) = run(t.path(), &["run", sc, "--out", "early", "--as-of", "2005-01-01"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("note"), "{err}");
+    assert!(!err.contains("projects.add"), "{err}");
+    assert_eq!(err.matches("note: ").count(), 1, "{err}");
+    assert!(err.contains("no rail section of network 'tiny' is open on 2005-01-01"), "{err}");
 }
 
 /// Help lists only the options a command acts on: `--bom` for the commands that write CSV (not `trip`, `report`,

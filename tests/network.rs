@@ -147,13 +147,7 @@ fn every_network_loads_and_its_sections_fit_their_stations() {
 /// tests/data/tiny and its seeds copied into a temporary folder, with `edit` applied to the copy's files.
 fn tiny_copy(edit: impl Fn(&std::path::Path)) -> (tempfile::TempDir, std::path::PathBuf) {
     let t = tempfile::tempdir().unwrap();
-    for sub in ["tiny", "tiny-seeds"] {
-        std::fs::create_dir_all(t.path().join(sub)).unwrap();
-        for e in std::fs::read_dir(repo().join("tests/data").join(sub)).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), t.path().join(sub).join(e.file_name())).unwrap();
-        }
-    }
+    common::copy_test_data(t.path(), &["tiny", "tiny-seeds"]);
     let net = t.path().join("tiny");
     edit(&net);
     (t, net)

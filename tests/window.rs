@@ -115,13 +115,7 @@ fn by_hand_on_the_tiny_network() {
 #[test]
 fn even_headways_over_the_drawn_phases() {
     let t = tempfile::tempdir().unwrap();
-    for sub in ["tiny", "tiny-seeds"] {
-        std::fs::create_dir_all(t.path().join(sub)).unwrap();
-        for e in std::fs::read_dir(repo().join("tests/data").join(sub)).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), t.path().join(sub).join(e.file_name())).unwrap();
-        }
-    }
+    common::copy_test_data(t.path(), &["tiny", "tiny-seeds"]);
     // 2 trains over the 2-hour service day of tiny/params.toml (06:00–08:00): one an hour
     let text = std::fs::read_to_string(t.path().join("tiny/params.toml")).unwrap();
     assert!(text.contains("service_hours = 2.0"), "the test assumes a 2-hour service day");

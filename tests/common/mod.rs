@@ -35,6 +35,17 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Copies the test data folders `subs` (such as "tiny", "tiny-seeds") of tests/data into `dir`.
+pub fn copy_test_data(dir: &Path, subs: &[&str]) {
+    for sub in subs {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for e in std::fs::read_dir(repo().join("tests/data").join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.join(sub).join(e.file_name())).unwrap();
+        }
+    }
+}
+
 /// The longer of `length` km and the great circle between `a` and `b`, rounded up to the 0.1 km a length is written
 /// with: the engine refuses a track or road shorter than the straight line between its ends.
 fn at_least_straight(length: f64, a: (f64, f64), b: (f64, f64)) -> f64 {
