@@ -493,8 +493,8 @@ impl Network {
             let prefecture_id = r.req("prefecture_id")?.to_string();
             let prefecture = r.req("prefecture")?.to_string();
             // A place of the region lies in one of the plan's cities: a prefecture id of none of them would drop its
-            // people from every city's total while the region's total keeps them.
-            if kind != PlaceKind::Outside && seeds.city(&prefecture_id).is_none() {
+            // people from every city's total while the region's total keeps them (a `point` counts nobody).
+            if !matches!(kind, PlaceKind::Outside | PlaceKind::Point) && seeds.city(&prefecture_id).is_none() {
                 let ids: Vec<&str> = seeds.cities.iter().map(|c| c.id.as_str()).collect();
                 return Err(r.err(
                     "prefecture_id",
@@ -505,7 +505,7 @@ impl Network {
                     ),
                 ));
             }
-            // one prefecture, one name: the reports group by id and print the name
+            // one prefecture, one name: some outputs group by the id, others (report) by the name
             if let Some(other) = places.iter().find(|p: &&Place| p.prefecture_id == prefecture_id && p.prefecture != prefecture) {
                 return Err(r.err(
                     "prefecture",

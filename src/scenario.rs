@@ -349,14 +349,17 @@ impl Scenario {
             }
         }
         self.added = added;
-        // a date before the network's first railway (a typo such as 1800 for 2018) leaves roads only: said, not silent
-        if !net.sections.is_empty() && !net.sections.iter().any(|s| self.is_open(s.opened, s.project.as_deref())) {
-            let first = net.sections.iter().filter_map(|s| s.opened).min().map(|d| format!(": the first opens {d}")).unwrap_or_default();
-            let date = match self.options.get("as_of") {
-                Some(opt) => format!("{} (the date of {opt})", self.as_of),
-                None => self.as_of.to_string(),
-            };
-            crate::error::note_once(format!("note: {}", Error::config(&path, "as_of", format!("no rail section of network '{}' is open on {date}{first}, so every trip is by road; check the date", net.name))));
+        // a date before the network's first railway (a typo such as 1800 for 2018) leaves roads only: said, not
+        // silent (a scenario that removes every open railway, or adds one, has chosen what it runs: no note)
+        let first = net.sections.iter().filter_map(|s| s.opened).min();
+        if first.is_some_and(|d| self.as_of < d) && !net.sections.iter().any(|s| self.is_open(s.opened, s.project.as_deref())) {
+            let first = first.map(|d| d.to_string()).unwrap_or_default();
+            let what = format!("no rail section of network '{}' is open on {}: the first opens {first}, so every trip is by road; check the date", net.name, self.as_of);
+            // a date given on the command line is the option's (one note for every scenario of the network)
+            match self.options.get("as_of") {
+                Some(opt) => crate::error::note_once(format!("note: {opt}: {what}")),
+                None => crate::error::note_once(format!("note: {}", Error::config(&path, "as_of", what))),
+            }
         }
         let params = match &self.params_override {
             None => net.params.clone(),

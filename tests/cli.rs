@@ -668,6 +668,12 @@ fn a_date_before_any_railway_is_a_note() {
     assert!(!err.contains("no rail section"), "{err}");
     let (code, _, err) = run(t.path(), &["run", sc, "--out", "p", "--as-of", "2009-12-31"]);
     assert_eq!(code, 0, "{err}");
-    let note = "key `as_of`: no rail section of network 'tiny' is open on 2009-12-31 (the date of --as-of 2009-12-31): the first opens 2010-01-01, so every trip is by road; check the date";
+    let note = "note: --as-of 2009-12-31: no rail section of network 'tiny' is open on 2009-12-31: the first opens 2010-01-01, so every trip is by road; check the date";
     assert_eq!(err.matches(note).count(), 1, "{err}");
+    // the same date in the file: the note names the file's key; removing the one railway open is the file's choice
+    let base = std::fs::read_to_string(t.path().join(sc)).unwrap();
+    std::fs::write(t.path().join(sc), base.replace("2016-12-31", "2009-12-31")).unwrap();
+    let (code, _, err) = run(t.path(), &["run", sc, "--out", "q"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("base.toml: line 4, key `as_of`: no rail section of network 'tiny' is open on 2009-12-31: the first opens 2010-01-01"), "{err}");
 }

@@ -192,3 +192,21 @@ fn lengths_at_the_straight_line_and_stated_exceptions_to_the_circuity_cap_load()
         }
     }
 }
+
+#[test]
+fn a_point_may_lie_outside_the_plan_cities_a_unit_of_the_region_may_not() {
+    // a `point` counts nobody (population 0), so its prefecture need not be a plan city; a county would drop its
+    // people from every city's total
+    let row = |kind: &str| format!("300199,某点,{kind},999999,某市,子省,114.7,34.0,0,0.0,assumption: test\n");
+    for (kind, ok) in [("point", true), ("outside", true), ("county", false)] {
+        let (_t, net) = tiny_copy(|n| {
+            let p = std::fs::read_to_string(n.join("places.csv")).unwrap();
+            std::fs::write(n.join("places.csv"), p + &row(kind)).unwrap();
+        });
+        let r = Network::load(&net);
+        assert_eq!(r.is_ok(), ok, "{kind}: {:?}", r.err().map(|e| e.to_string()));
+        if !ok {
+            assert!(r.err().unwrap().to_string().contains("places.csv: line 6, field `prefecture_id`: '999999' is none of the plan's cities"));
+        }
+    }
+}

@@ -266,6 +266,11 @@ fn chart_writes_its_csv_beside_the_image_and_the_readme_says_so() {
     assert!(err.contains("--out pairs.png: chart writes its numbers to pairs.csv beside the image, but a file there is not a chart's CSV (its first line is 'from,to')"), "{err}");
     assert_eq!(std::fs::read_to_string(d.join("pairs.csv")).unwrap(), "from,to\n甲站,乙站\n");
     assert!(!d.join("pairs.png").exists());
+    // an empty file there loses nothing: replaced
+    std::fs::write(d.join("empty.csv"), "").unwrap();
+    let (code, _, err) = run(d, &["chart", sc, "--out", "empty.png"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(d.join("empty.csv")).unwrap().starts_with("scenario,as_of,"));
 }
 
 /// A batch of outputs is renamed into place all or none: when a rename fails after others succeeded (here the

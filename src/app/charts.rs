@@ -17,10 +17,17 @@ const CSV_COLUMNS: [&str; 6] = ["scenario", "as_of", "cutoff_min", "population",
 /// `--out scenarios/zhengkai/commute-pairs.png` would otherwise replace the pairs file `od` reads. A file there
 /// whose first line is not a chart's header (with or without a byte-order mark) is refused before any work.
 fn only_a_chart_csv_there(out: &Path, csv_path: &Path) -> Result<()> {
-    let Ok(bytes) = std::fs::read(csv_path) else { return Ok(()) };
-    let text = String::from_utf8_lossy(&bytes);
+    use std::io::Read;
+    // the first line is all that is looked at: the first 4 kB hold it
+    let Ok(f) = std::fs::File::open(csv_path) else { return Ok(()) };
+    let mut head = Vec::new();
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return Ok(()); // a folder there: main's output check names it
+    }
+    let text = String::from_utf8_lossy(&head);
     let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim_end_matches('\r');
-    if first == CSV_COLUMNS.join(",") {
+    // an empty file loses nothing when replaced
+    if head.is_empty() || first == CSV_COLUMNS.join(",") {
         return Ok(());
     }
     let shown: String = first.chars().take(60).collect();
