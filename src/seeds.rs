@@ -37,6 +37,22 @@ pub struct Seeds {
     by_id: HashMap<String, usize>,
 }
 
+/// The values a seed may take, as tools/derive/check_seeds.py lists them (MODES, HORIZONS, ROLES): a scenario
+/// selects projects by horizon (`projects.add_horizon`) and the outputs print mode and role, so a misspelling would
+/// silently select nothing or print a word no reader knows.
+const MODES: [&str; 13] = ["airport", "rail-hub", "hsr", "intercity", "trunk-rail", "local-rail", "suburban", "metro", "expressway", "road", "port", "waterway", "hub"];
+const HORIZONS: [&str; 5] = ["2020", "2025", "2035", "beyond", "unspecified"];
+const ROLES: [&str; 8] = ["core", "linked", "node", "small-city", "metro", "member-2015", "adjacent", "pole"];
+
+/// The value of `field`, which must be one of `allowed`.
+fn one_of(r: &crate::table::Row, field: &str, allowed: &[&str]) -> Result<String> {
+    let v = r.req(field)?;
+    if !allowed.contains(&v) {
+        return Err(r.err(field, format!("'{v}' is not one of {}; use one of them (tools/derive/check_seeds.py lists the same)", allowed.join(", "))));
+    }
+    Ok(v.to_string())
+}
+
 impl Seeds {
     pub fn load(dir: &Path) -> Result<Seeds> {
         let projects_path = dir.join("projects.csv");
@@ -50,13 +66,15 @@ impl Seeds {
             }
             r.req("doc")?;
             r.req("section")?;
+            let mode = one_of(&r, "mode", &MODES)?;
+            let horizon = one_of(&r, "status_horizon", &HORIZONS)?;
             projects.push(Project {
                 id,
                 name_zh: r.req("name_zh")?.into(),
                 name_en: r.get("name_en").into(),
-                mode: r.req("mode")?.into(),
+                mode,
                 status_zh: r.req("status_zh")?.into(),
-                horizon: r.req("status_horizon")?.into(),
+                horizon,
                 opened: r.opt_date("opened")?,
             });
         }
@@ -69,7 +87,8 @@ impl Seeds {
             if !ids.insert(id.clone()) {
                 return Err(r.err("city_id", format!("duplicate city id '{id}'")));
             }
-            cities.push(SeedCity { id, name_zh: r.req("name_zh")?.into(), name_en: r.get("name_en").into(), province: r.get("province").into(), role: r.req("role")?.into() });
+            let role = one_of(&r, "role", &ROLES)?;
+            cities.push(SeedCity { id, name_zh: r.req("name_zh")?.into(), name_en: r.get("name_en").into(), province: r.get("province").into(), role });
         }
         if cities.is_empty() {
             return Err(Error::Empty { path: cpath });

@@ -24,6 +24,7 @@ CITY_REQUIRED = CITY_COLS
 TARGET_COLS = ['target_id', 'origin', 'kind', 'minutes', 'horizon', 'wording_zh', 'doc', 'section']
 TARGET_REQUIRED = ['target_id', 'kind', 'horizon', 'wording_zh', 'doc', 'section']
 
+# the same lists as src/seeds.rs (MODES, HORIZONS, ROLES), which the engine checks on loading
 MODES = {'airport', 'rail-hub', 'hsr', 'intercity', 'trunk-rail', 'local-rail', 'suburban', 'metro',
          'expressway', 'road', 'port', 'waterway', 'hub'}
 HORIZONS = {'2020', '2025', '2035', 'beyond', 'unspecified'}
