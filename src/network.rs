@@ -717,6 +717,8 @@ impl Network {
             }
         };
         let mut connectors = Vec::new();
+        // each pair of nodes joined once per kind (either way round): a second row is a copy or a conflicting length
+        let mut joined: HashMap<(NodeRef, NodeRef, ConnectorKind), u64> = HashMap::new();
         for r in t.rows() {
             let kind = match r.req("kind")? {
                 "access" => ConnectorKind::Access,
@@ -731,6 +733,9 @@ impl Network {
             }
             if kind == ConnectorKind::Access && !matches!((from, to), (NodeRef::Place(_), NodeRef::Station(_)) | (NodeRef::Station(_), NodeRef::Place(_))) {
                 return Err(r.err("kind", "an access connector joins a place and a station"));
+            }
+            if let Some(first) = joined.insert((from.min(to), from.max(to), kind), r.line) {
+                return Err(r.err("to_id", format!("line {first} already joins {} and {} by a connector of kind {}; give each pair one connector of a kind (delete one row)", r.get("from_id"), r.get("to_id"), r.get("kind"))));
             }
             let minutes = r.opt_positive("minutes")?;
             let length = r.positive("length_km")?;
