@@ -677,3 +677,22 @@ fn a_date_before_any_railway_is_a_note() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("base.toml: line 4, key `as_of`: no rail section of network 'tiny' is open on 2009-12-31: the first opens 2010-01-01"), "{err}");
 }
+
+/// A city without an open station of its own reaches nothing by the station measure: indicators says so (its row's
+/// empty watt_min and zeros are no value), and the door measure gives it values without a note.
+#[test]
+fn indicators_name_the_nodes_without_a_value() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = repo().join("scenarios/changjiang/asbuilt-2025.toml");
+    let sc = sc.to_str().unwrap();
+    let (code, _, err) = run(t.path(), &["indicators", sc, "--out", "s.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("note: cj-asbuilt-2025: 2 of 35 cities reach no other unit by the station measure (恩施土家族苗族自治州, 张家界市): their watt_min is empty"), "{err}");
+    let csv = std::fs::read_to_string(t.path().join("s.csv")).unwrap();
+    assert!(csv.contains("\n422800,恩施土家族苗族自治州,836781,,"), "{csv}");
+    let (code, _, err) = run(t.path(), &["indicators", sc, "--measure", "door", "--out", "d.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("note"), "{err}");
+    let csv = std::fs::read_to_string(t.path().join("d.csv")).unwrap();
+    assert!(csv.contains("\n422800,恩施土家族苗族自治州,836781,575.9,0,"), "{csv}");
+}

@@ -46,6 +46,30 @@ pub fn indicators(a: &IndicatorArgs) -> Result<String> {
         .iter()
         .map(|b| crate::indicators::compute(b.net, &super::build_graph(b)?, set, &cfg))
         .collect::<Result<_>>()?;
+    // a node that reaches no other unit has no value (empty watt_min, zeros beside it): said, not silent
+    for (b, res) in bound.iter().zip(&results) {
+        let none: Vec<&str> = res.iter().filter(|i| i.watt.is_none()).map(|i| i.name.as_str()).collect();
+        if !none.is_empty() {
+            let why = if cfg.measure == crate::scenario::Measure::Station {
+                "; the station measure starts at a node's own open stations (a city's in cities.csv, a county's in its unit), which these lack on the scenario's date: --measure door gives them values"
+            } else {
+                ""
+            };
+            let mut names = none.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+            if none.len() > 8 {
+                names.push_str(&format!(" and {} more", none.len() - 8));
+            }
+            crate::note!(
+                "note: {}: {} of {} {} reach no other unit by the {} measure ({}): their watt_min is empty and the zeros beside it mean no value, not nobody{why}",
+                b.sc.name,
+                none.len(),
+                res.len(),
+                a.nodes,
+                cfg.measure.as_str(),
+                names
+            );
+        }
+    }
     let bytes = crate::indicators::csv(&cfg, &results[0], results.get(1).map(|v| v.as_slice()));
     // the table and the map are written together: both or neither
     let mut batch = Batch::new();
