@@ -469,6 +469,8 @@ impl Network {
         require_source(&t)?;
         let mut places = Vec::new();
         let mut place_by_id = HashMap::new();
+        // the first place naming each prefecture id, for the one-name check
+        let mut prefecture_first: HashMap<String, usize> = HashMap::new();
         for r in t.rows() {
             let id = r.req("place_id")?.to_string();
             let kind = match r.req("kind")? {
@@ -506,7 +508,8 @@ impl Network {
                 ));
             }
             // one prefecture, one name: some outputs group by the id, others (report) by the name
-            if let Some(other) = places.iter().find(|p: &&Place| p.prefecture_id == prefecture_id && p.prefecture != prefecture) {
+            let first = *prefecture_first.entry(prefecture_id.clone()).or_insert(places.len());
+            if let Some(other) = places.get(first).filter(|p: &&Place| p.prefecture != prefecture) {
                 return Err(r.err(
                     "prefecture",
                     format!("'{prefecture}', but {} ({}) names prefecture {prefecture_id} '{}'; give one prefecture one name", other.name, other.id, other.prefecture),

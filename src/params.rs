@@ -317,7 +317,8 @@ impl Params {
         }
         if let Some(d) = &self.derive {
             // the engine holds every section to this cap (network.rs), so it must be a real bound: a track can be
-            // no shorter than the straight line, so a cap of 1 or less would refuse every curve
+            // no shorter than the straight line, so a cap of 1 or less would refuse every curve; 10 (assumption: a
+            // plausibility limit, far above the 1.6 of the bundled networks) catches a cap typed in other units
             let c = d.section_max_circuity;
             if !(c.is_finite() && c > 1.0 && c <= 10.0) {
                 return Err(Error::config(path, "derive.section_max_circuity", format!("{c} is not a usable cap on track length over the straight line: give a number above 1 and up to 10 (1.6 in the bundled networks)")));

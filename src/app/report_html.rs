@@ -101,9 +101,8 @@ pub fn report(a: &ReportArgs) -> Result<String> {
         Some(p) => Some(super::load(&[p.to_path_buf()])?),
     };
     if let (Some(p), Some(v)) = (a.validate_with, &vloaded) {
-        let canon = |d: &Path| std::fs::canonicalize(d).map_err(|source| Error::Io { path: d.to_path_buf(), source });
         let vsc = &v.scenarios[0];
-        if canon(&vsc.network_dir)? != canon(&b.sc.network_dir)? {
+        if crate::outputs::resolve(&vsc.network_dir) != crate::outputs::resolve(&b.sc.network_dir) {
             return Err(Error::Usage(format!(
                 "--validate-with {}: '{}' uses network '{}' but the report's scenario '{}' uses network '{}' (folders {} and {}); give a scenario of the report's network (its observed times are the ones measured)",
                 p.display(),
